@@ -1,0 +1,229 @@
+"""Command-line entry point: parses arguments and dispatches to `outreach_tui.commands`.
+
+The commands, flags, `--json` shapes and exit codes are a contract (DESIGN.md, "CLI
+contract"): scripts, cron jobs and tests drive them. Extend, never rename.
+
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 a check found problems.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from outreach_tui import __version__
+from outreach_tui.commands import CommandError
+
+LABELS = (
+    "interested",
+    "not_interested",
+    "needs_more_info",
+    "meeting_requested",
+    "wrong_person",
+    "out_of_office",
+    "referral",
+    "question",
+    "neutral",
+    "unsubscribe",
+    "left_company",
+)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port out of range: {value}")
+    return value
+
+
+def _global_options(*, suppress_defaults: bool) -> argparse.ArgumentParser:
+    """The options accepted both before and after the command name.
+
+    The sub-command copies use SUPPRESS so that a value given before the command is not
+    overwritten by the sub-parser's default.
+    """
+    parent = argparse.ArgumentParser(add_help=False)
+    default = argparse.SUPPRESS if suppress_defaults else None
+    parent.add_argument("--profile", metavar="NAME", default=default, help="profile to use")
+    parent.add_argument("--base-url", metavar="URL", default=default, help="Reachkit API base URL")
+    parent.add_argument("--db", metavar="PATH", default=default, help="pin the cache file")
+    return parent
+
+
+def _export_format(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--json", action="store_true", help="print JSON")
+    group.add_argument("--csv", action="store_true", help="print CSV")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the full argument parser of the CLI contract."""
+    common = _global_options(suppress_defaults=True)
+    parser = argparse.ArgumentParser(
+        prog="outreach-tui",
+        description="Unified inbox and campaign console for Reachkit.",
+        parents=[_global_options(suppress_defaults=False)],
+    )
+    parser.add_argument("--version", action="version", version=f"outreach-tui {__version__}")
+    parser.set_defaults(handler="outreach_tui.commands.tui:run_tui")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, handler: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, parents=[common], help=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    demo = command(
+        "demo", "outreach_tui.commands.tui:run_demo", "the TUI on an in-process demo workspace"
+    )
+    demo.add_argument("--size", type=_positive_int, default=300, help="conversations to seed")
+    demo.add_argument("--seed", type=int, default=1, help="random seed of the demo data")
+
+    command("login", "outreach_tui.commands.auth:login", "store the API key in the keyring")
+    command("logout", "outreach_tui.commands.auth:logout", "remove the API key from the keyring")
+
+    sync = command("sync", "outreach_tui.commands.sync:run", "headless pull + push")
+    sync.add_argument("--full", action="store_true", help="full walk (detects deletions)")
+    direction = sync.add_mutually_exclusive_group()
+    direction.add_argument("--pull-only", action="store_true", help="only pull")
+    direction.add_argument("--push-only", action="store_true", help="only push the outbox")
+    sync.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+
+    status = command("status", "outreach_tui.commands.status:run", "cache and outbox counts")
+    status.add_argument("--json", action="store_true", help="print JSON")
+
+    sim = command(
+        "simulator",
+        "outreach_tui.commands.simulator:run",
+        "serve the Reachkit simulator on loopback",
+    )
+    sim.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    sim.add_argument("--port", type=_port, default=8765, help="port (0 picks a free one)")
+    sim.add_argument("--size", type=_positive_int, default=300, help="conversations to seed")
+    sim.add_argument("--seed", type=int, default=1, help="random seed")
+    sim.add_argument(
+        "--api-key",
+        action="append",
+        dest="api_keys",
+        metavar="KEY",
+        help="accepted API key; repeat for more workspaces (default: a generated key)",
+    )
+    sim.add_argument("--rate-limit", metavar="N/min", help="e.g. 60/min")
+    sim.add_argument("--faults", metavar="SPEC", help="e.g. 5xx=0.1,latency=200ms,drop=0.05")
+    sim.add_argument(
+        "--live",
+        metavar="SECONDS",
+        type=float,
+        default=0.0,
+        help="every SECONDS a new reply arrives and campaign numbers grow (0: off)",
+    )
+
+    inbox = command("inbox", "outreach_tui.commands.inbox:missing_subcommand", "conversations")
+    inbox_commands = inbox.add_subparsers(dest="inbox_command", metavar="SUBCOMMAND")
+
+    def inbox_command(name: str, handler: str, help_text: str) -> argparse.ArgumentParser:
+        sub = inbox_commands.add_parser(name, parents=[common], help=help_text)
+        sub.set_defaults(handler=f"outreach_tui.commands.inbox:{handler}")
+        return sub
+
+    inbox_list = inbox_command("list", "list_conversations", "list conversations")
+    inbox_list.add_argument("--folder", choices=("primary", "others"))
+    inbox_list.add_argument("--label", choices=(*LABELS, "none"), metavar="LABEL")
+    inbox_list.add_argument("--unread", action="store_true", help="only unread conversations")
+    inbox_list.add_argument("--search", metavar="TEXT", help="full-text search")
+    inbox_list.add_argument("--limit", type=_positive_int, default=50)
+    inbox_list.add_argument("--json", action="store_true")
+
+    inbox_show = inbox_command("show", "show_conversation", "show a conversation")
+    inbox_show.add_argument("id", metavar="ID")
+    inbox_show.add_argument("--json", action="store_true")
+
+    inbox_label = inbox_command("label", "label_conversations", "set or clear the label override")
+    inbox_label.add_argument("targets", nargs="+", metavar="ID... LABEL")
+    inbox_label.add_argument("--revert", action="store_true", help="clear the override")
+
+    inbox_read = inbox_command("read", "mark_read", "mark conversations read")
+    inbox_read.add_argument("ids", nargs="+", metavar="ID")
+    inbox_unread = inbox_command("unread", "mark_unread", "mark conversations unread")
+    inbox_unread.add_argument("ids", nargs="+", metavar="ID")
+
+    inbox_reply = inbox_command("reply", "reply", "queue a reply")
+    inbox_reply.add_argument("id", metavar="ID")
+    body = inbox_reply.add_mutually_exclusive_group()
+    body.add_argument("--body", metavar="TEXT", help="reply text")
+    body.add_argument("--body-file", metavar="PATH", help="read the reply from a file")
+
+    campaigns = command(
+        "campaigns", "outreach_tui.commands.campaigns:missing_subcommand", "campaigns"
+    )
+    campaign_commands = campaigns.add_subparsers(dest="campaigns_command", metavar="SUBCOMMAND")
+    campaigns_list = campaign_commands.add_parser("list", parents=[common], help="list campaigns")
+    campaigns_list.set_defaults(handler="outreach_tui.commands.campaigns:list_campaigns")
+    _export_format(campaigns_list)
+    campaigns_show = campaign_commands.add_parser("show", parents=[common], help="one campaign")
+    campaigns_show.set_defaults(handler="outreach_tui.commands.campaigns:show_campaign")
+    campaigns_show.add_argument("id", metavar="ID")
+    _export_format(campaigns_show)
+
+    inboxes = command(
+        "inboxes", "outreach_tui.commands.inboxes:missing_subcommand", "sending inboxes"
+    )
+    inbox_account_commands = inboxes.add_subparsers(dest="inboxes_command", metavar="SUBCOMMAND")
+    inboxes_list = inbox_account_commands.add_parser(
+        "list", parents=[common], help="list inboxes with health and warnings"
+    )
+    inboxes_list.set_defaults(handler="outreach_tui.commands.inboxes:list_inboxes")
+    _export_format(inboxes_list)
+    inboxes_check = inbox_account_commands.add_parser(
+        "check", parents=[common], help="exit 3 when an inbox needs attention"
+    )
+    inboxes_check.set_defaults(handler="outreach_tui.commands.inboxes:check_inboxes")
+    return parser
+
+
+def _resolve(handler: str) -> Callable[[argparse.Namespace], int | None]:
+    module_name, _, function_name = handler.partition(":")
+    return getattr(importlib.import_module(module_name), function_name)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(_resolve(args.handler)(args) or 0)
+    except CommandError as error:
+        print(f"outreach-tui: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("outreach-tui: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # the last line of defence: one line, never a traceback
+        if os.environ.get("OUTREACH_TUI_DEBUG"):
+            raise
+        print(
+            f"outreach-tui: unexpected error ({type(error).__name__}): {error}"
+            " (set OUTREACH_TUI_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

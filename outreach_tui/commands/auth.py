@@ -1,0 +1,17 @@
+"""CLI handlers: `auth` (not built yet)."""
+
+from __future__ import annotations
+
+import argparse
+
+from outreach_tui.commands import CommandError
+
+
+def login(args: argparse.Namespace) -> int:
+    """Not built yet."""
+    raise CommandError("this command is not built yet")
+
+
+def logout(args: argparse.Namespace) -> int:
+    """Not built yet."""
+    raise CommandError("this command is not built yet")

@@ -1,0 +1,12 @@
+"""CLI handlers: `sync` (not built yet)."""
+
+from __future__ import annotations
+
+import argparse
+
+from outreach_tui.commands import CommandError
+
+
+def run(args: argparse.Namespace) -> int:
+    """Not built yet."""
+    raise CommandError("this command is not built yet")

@@ -1,0 +1,1 @@
+"""Pull (server -> store) and push (outbox -> server), conflict detection, progress events."""
