@@ -1,0 +1,67 @@
+"""API keys: the OS keyring, one entry per profile; `REACHKIT_API_KEY` overrides it.
+
+Keys never go to the config file, the database, logs or exception messages. When no
+keyring backend works (a headless box, CI), the errors say so plainly and point at the
+environment variable.
+"""
+
+from __future__ import annotations
+
+import os
+
+import keyring
+import keyring.errors
+
+API_KEY_ENV = "REACHKIT_API_KEY"
+SERVICE_NAME = "outreach-tui"
+
+
+class CredentialStoreError(Exception):
+    """The keyring cannot be used; the message is one line fit for the user."""
+
+
+def _unavailable(action: str, error: Exception) -> CredentialStoreError:
+    # The backend's own message can be long or cryptic (D-Bus); name its kind only.
+    return CredentialStoreError(
+        f"cannot {action}: no working keyring backend ({type(error).__name__}); "
+        f"set {API_KEY_ENV} in the environment instead"
+    )
+
+
+def api_key_from_environment() -> str | None:
+    """The key from `REACHKIT_API_KEY`, if set and not blank."""
+    value = os.environ.get(API_KEY_ENV, "").strip()
+    return value or None
+
+
+def load_api_key(profile: str) -> str | None:
+    """The profile's key: the environment first, then the keyring; None when there is none.
+
+    Raises CredentialStoreError only when the environment has no key and the keyring fails.
+    """
+    from_environment = api_key_from_environment()
+    if from_environment:
+        return from_environment
+    try:
+        return keyring.get_password(SERVICE_NAME, profile)
+    except Exception as error:  # any backend failure means "no usable keyring"
+        raise _unavailable("read the API key", error) from None
+
+
+def store_api_key(profile: str, api_key: str) -> None:
+    """Save the profile's key in the keyring."""
+    try:
+        keyring.set_password(SERVICE_NAME, profile, api_key)
+    except Exception as error:
+        raise _unavailable("store the API key", error) from None
+
+
+def delete_api_key(profile: str) -> bool:
+    """Remove the profile's key; False when there was none."""
+    try:
+        keyring.delete_password(SERVICE_NAME, profile)
+    except keyring.errors.PasswordDeleteError:
+        return False
+    except Exception as error:
+        raise _unavailable("remove the API key", error) from None
+    return True
