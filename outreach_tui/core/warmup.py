@@ -1,0 +1,233 @@
+"""Inbox-health warnings, computed from plain inputs the store fills in.
+
+Rules (the thresholds are module constants, the reasons are written in the messages):
+
+- ``low_health`` (warning): health score below 80;
+- ``spam_rising`` (warning): over the 7-day window, the spam rate of the last 3 days exceeds
+  the spam rate of the first 3 days by at least 2 percentage points, each 3-day block having
+  at least 20 warmup emails sent (fewer is noise);
+- ``connection_error`` (error): connection status ``error``;
+  ``connection_pending`` (notice): status ``pending`` (``validating`` is transient: no warning);
+- ``ramping_in_campaign`` (warning): the inbox is active, attached to an active campaign, and
+  its warmup ramp-up is below 100 %;
+- ``campaign_unhealthy_inboxes`` (error for an active campaign, warning otherwise): every
+  inbox attached to the campaign is unhealthy (connection error or health below 80).
+
+Inputs with unknown numbers (warmup stats not pulled yet) raise no warning about them.
+Names and emails in messages go through :func:`~outreach_tui.core.sanitize.sanitize_line`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+from typing import Final
+
+from outreach_tui.core.sanitize import sanitize_line
+
+HEALTHY_SCORE: Final = 80
+GOOD_SCORE: Final = 90
+SPAM_RISE_POINTS: Final = 0.02
+SPAM_WINDOW_DAYS: Final = 3
+SPAM_MIN_SENT: Final = 20
+
+
+class Severity(IntEnum):
+    """How urgent a warning is; higher is worse (sortable)."""
+
+    NOTICE = 1
+    WARNING = 2
+    ERROR = 3
+
+
+class HealthBand(StrEnum):
+    """Colour band of a health score: >= 90 good, 80–89 fair, < 80 poor."""
+
+    GOOD = "good"
+    FAIR = "fair"
+    POOR = "poor"
+    UNKNOWN = "unknown"
+
+
+def health_band(score: int | None) -> HealthBand:
+    """Return the colour band of a health score (unknown when there is no score)."""
+    if score is None:
+        return HealthBand.UNKNOWN
+    if score >= GOOD_SCORE:
+        return HealthBand.GOOD
+    if score >= HEALTHY_SCORE:
+        return HealthBand.FAIR
+    return HealthBand.POOR
+
+
+@dataclass(frozen=True, slots=True)
+class WarmupDay:
+    """One day of warmup stats."""
+
+    date: str  # YYYY-MM-DD
+    sent: int
+    spam_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class InboxHealth:
+    """What the rules need to know about one inbox."""
+
+    inbox_id: str
+    email: str
+    connection_status: str
+    is_active: bool = True
+    health_score: int | None = None
+    ramp_up_progress: int | None = None
+    daily: tuple[WarmupDay, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignInboxes:
+    """A campaign, its status and the inboxes attached to it."""
+
+    campaign_id: str
+    name: str
+    status: str  # draft, active, paused
+    inbox_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HealthWarning:
+    """One warning: a stable code, a severity and a one-line message naming who and why."""
+
+    code: str
+    severity: Severity
+    message: str
+    inbox_id: str | None = None
+    campaign_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SpamTrend:
+    """Spam rate at the start and at the end of the window."""
+
+    first_rate: float
+    last_rate: float
+    first_sent: int = field(default=0)
+    last_sent: int = field(default=0)
+
+    @property
+    def rise(self) -> float:
+        """Increase of the spam rate, in proportion points (0.02 = 2 points)."""
+        return self.last_rate - self.first_rate
+
+
+def spam_rate(days: Iterable[WarmupDay]) -> float | None:
+    """Return spam / sent over ``days``; None when nothing was sent."""
+    days = list(days)
+    sent = sum(d.sent for d in days)
+    return sum(d.spam_count for d in days) / sent if sent else None
+
+
+def spam_trend(daily: Sequence[WarmupDay], window: int = SPAM_WINDOW_DAYS) -> SpamTrend | None:
+    """Compare the first and last ``window`` days (by date); None with too few days."""
+    days = sorted(daily, key=lambda d: d.date)
+    if len(days) < 2 * window:
+        return None
+    first, last = days[:window], days[-window:]
+    first_rate, last_rate = spam_rate(first), spam_rate(last)
+    if first_rate is None or last_rate is None:
+        return None
+    return SpamTrend(first_rate, last_rate, sum(d.sent for d in first), sum(d.sent for d in last))
+
+
+def is_unhealthy(inbox: InboxHealth) -> bool:
+    """True for a connection error or a health score below 80."""
+    return inbox.connection_status == "error" or (
+        inbox.health_score is not None and inbox.health_score < HEALTHY_SCORE
+    )
+
+
+def _pct(rate: float) -> str:
+    return f"{rate * 100:.1f} %"
+
+
+def inbox_warnings(
+    inbox: InboxHealth, campaigns: Iterable[CampaignInboxes] = ()
+) -> list[HealthWarning]:
+    """Return the warnings of one inbox, worst first."""
+    email = sanitize_line(inbox.email, 120)
+    found: list[HealthWarning] = []
+
+    def add(code: str, severity: Severity, why: str) -> None:
+        found.append(HealthWarning(code, severity, f"{email}: {why}", inbox_id=inbox.inbox_id))
+
+    if inbox.connection_status == "error":
+        add("connection_error", Severity.ERROR, "connection error: sending and warmup stopped")
+    elif inbox.connection_status == "pending":
+        add("connection_pending", Severity.NOTICE, "connection pending: not yet validated")
+    if inbox.health_score is not None and inbox.health_score < HEALTHY_SCORE:
+        add(
+            "low_health",
+            Severity.WARNING,
+            f"health score {inbox.health_score} is below {HEALTHY_SCORE}",
+        )
+    trend = spam_trend(inbox.daily)
+    if (
+        trend is not None
+        and min(trend.first_sent, trend.last_sent) >= SPAM_MIN_SENT
+        and trend.rise >= SPAM_RISE_POINTS - 1e-12
+    ):
+        add(
+            "spam_rising",
+            Severity.WARNING,
+            f"spam rate rising: {_pct(trend.first_rate)} in the first 3 days, "
+            f"{_pct(trend.last_rate)} in the last 3",
+        )
+    if inbox.is_active and inbox.ramp_up_progress is not None and inbox.ramp_up_progress < 100:
+        active = [c for c in campaigns if c.status == "active" and inbox.inbox_id in c.inbox_ids]
+        if active:
+            names = ", ".join(sanitize_line(c.name, 60) for c in active[:3])
+            more = f" and {len(active) - 3} more" if len(active) > 3 else ""
+            add(
+                "ramping_in_campaign",
+                Severity.WARNING,
+                f"warmup ramp-up at {inbox.ramp_up_progress} % while sending in active "
+                f"campaign {names}{more}",
+            )
+    return sorted(found, key=lambda w: -w.severity)
+
+
+def campaign_warnings(
+    campaign: CampaignInboxes, inboxes: Iterable[InboxHealth]
+) -> list[HealthWarning]:
+    """Return the warnings of one campaign: all its attached inboxes unhealthy."""
+    by_id = {inbox.inbox_id: inbox for inbox in inboxes}
+    attached = [by_id[i] for i in campaign.inbox_ids if i in by_id]
+    if not attached or not all(is_unhealthy(inbox) for inbox in attached):
+        return []
+    severity = Severity.ERROR if campaign.status == "active" else Severity.WARNING
+    count = "its only inbox is" if len(attached) == 1 else f"all {len(attached)} inboxes are"
+    message = (
+        f"campaign {sanitize_line(campaign.name, 60)}: {count} unhealthy "
+        "(connection error or health below 80)"
+    )
+    return [
+        HealthWarning(
+            "campaign_unhealthy_inboxes", severity, message, campaign_id=campaign.campaign_id
+        )
+    ]
+
+
+def all_warnings(
+    inboxes: Sequence[InboxHealth], campaigns: Sequence[CampaignInboxes]
+) -> list[HealthWarning]:
+    """Return every warning of a workspace, worst first (stable within a severity)."""
+    found: list[HealthWarning] = []
+    for inbox in inboxes:
+        found.extend(inbox_warnings(inbox, campaigns))
+    for campaign in campaigns:
+        found.extend(campaign_warnings(campaign, inboxes))
+    return sorted(found, key=lambda w: -w.severity)
+
+
+def needs_attention(warnings: Iterable[HealthWarning]) -> bool:
+    """True when a warning is at least WARNING (notices alone do not fail a check)."""
+    return any(w.severity >= Severity.WARNING for w in warnings)
