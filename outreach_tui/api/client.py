@@ -1,0 +1,32 @@
+"""ReachkitClient: every endpoint of the reference on one async client."""
+
+from __future__ import annotations
+
+from outreach_tui.api.blocklist import BlocklistEndpoints
+from outreach_tui.api.campaigns import CampaignEndpoints
+from outreach_tui.api.conversations import ConversationEndpoints
+from outreach_tui.api.inboxes import InboxEndpoints
+from outreach_tui.api.leads import LeadEndpoints
+from outreach_tui.api.sequences import SequenceEndpoints
+
+
+class ReachkitClient(
+    ConversationEndpoints,
+    CampaignEndpoints,
+    InboxEndpoints,
+    LeadEndpoints,
+    SequenceEndpoints,
+    BlocklistEndpoints,
+):
+    """The typed async client of the Reachkit API; use it as an async context manager.
+
+        async with ReachkitClient(base_url="https://reachkit.example", api_key=key) as client:
+            async for conversation in client.iter_conversations(folder="primary"):
+                ...
+
+    Keywords: `transport` (an httpx transport, e.g. httpx.ASGITransport(app)),
+    `requests_per_minute` (local budget, default 60; None for none), `max_concurrency`
+    (default 4), `connect_timeout` (5 s), `read_timeout` (30 s), `retry` (a RetryPolicy),
+    `max_response_bytes` and `max_download_bytes` (size caps). The key travels only in
+    `Authorization: Bearer`; a non-https base URL is refused unless its host is loopback.
+    """
