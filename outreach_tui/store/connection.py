@@ -1,0 +1,117 @@
+"""Opening the cache database: one writer connection, any number of readers.
+
+The writer belongs to the sync worker (or a CLI command); every write runs inside
+`write_transaction`, which starts with `BEGIN IMMEDIATE` so a writer never discovers a lock
+half-way through. Readers (the UI thread) open their own connection: in WAL mode they see
+the last committed state and never wait for the writer.
+
+Connections are opened with `isolation_level=None`: sqlite3 then issues no implicit
+BEGIN, and the transaction boundaries are exactly the ones written here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from outreach_tui.store.schema import migrate
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def _create_private_file(path: Path) -> None:
+    """Create `path` with mode 0600 unless it exists.
+
+    SQLite would create the file with the process umask (often 0644); the cache holds
+    email content, so it is created first with owner-only permissions. SQLite's unix VFS
+    gives the -wal and -shm files it creates later the mode of the database file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
+def _connect(path: Path | str) -> sqlite3.Connection:
+    # check_same_thread=False: the writer is opened on one thread and handed to a worker;
+    # the rule "one thread uses a connection at a time" is the caller's.
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+def open_writer(path: Path | str) -> Database:
+    """Open (creating if needed, mode 0600) and migrate the database; return the writer.
+
+    The returned connection is the only one that should write. Use it from one thread at a
+    time, always inside `write_transaction`.
+    """
+    if str(path) != ":memory:":
+        _create_private_file(Path(path))
+    conn = _connect(path)
+    conn.execute("PRAGMA journal_mode = WAL")
+    db = Database(conn, execute_plugins=False)
+    migrate(db)
+    return db
+
+
+def open_reader(path: Path | str) -> Database:
+    """Open a read connection to an existing database (already created by `open_writer`).
+
+    `PRAGMA query_only` turns an accidental write on this connection into an error.
+    """
+    if not Path(path).exists():
+        raise FileNotFoundError(f"no cache database at {path}")
+    conn = _connect(path)
+    conn.execute("PRAGMA query_only = ON")
+    return Database(conn, execute_plugins=False)
+
+
+@contextlib.contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """Run the block in one write transaction on the writer connection.
+
+    The outermost call issues `BEGIN IMMEDIATE` (the write lock is taken up front, so
+    `busy_timeout` applies at the start instead of failing mid-way); nested calls become
+    savepoints, so a store function can be called inside a caller's transaction and
+    still be atomic on its own. Commits on success, rolls back on any exception.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        name = f"sp_{secrets.token_hex(6)}"
+        conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield db
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        conn.execute(f"RELEASE SAVEPOINT {name}")
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def data_version(db: Database) -> int:
+    """`PRAGMA data_version`: changes whenever another connection commits a write.
+
+    Readers use it to drop caches (e.g. the offset boundaries of a list) cheaply.
+    """
+    return int(db.conn.execute("PRAGMA data_version").fetchone()[0])
