@@ -25,8 +25,10 @@ from typing import Final
 from bs4 import BeautifulSoup, Tag
 
 _ATTRIBUTION_START = re.compile(r"^(on|le|am|el|op|em|il)\s.{0,300}$", re.IGNORECASE)
+# German puts the name after the verb: "Am 03.03.2025 schrieb Bob <bob@x.example>:"
 _ATTRIBUTION_END = re.compile(
-    r"(wrote|a écrit|schrieb|escribió|schreef|escreveu|ha scritto)\s*:\s*$", re.IGNORECASE
+    r"(wrote|a écrit|schrieb|escribió|schreef|escreveu|ha scritto)\b[^:]{0,200}:\s*$",
+    re.IGNORECASE,
 )
 _SEPARATOR = re.compile(
     r"^\s*(-{2,}\s*(original message|forwarded message|message d'origine|"
