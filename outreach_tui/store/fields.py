@@ -11,20 +11,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-# The 11 labels the API accepts for `label_override`.
-LABELS: tuple[str, ...] = (
-    "interested",
-    "not_interested",
-    "needs_more_info",
-    "meeting_requested",
-    "wrong_person",
-    "out_of_office",
-    "referral",
-    "question",
-    "neutral",
-    "unsubscribe",
-    "left_company",
-)
+from outreach_tui.core.labels import LABEL_VALUES
+
+# The 11 labels the API accepts for `label_override` (core owns the list).
+LABELS: tuple[str, ...] = LABEL_VALUES
 
 # The label filter value meaning "no label" (the API's `label: null`).
 LABEL_NONE = "none"

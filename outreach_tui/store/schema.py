@@ -201,7 +201,6 @@ CREATE TABLE campaign_inboxes (
     campaign_name TEXT,
     campaign_status TEXT,
     pending_op TEXT,                   -- 'attach' or 'detach' while queued
-    local_state TEXT,
     PRIMARY KEY (campaign_id, inbox_id)
 ) WITHOUT ROWID;
 CREATE INDEX campaign_inboxes_inbox ON campaign_inboxes (inbox_id);
