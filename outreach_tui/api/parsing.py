@@ -84,7 +84,7 @@ def envelope_data(body: Any) -> Any:
 
 def _first_error(exc: ValidationError) -> str:
     error = exc.errors(include_url=False, include_input=False)[0]
-    where = ".".join(str(part) for part in error["loc"]) or "body"
+    where = ".".join(str(part) for part in error["loc"]) or "data"
     return one_line(f"{where}: {error['msg']}")
 
 

@@ -40,6 +40,7 @@ from outreach_tui.api.errors import (
     scrub,
     status_error_class,
 )
+from outreach_tui.api.models.common import Page
 from outreach_tui.api.parsing import BodyError, parse_error_body
 from outreach_tui.api.ratelimit import RateLimitStatus, RequestPacer, parse_retry_after
 from outreach_tui.api.retries import RequestKind, RetryPolicy, outcome_unknown
@@ -52,7 +53,7 @@ USER_AGENT = f"outreach-tui/{__version__}"
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 DEFAULT_MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024
 _ERROR_BODY_CAP = 64 * 1024
-_HEADER_SAFE = re.compile(r"^[\x21-\x7e]+$")
+_HEADER_SAFE = re.compile(r"[\x21-\x7e]{1,4096}")
 
 
 @dataclass(slots=True)
@@ -101,7 +102,7 @@ class ApiSession:
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
     ) -> None:
-        if not isinstance(api_key, str) or len(api_key) > 4096 or not _HEADER_SAFE.match(api_key):
+        if not isinstance(api_key, str) or not _HEADER_SAFE.fullmatch(api_key[:4097]):
             # Never echo the key: say what is wrong with it, not what it is.
             raise RequestValidationError(
                 "API key is empty or has characters an HTTP header cannot carry", field="api_key"
@@ -187,7 +188,7 @@ class ApiSession:
         request = ApiRequest(method=method, path=path, kind=kind, params=params, json=json)
         if method != "GET":
             key = idempotency_key if idempotency_key is not None else uuid.uuid4().hex
-            if len(key) > 255 or not _HEADER_SAFE.match(key):
+            if len(key) > 255 or not _HEADER_SAFE.fullmatch(key):
                 raise RequestValidationError(
                     "idempotency key must be 1-255 printable ASCII characters",
                     field="idempotency_key",
@@ -317,9 +318,21 @@ class ApiSession:
                 request, response, f"body over {self._max_response_bytes} bytes", transient=False
             ) from None
         try:
-            return parse(raw)
+            result = parse(raw)
         except BodyError as exc:
             raise self._malformed(request, response, exc.reason) from None
+        if isinstance(result, Page) and result.skipped:
+            # Skip reasons quote the server's data, which ends up in sync logs.
+            result.skipped = [
+                record.model_copy(
+                    update={
+                        "id": scrub(record.id, self._api_key),
+                        "reason": scrub(record.reason, self._api_key),
+                    }
+                )
+                for record in result.skipped
+            ]
+        return result
 
     async def _save_body(
         self, request: ApiRequest, response: httpx.Response, destination: Path
