@@ -1,1 +1,23 @@
-"""The local SQLite cache: schema and migrations, read queries, the outbox, FTS search."""
+"""The local SQLite cache: schema and migrations, ingest, the outbox, FTS search, queries.
+
+Module map (imports point down this list):
+
+- `edits`            the one write path of the UI and CLI: local change + outbox item
+- `outbox`           the durable outbox (`OutboxItem`, claim / done / failed / conflict …)
+- `answers`, `undo`, `links`   what done / withdraw / discard do to the cached rows
+- `ingest`           API objects -> cache, one transaction per page, change detection
+- `queries`          conversation screens: keyset windows, `ConversationList`, counts, thread
+- `campaign_queries`, `inbox_queries`   campaign, inbox, warmup, leads, blocklist screens
+- `status`, `sync_state`, `conflicts`   `status --json`, freshness, the conflict log
+- `effective`        server columns + active outbox items -> effective columns + marker
+- `search`           FTS5 documents and safe queries from user text
+- `fields`, `codec`, `records`, `conversation_summary`   catalogue, conversions, records
+- `connection`, `schema`       writer/reader connections, migrations
+
+Threads: one writer connection (`open_writer`), used by one thread at a time, every
+write inside `write_transaction`; the UI reads on its own `open_reader` connection (WAL).
+"""
+
+from outreach_tui.store.connection import open_reader, open_writer, write_transaction
+
+__all__ = ["open_reader", "open_writer", "write_transaction"]

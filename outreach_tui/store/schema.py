@@ -264,7 +264,7 @@ CREATE TABLE leads (
     is_unsubscribed INTEGER NOT NULL DEFAULT 0,
     provider TEXT,
     variables TEXT NOT NULL DEFAULT '{}',
-    created_at TEXT,
+    created_at TEXT NOT NULL DEFAULT '',  -- '' not NULL: leads page by (created_at, id)
     updated_at TEXT,
     content_hash TEXT,
     is_local INTEGER NOT NULL DEFAULT 0,

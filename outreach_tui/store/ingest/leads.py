@@ -36,7 +36,8 @@ def lead_row(campaign_id: str, item: Mapping[str, Any]) -> dict[str, Any]:
         "is_unsubscribed": as_bool(item.get("is_unsubscribed")),
         "provider": pick(item, "provider", str),
         "variables": dumps(variables if isinstance(variables, Mapping) else {}),
-        "created_at": pick(item, "created_at", str),
+        # '' rather than NULL: the leads list pages by (created_at, id) row values.
+        "created_at": pick(item, "created_at", str) or "",
         "updated_at": pick(item, "updated_at", str),
         "is_local": 0,
     }

@@ -1,0 +1,224 @@
+"""Read queries of the inbox, warmup, leads and blocklist screens (effective values;
+queued deletions hidden)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from outreach_tui.store.codec import loads
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """A sending inbox with its settings and its latest warmup figures."""
+
+    id: str
+    email: str
+    domain: str
+    provider: str | None
+    connection_type: str | None
+    connection_status: str | None
+    first_name: str | None
+    last_name: str | None
+    reply_to: str | None
+    signature: str | None
+    is_active: bool | None
+    is_warming: bool | None
+    daily_campaign_limit: int | None
+    daily_warmup_limit: int | None
+    local_state: str | None
+    health_score: int | None
+    ramp_up_progress: int | None
+    campaign_count: int
+
+
+@dataclass(frozen=True)
+class WarmupDay:
+    """One day of warmup activity."""
+
+    date: str
+    sent: int
+    spam_count: int
+
+
+@dataclass(frozen=True)
+class WarmupStats:
+    """`GET /inboxes/:id/warmup/stats` as cached, with when it was pulled."""
+
+    inbox_id: str
+    sent: int
+    received: int
+    saved_from_spam: int
+    health_score: int | None
+    ramp_up_progress: int | None
+    pulled_at: str | None
+    daily: tuple[WarmupDay, ...]
+
+
+@dataclass(frozen=True)
+class LinkedCampaign:
+    """A campaign an inbox sends for."""
+
+    campaign_id: str
+    name: str | None
+    status: str | None
+    pending_op: str | None
+
+
+@dataclass(frozen=True)
+class LeadRow:
+    """A lead of a campaign."""
+
+    id: str
+    campaign_id: str
+    email: str
+    first_name: str | None
+    last_name: str | None
+    status: str | None
+    is_bounced: bool
+    is_unsubscribed: bool
+    provider: str | None
+    variables: dict[str, Any]
+    created_at: str | None
+    local_state: str | None
+    is_local: bool
+
+
+@dataclass(frozen=True)
+class BlocklistRow:
+    """A blocked address."""
+
+    id: str
+    email: str
+    created_at: str | None
+    local_state: str | None
+    is_local: bool
+
+
+def _maybe_bool(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+_INBOX_SQL = (
+    "SELECT i.id, i.email, i.domain, i.provider, i.connection_type, i.connection_status,"
+    " i.first_name, i.last_name, i.reply_to, i.signature, i.is_active, i.is_warming,"
+    " i.daily_campaign_limit, i.daily_warmup_limit, i.local_state, w.health_score,"
+    " w.ramp_up_progress, (SELECT COUNT(*) FROM campaign_inboxes l WHERE l.inbox_id = i.id"
+    " AND l.pending_op IS NOT 'detach')"
+    " FROM inboxes i LEFT JOIN warmup_stats w ON w.inbox_id = i.id"
+)
+
+
+def _inbox(r: tuple[Any, ...]) -> InboxRow:
+    return InboxRow(
+        *r[:10],
+        is_active=_maybe_bool(r[10]),
+        is_warming=_maybe_bool(r[11]),
+        daily_campaign_limit=r[12],
+        daily_warmup_limit=r[13],
+        local_state=r[14],
+        health_score=r[15],
+        ramp_up_progress=r[16],
+        campaign_count=r[17],
+    )
+
+
+def list_inboxes(db: Database) -> list[InboxRow]:
+    """Every cached inbox, by email."""
+    return [_inbox(r) for r in db.conn.execute(f"{_INBOX_SQL} ORDER BY i.email, i.id")]
+
+
+def get_inbox(db: Database, inbox_id: str) -> InboxRow | None:
+    """One inbox, or None."""
+    r = db.conn.execute(f"{_INBOX_SQL} WHERE i.id = ?", [inbox_id]).fetchone()
+    return _inbox(r) if r else None
+
+
+def inbox_campaigns(db: Database, inbox_id: str) -> list[LinkedCampaign]:
+    """Campaigns the inbox is attached to (names from the campaign cache when known)."""
+    return [
+        LinkedCampaign(*r)
+        for r in db.conn.execute(
+            "SELECT l.campaign_id, COALESCE(c.name, l.campaign_name),"
+            " COALESCE(c.status, l.campaign_status), l.pending_op"
+            " FROM campaign_inboxes l LEFT JOIN campaigns c ON c.id = l.campaign_id"
+            " WHERE l.inbox_id = ? AND l.pending_op IS NOT 'detach' ORDER BY 2, 1",
+            [inbox_id],
+        )
+    ]
+
+
+def warmup_stats(db: Database, inbox_id: str) -> WarmupStats | None:
+    """The cached warmup statistics of an inbox, or None before the first pull."""
+    r = db.conn.execute(
+        "SELECT inbox_id, sent, received, saved_from_spam, health_score, ramp_up_progress,"
+        " pulled_at FROM warmup_stats WHERE inbox_id = ?",
+        [inbox_id],
+    ).fetchone()
+    if r is None:
+        return None
+    daily = tuple(
+        WarmupDay(*d)
+        for d in db.conn.execute(
+            "SELECT date, sent, spam_count FROM warmup_daily WHERE inbox_id = ? ORDER BY date",
+            [inbox_id],
+        )
+    )
+    return WarmupStats(*r, daily=daily)
+
+
+def leads_window(
+    db: Database,
+    campaign_id: str,
+    *,
+    after: tuple[str, str] | None = None,
+    limit: int = 100,
+    search: str | None = None,
+) -> list[LeadRow]:
+    """A page of a campaign's leads, newest first; `after` = (created_at, id) of the last
+    row shown. `search` matches email or names (substring, case-insensitive)."""
+    where = "campaign_id = ? AND is_deleted = 0"
+    params: list[Any] = [campaign_id]
+    if search:
+        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where += (
+            " AND (email LIKE ? ESCAPE '\\' OR first_name LIKE ? ESCAPE '\\'"
+            " OR last_name LIKE ? ESCAPE '\\')"
+        )
+        params += [pattern] * 3
+    if after is not None:
+        where += " AND (created_at, id) < (?, ?)"
+        params += list(after)
+    cursor = db.conn.execute(
+        "SELECT id, campaign_id, email, first_name, last_name, status, is_bounced,"
+        " is_unsubscribed, provider, variables, created_at, local_state, is_local FROM leads"
+        f" WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ?",
+        [*params, limit],
+    )
+    return [
+        LeadRow(
+            *r[:6],
+            is_bounced=bool(r[6]),
+            is_unsubscribed=bool(r[7]),
+            provider=r[8],
+            variables=loads(r[9], {}),
+            created_at=r[10],
+            local_state=r[11],
+            is_local=bool(r[12]),
+        )
+        for r in cursor
+    ]
+
+
+def list_blocklist(db: Database) -> list[BlocklistRow]:
+    """Blocked addresses, by email (queued removals hidden)."""
+    return [
+        BlocklistRow(r[0], r[1], r[2], r[3], bool(r[4]))
+        for r in db.conn.execute(
+            "SELECT id, email, created_at, local_state, is_local FROM blocklist"
+            " WHERE is_deleted = 0 ORDER BY email COLLATE NOCASE, id"
+        )
+    ]

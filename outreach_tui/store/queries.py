@@ -1,0 +1,290 @@
+"""Read queries of the conversation screens: keyset windows, offsets, counts, threads.
+
+Order everywhere: `last_activity` descending, `id` descending as the tie-break. Every
+filter column is the effective one (pending edits included) and each filter has an index
+that leads with it, so a window costs the same at 100 or 100,000 conversations. These
+functions only read: run them on a reader connection (`connection.open_reader`).
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Any
+
+from sqlite_utils import Database
+
+from outreach_tui.store.codec import loads
+from outreach_tui.store.connection import data_version
+from outreach_tui.store.fields import LABEL_NONE
+from outreach_tui.store.records import (
+    AttachmentRow,
+    ConversationCursor,
+    ConversationFilter,
+    ConversationRow,
+    LabelCounts,
+    MessageRow,
+    Thread,
+)
+from outreach_tui.store.search import fts_query
+
+_ROW_COLUMNS = (
+    "c.id, c.folder, c.subject, c.snippet, c.sender_email, c.sender_name, c.label,"
+    " c.ai_label, c.label_override, c.is_read, c.is_positive, c.last_activity,"
+    " c.message_count, c.campaign_id, c.inbox_id, c.lead_id, c.local_state, c.is_local"
+)
+_DESC = "ORDER BY c.last_activity DESC, c.id DESC"
+_ASC = "ORDER BY c.last_activity ASC, c.id ASC"
+
+
+def _row(values: tuple[Any, ...]) -> ConversationRow:
+    return ConversationRow(
+        id=values[0],
+        folder=values[1],
+        subject=values[2],
+        snippet=values[3],
+        sender_email=values[4],
+        sender_name=values[5],
+        label=values[6],
+        ai_label=values[7],
+        label_override=values[8],
+        is_read=bool(values[9]),
+        is_positive=bool(values[10]),
+        last_activity=values[11],
+        message_count=values[12],
+        campaign_id=values[13],
+        inbox_id=values[14],
+        lead_id=values[15],
+        local_state=values[16],
+        is_local=bool(values[17]),
+    )
+
+
+def _where(
+    flt: ConversationFilter, *, with_label: bool = True, with_unread: bool = True
+) -> tuple[str, list[Any]]:
+    """SQL conditions (on alias `c`) and parameters for a filter."""
+    parts: list[str] = []
+    params: list[Any] = []
+    if flt.folder is not None:
+        parts.append("c.folder = ?")
+        params.append(flt.folder)
+    if with_label and flt.label is not None:
+        if flt.wants_no_label:
+            parts.append("c.label IS NULL")
+        else:
+            parts.append("c.label = ?")
+            params.append(flt.label)
+    if with_unread and flt.unread:
+        parts.append("c.is_read = 0")
+    if flt.campaign_id is not None:
+        parts.append("c.campaign_id = ?")
+        params.append(flt.campaign_id)
+    if flt.inbox_id is not None:
+        parts.append("c.inbox_id = ?")
+        params.append(flt.inbox_id)
+    if flt.search is not None and flt.search.strip():
+        query = fts_query(flt.search)
+        if query is None:
+            parts.append("0")  # only punctuation: nothing can match
+        else:
+            parts.append(
+                "c.seq IN (SELECT rowid FROM conversation_fts WHERE conversation_fts MATCH ?)"
+            )
+            params.append(query)
+    return (" AND ".join(parts) or "1"), params
+
+
+def conversation_window(
+    db: Database,
+    flt: ConversationFilter = ConversationFilter(),  # noqa: B008 - frozen, shared safely
+    *,
+    after: ConversationCursor | None = None,
+    before: ConversationCursor | None = None,
+    limit: int = 50,
+) -> list[ConversationRow]:
+    """Up to `limit` rows in display order, just after `after` (older rows) or just
+    before `before` (newer rows); the first rows when neither is given."""
+    where, params = _where(flt)
+    if after is not None and before is not None:
+        raise ValueError("give after or before, not both")
+    if before is not None:
+        sql = (
+            f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {where}"
+            f" AND (c.last_activity, c.id) > (?, ?) {_ASC} LIMIT ?"
+        )
+        rows = db.conn.execute(sql, [*params, before.last_activity, before.id, limit])
+        return [_row(r) for r in reversed(rows.fetchall())]
+    keyset = ""
+    if after is not None:
+        keyset = " AND (c.last_activity, c.id) < (?, ?)"
+        params = [*params, after.last_activity, after.id]
+    sql = f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {where}{keyset} {_DESC} LIMIT ?"
+    return [_row(r) for r in db.conn.execute(sql, [*params, limit])]
+
+
+def count_conversations(
+    db: Database,
+    flt: ConversationFilter = ConversationFilter(),  # noqa: B008
+) -> int:
+    """Number of conversations under `flt`."""
+    where, params = _where(flt)
+    return db.conn.execute(
+        f"SELECT COUNT(*) FROM conversations c WHERE {where}", params
+    ).fetchone()[0]
+
+
+def label_counts(
+    db: Database,
+    flt: ConversationFilter = ConversationFilter(),  # noqa: B008
+) -> LabelCounts:
+    """Counts for the sidebar/tabs of a filter (see `LabelCounts`)."""
+    where, params = _where(flt, with_label=False)
+    by_label = {
+        (label if label is not None else LABEL_NONE): n
+        for label, n in db.conn.execute(
+            f"SELECT c.label, COUNT(*) FROM conversations c WHERE {where} GROUP BY c.label",
+            params,
+        )
+    }
+    where, params = _where(flt, with_unread=False)
+    unread = db.conn.execute(
+        f"SELECT COUNT(*) FROM conversations c WHERE {where} AND c.is_read = 0", params
+    ).fetchone()[0]
+    return LabelCounts(total=count_conversations(db, flt), unread=unread, by_label=by_label)
+
+
+def get_conversation(db: Database, conversation_id: str) -> ConversationRow | None:
+    """One conversation's list row, or None."""
+    values = db.conn.execute(
+        f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE c.id = ?", [conversation_id]
+    ).fetchone()
+    return _row(values) if values else None
+
+
+def thread(db: Database, conversation_id: str) -> Thread | None:
+    """A conversation with its messages and attachments; queued replies come last,
+    carrying their outbox state. None when the conversation is not cached."""
+    conversation = get_conversation(db, conversation_id)
+    if conversation is None:
+        return None
+    attachments: dict[int, list[AttachmentRow]] = {}
+    for position, aid, filename, content_type, size in db.conn.execute(
+        "SELECT message_position, id, filename, content_type, size FROM attachments"
+        " WHERE conversation_id = ? ORDER BY message_position, rowid",
+        [conversation_id],
+    ):
+        attachments.setdefault(position, []).append(
+            AttachmentRow(aid, filename, content_type, size)
+        )
+    messages = []
+    for r in db.conn.execute(
+        "SELECT m.position, m.direction, m.inbox_id, m.subject, m.text_body, m.html_body,"
+        " m.from_email, m.to_recipients, m.cc_recipients, m.bcc_recipients, m.email_date,"
+        " m.is_read, m.outbox_id, o.state FROM messages m"
+        " LEFT JOIN outbox o ON o.id = m.outbox_id"
+        " WHERE m.conversation_id = ? ORDER BY m.position",
+        [conversation_id],
+    ):
+        messages.append(
+            MessageRow(
+                position=r[0],
+                direction=r[1],
+                inbox_id=r[2],
+                subject=r[3],
+                text_body=r[4],
+                html_body=r[5],
+                from_email=r[6],
+                to_recipients=tuple(loads(r[7], [])),
+                cc_recipients=tuple(loads(r[8], [])),
+                bcc_recipients=tuple(loads(r[9], [])),
+                email_date=r[10],
+                is_read=bool(r[11]),
+                attachments=tuple(attachments.get(r[0], ())),
+                outbox_id=r[12],
+                outbox_state=r[13],
+            )
+        )
+    return Thread(conversation, tuple(messages))
+
+
+class ConversationList:
+    """Offset access to a filtered list, for a virtual scroll view.
+
+    `rows(offset, n)` costs about the same at offset 99,900 as at 0: the key of every
+    `step`-th row is kept (one indexed scan builds them), and a read starts from the
+    nearest kept key with an OFFSET below `step`. The keys are rebuilt lazily after any
+    commit (`PRAGMA data_version` or this connection's own changes moved).
+    """
+
+    def __init__(self, db: Database, flt: ConversationFilter, *, step: int = 256) -> None:
+        self.db = db
+        self.filter = flt
+        self.step = step
+        self._keys: list[ConversationCursor] = []
+        self._ascending: list[ConversationCursor] = []
+        self._total = 0
+        self._version: tuple[int, int] | None = None
+
+    def _current_version(self) -> tuple[int, int]:
+        return (data_version(self.db), self.db.conn.total_changes)
+
+    def _refresh(self) -> None:
+        version = self._current_version()
+        if version == self._version:
+            return
+        where, params = _where(self.filter)
+        self._keys = [
+            ConversationCursor(la, cid)
+            for la, cid in self.db.conn.execute(
+                "SELECT last_activity, id FROM (SELECT c.last_activity, c.id,"
+                f" row_number() OVER ({_DESC}) AS n FROM conversations c WHERE {where})"
+                " WHERE (n - 1) % ? = 0 ORDER BY n",
+                [*params, self.step],
+            )
+        ]
+        self._ascending = self._keys[::-1]
+        self._total = count_conversations(self.db, self.filter)
+        self._version = version
+
+    def __len__(self) -> int:
+        self._refresh()
+        return self._total
+
+    def rows(self, offset: int, limit: int) -> list[ConversationRow]:
+        """Rows [offset, offset + limit) of the list (fewer at the end)."""
+        self._refresh()
+        if offset < 0 or limit <= 0 or offset >= self._total:
+            return []
+        block = offset // self.step
+        start = self._keys[block]
+        where, params = _where(self.filter)
+        sql = (
+            f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {where}"
+            f" AND (c.last_activity, c.id) <= (?, ?) {_DESC} LIMIT ? OFFSET ?"
+        )
+        cursor = self.db.conn.execute(
+            sql, [*params, start.last_activity, start.id, limit, offset - block * self.step]
+        )
+        return [_row(r) for r in cursor]
+
+    def index_of(self, conversation_id: str) -> int | None:
+        """The offset of a conversation in the list, None when the filter excludes it."""
+        self._refresh()
+        where, params = _where(self.filter)
+        found = self.db.conn.execute(
+            f"SELECT c.last_activity, c.id FROM conversations c WHERE {where} AND c.id = ?",
+            [*params, conversation_id],
+        ).fetchone()
+        if found is None:
+            return None
+        key = ConversationCursor(*found)
+        # Keys run newest first; the row's block starts at the last key >= the row's key.
+        at_or_after = len(self._keys) - bisect.bisect_left(self._ascending, key)
+        block = max(at_or_after - 1, 0)
+        start = self._keys[block]
+        inside = self.db.conn.execute(
+            f"SELECT COUNT(*) FROM conversations c WHERE {where}"
+            " AND (c.last_activity, c.id) <= (?, ?) AND (c.last_activity, c.id) > (?, ?)",
+            [*params, start.last_activity, start.id, key.last_activity, key.id],
+        ).fetchone()[0]
+        return block * self.step + inside

@@ -1,0 +1,140 @@
+"""The plain, frozen records the read queries return (never sqlite rows).
+
+Field names follow the API where the API has the field (`label`, `is_read`, `from_email`,
+…), so `--json` output can use them as they are. `local_state` is the row's marker:
+None (in sync), 'pending', 'failed' or 'conflict'.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from outreach_tui.store.fields import LABEL_NONE
+
+
+@dataclass(frozen=True, order=True)
+class ConversationCursor:
+    """A position in the conversation order (last activity desc, id desc)."""
+
+    last_activity: str
+    id: str
+
+
+@dataclass(frozen=True)
+class ConversationFilter:
+    """What the conversation list shows. None / False means "no restriction".
+
+    `label` is one of the labels, or `LABEL_NONE` ("none") for conversations without a
+    label; it filters the effective label (pending overrides included). `search` is free
+    user text (see `search.fts_query`).
+    """
+
+    folder: str | None = None
+    label: str | None = None
+    unread: bool = False
+    campaign_id: str | None = None
+    inbox_id: str | None = None
+    search: str | None = None
+
+    @property
+    def wants_no_label(self) -> bool:
+        """True when filtering for conversations without a label."""
+        return self.label == LABEL_NONE
+
+
+@dataclass(frozen=True)
+class ConversationRow:
+    """One line of the conversation list."""
+
+    id: str
+    folder: str
+    subject: str
+    snippet: str
+    sender_email: str
+    sender_name: str
+    label: str | None
+    ai_label: str | None
+    label_override: str | None
+    is_read: bool
+    is_positive: bool
+    last_activity: str
+    message_count: int
+    campaign_id: str | None
+    inbox_id: str | None
+    lead_id: str | None
+    local_state: str | None
+    is_local: bool
+
+    @property
+    def overridden(self) -> bool:
+        """True when the label is a user override (reverting would show `ai_label`)."""
+        return self.label_override is not None
+
+    @property
+    def cursor(self) -> ConversationCursor:
+        """This row's position, for the next keyset window."""
+        return ConversationCursor(self.last_activity, self.id)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict with the API's field names plus `pending` (the marker)."""
+        data = asdict(self)
+        data["from_email"] = data.pop("sender_email")
+        data["from_name"] = data.pop("sender_name")
+        data["pending"] = data.pop("local_state")
+        data["overridden"] = self.overridden
+        return data
+
+
+@dataclass(frozen=True)
+class AttachmentRow:
+    """An attachment of a message (download by id through the API)."""
+
+    id: str
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    """One message of a thread; `outbox_state` is set for a queued (local) message."""
+
+    position: int
+    direction: str
+    inbox_id: str | None
+    subject: str
+    text_body: str
+    html_body: str
+    from_email: str
+    to_recipients: tuple[dict[str, Any], ...]
+    cc_recipients: tuple[dict[str, Any], ...]
+    bcc_recipients: tuple[dict[str, Any], ...]
+    email_date: str | None
+    is_read: bool
+    attachments: tuple[AttachmentRow, ...] = ()
+    outbox_id: int | None = None
+    outbox_state: str | None = None
+
+    @property
+    def queued(self) -> bool:
+        """True for a reply (or new message) not yet accepted by the server."""
+        return self.outbox_id is not None
+
+
+@dataclass(frozen=True)
+class Thread:
+    """A conversation with its messages in display order (queued ones last)."""
+
+    conversation: ConversationRow
+    messages: tuple[MessageRow, ...]
+
+
+@dataclass(frozen=True)
+class LabelCounts:
+    """Counts for a filter: `total` under it, `unread` ignoring its unread flag,
+    `by_label` ignoring its label (key `LABEL_NONE` for no label)."""
+
+    total: int
+    unread: int
+    by_label: dict[str, int] = field(default_factory=dict)
