@@ -436,8 +436,10 @@ def _remove(db: Database, item: OutboxItem) -> None:
 def retry(db: Database, item_id: int) -> OutboxItem:
     """Send a failed item again (back to pending)."""
     with write_transaction(db):
-        _require(get_item(db, item_id), FAILED)
+        item = get_item(db, item_id)
+        _require(item, FAILED)
         _set_state(db, item_id, PENDING, last_error=None)
+        refresh_rows(db, item.resource, [item.resource_id])
         return get_item(db, item_id)
 
 
