@@ -1,0 +1,1 @@
+"""Building a seeded workspace: inboxes, campaigns, leads, conversations, blocklist."""
