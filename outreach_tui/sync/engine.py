@@ -1,0 +1,95 @@
+"""One sync run: recover, pull, push — the engine the TUI and `outreach-tui sync` share.
+
+Order: items a crash left in flight are checked against the server first; then the pull
+(so the conflict check of the push can use server values read moments ago); then the
+push. A server that cannot be reached ends the run with `report.unreachable` set and
+everything stored so far kept; nothing is lost and nothing is sent twice.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlite_utils import Database
+
+from outreach_tui.api import (
+    MalformedResponseError,
+    NetworkError,
+    RateLimitedError,
+    ReachkitClient,
+    ReachkitError,
+    ServerError,
+)
+from outreach_tui.store import sync_state
+from outreach_tui.sync import pull, push
+from outreach_tui.sync.progress import ProgressCallback, SyncCancelled, SyncReport, SyncRun
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    """What a run does. `full` walks every collection to its end and removes deletions."""
+
+    pull: bool = True
+    push: bool = True
+    full: bool = False
+    full_every: timedelta = timedelta(hours=6)
+    warmup_max_age: timedelta = timedelta(hours=6)
+    detail_max_age: timedelta = timedelta(hours=1)
+
+
+_UNREACHABLE = (NetworkError, ServerError, RateLimitedError, MalformedResponseError)
+
+
+async def run_sync(
+    client: ReachkitClient,
+    db: Database,
+    options: SyncOptions | None = None,
+    *,
+    on_progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> SyncReport:
+    """Run one sync against `client`, storing through the writer connection `db`.
+
+    Never raises for server or network trouble: the report says what happened.
+    """
+    options = options or SyncOptions()
+    run = SyncRun(client=client, db=db, on_progress=on_progress, cancel=cancel)
+    try:
+        await push.recover_in_flight(run)
+        if options.pull:
+            await _pull_all(run, options)
+        if options.push:
+            await push.push_outbox(run)
+    except SyncCancelled:
+        run.report.cancelled = True
+    except _UNREACHABLE as error:
+        run.report.unreachable = True
+        run.report.errors.append(error.message)
+    except ReachkitError as error:  # e.g. the key was refused: one line, the run ends
+        run.report.errors.append(error.message)
+    return run.report
+
+
+async def _pull_all(run: SyncRun, options: SyncOptions) -> None:
+    steps = [
+        ("inboxes", lambda: pull.pull_inboxes(run, warmup_max_age=options.warmup_max_age)),
+        ("campaigns", lambda: pull.pull_campaigns(run, detail_max_age=options.detail_max_age)),
+    ] + [
+        (
+            f"conversations:{folder}",
+            lambda folder=folder: pull.pull_conversations(
+                run, folder, full=options.full, full_every=options.full_every
+            ),
+        )
+        for folder in pull.FOLDERS
+    ]
+    for name, step in steps:
+        run.check_cancelled()
+        try:
+            await step()
+        except _UNREACHABLE as error:
+            resource, _, scope = name.partition(":")
+            sync_state.mark_pull_failed(run.db, resource, error.message, scope)
+            raise

@@ -1,0 +1,231 @@
+"""Pull: server -> store, one SQLite transaction per page of 100.
+
+Incremental pulls stop early when a whole page is unchanged against the cache. The
+reference documents no order for conversation lists and no "changed since" filter, so the
+early stop is only an optimisation: it is taken while the items read so far are ordered by
+`updated_at` descending, and the walk continues to the end as soon as that order does not
+hold. A full walk (asked for, or due every `full_every`) also removes what the server no
+longer lists, but only when it provably saw the whole collection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from outreach_tui.api import Page, SkippedRecord
+from outreach_tui.store import ingest, sync_state
+from outreach_tui.store.ingest import IngestResult
+from outreach_tui.sync.progress import SyncRun
+
+PAGE_SIZE = 100
+FOLDERS = ("primary", "others")
+
+M = TypeVar("M")
+
+
+def _dump(items: Iterable[Any]) -> list[dict[str, Any]]:
+    return [item.model_dump(mode="json") for item in items]
+
+
+def _report_skipped(run: SyncRun, resource: str, skipped: Iterable[SkippedRecord]) -> None:
+    for record in skipped:
+        run.report.skipped.append({"resource": resource, "id": record.id, "reason": record.reason})
+
+
+class _OrderWatch:
+    """Tracks whether the items read so far come newest `updated_at` first."""
+
+    def __init__(self) -> None:
+        self.ordered = True
+        self._last: datetime | None = None
+
+    def observe(self, stamps: Iterable[datetime]) -> None:
+        for stamp in stamps:
+            if self._last is not None and stamp > self._last:
+                self.ordered = False
+            self._last = stamp
+
+
+async def _walk(
+    run: SyncRun,
+    resource: str,
+    pages: AsyncIterator[Page[Any]],
+    store_page: Callable[[list[Any]], IngestResult],
+    *,
+    early_stop: bool,
+) -> tuple[set[str], bool, int]:
+    """Store every page; returns (ids seen, whether the whole collection was seen, stored).
+
+    "Whole collection" means the walk ran to its end, every record had an id, and the
+    number of ids seen reached the server's last reported total: only then may a caller
+    remove cached rows the walk did not see.
+    """
+    seen: set[str] = set()
+    complete = True
+    total: int | None = None
+    stored = 0
+    order = _OrderWatch()
+    async for page in pages:
+        run.check_cancelled()
+        items = list(page.items)
+        order.observe(item.updated_at for item in items if getattr(item, "updated_at", None))
+        result = store_page(items)
+        stored += len(result.new_ids) + len(result.changed_ids)
+        seen.update(item.id for item in items)
+        for record in page.skipped:
+            if record.id is None:
+                complete = False
+            else:
+                seen.add(record.id)
+        _report_skipped(run, resource, page.skipped)
+        total = page.metadata.total_count
+        run.progress(resource, len(seen), total)
+        if early_stop and order.ordered and result.all_unchanged and not page.skipped:
+            complete = False
+            break
+    if total is None or len(seen) < total:
+        complete = False
+    return seen, complete, stored
+
+
+def _full_due(run: SyncRun, resource: str, scope: str, full_every: timedelta) -> bool:
+    """True when (resource, scope) never had a full walk, or its last one is too old."""
+    last_full = sync_state.get_sync_state(run.db, resource, scope).last_full_at
+    if last_full is None:
+        return True
+    return datetime.now(UTC) - datetime.fromisoformat(last_full) > full_every
+
+
+async def pull_conversations(
+    run: SyncRun, folder: str, *, full: bool, full_every: timedelta
+) -> None:
+    """Pull one folder of conversations (incrementally unless a full walk is due)."""
+    full = full or _full_due(run, "conversations", folder, full_every)
+    resource = f"conversations:{folder}"
+
+    def store(items: list[Any]) -> IngestResult:
+        result = ingest.upsert_conversations(run.db, _dump(items), folder)
+        run.fresh_conversations.update(item.id for item in items)
+        return result
+
+    pages = run.client.iter_conversation_pages(folder=folder, page_size=PAGE_SIZE)
+    seen, complete, stored = await _walk(run, resource, pages, store, early_stop=not full)
+    if full and complete:
+        ingest.remove_missing(run.db, "conversation", seen, scope=folder)
+    sync_state.mark_pulled(run.db, "conversations", folder, full=full and complete)
+    run.report.count_pulled("conversations", stored)
+
+
+async def pull_inboxes(run: SyncRun, *, warmup_max_age: timedelta) -> None:
+    """Pull the sending inboxes, then warmup stats of those new, changed or stale."""
+    changed: set[str] = set()
+
+    def store(items: list[Any]) -> IngestResult:
+        result = ingest.upsert_inboxes(run.db, _dump(items))
+        changed.update(result.new_ids, result.changed_ids)
+        return result
+
+    # Inboxes are few: always walk them whole (the list is also the warmup to-do list).
+    seen, complete, stored = await _walk(
+        run, "inboxes", run.client.iter_inbox_pages(page_size=PAGE_SIZE), store, early_stop=False
+    )
+    if complete:
+        ingest.remove_missing(run.db, "inbox", seen)
+    sync_state.mark_pulled(run.db, "inboxes", full=complete)
+    run.report.count_pulled("inboxes", stored)
+    due = sorted(
+        inbox_id
+        for inbox_id in seen
+        if inbox_id in changed
+        or sync_state.get_sync_state(run.db, "warmup", inbox_id).is_stale(warmup_max_age)
+    )
+    await pull_warmup_stats(run, due)
+
+
+async def pull_warmup_stats(run: SyncRun, inbox_ids: Iterable[str]) -> None:
+    """Fetch warmup stats of the given inboxes (one request each, paced by the client)."""
+    wanted = list(inbox_ids)
+    for done, inbox_id in enumerate(wanted, start=1):
+        run.check_cancelled()
+        stats = await run.client.get_warmup_stats(inbox_id)
+        ingest.upsert_warmup_stats(run.db, inbox_id, stats.model_dump(mode="json"))
+        sync_state.mark_pulled(run.db, "warmup", inbox_id)
+        run.progress("warmup", done, len(wanted))
+    run.report.count_pulled("warmup", len(wanted))
+
+
+async def pull_campaigns(run: SyncRun, *, detail_max_age: timedelta) -> None:
+    """Pull the campaign list, then detail (daily + per-variant stats) and sequences of
+    the campaigns that are new, changed, or whose detail is stale."""
+    changed: set[str] = set()
+
+    def store(items: list[Any]) -> IngestResult:
+        result = ingest.upsert_campaigns(run.db, _dump(items))
+        changed.update(result.new_ids, result.changed_ids)
+        return result
+
+    seen, complete, stored = await _walk(
+        run,
+        "campaigns",
+        run.client.iter_campaign_pages(page_size=PAGE_SIZE),
+        store,
+        early_stop=False,  # the list is short and its stats change without a new updated_at
+    )
+    if complete:
+        ingest.remove_missing(run.db, "campaign", seen)
+    sync_state.mark_pulled(run.db, "campaigns", full=complete)
+    run.report.count_pulled("campaigns", stored)
+    due = sorted(
+        campaign_id
+        for campaign_id in seen
+        if campaign_id in changed
+        or sync_state.get_sync_state(run.db, "campaign_detail", campaign_id).is_stale(
+            detail_max_age
+        )
+    )
+    for done, campaign_id in enumerate(due, start=1):
+        run.check_cancelled()
+        await pull_campaign_detail(run, campaign_id)
+        run.progress("campaign details", done, len(due))
+
+
+async def pull_campaign_detail(run: SyncRun, campaign_id: str) -> None:
+    """Fetch one campaign (with its 30-day and per-variant stats) and its sequences."""
+    campaign = await run.client.get_campaign(campaign_id)
+    ingest.upsert_campaign_detail(run.db, campaign.model_dump(mode="json"))
+    sequences = await run.client.list_sequences(campaign_id)
+    ingest.upsert_sequences(run.db, campaign_id, _dump(sequences))
+    sync_state.mark_pulled(run.db, "campaign_detail", campaign_id)
+
+
+async def pull_leads(run: SyncRun, campaign_id: str) -> None:
+    """Pull every lead of one campaign (on demand: campaigns can hold 100k leads)."""
+    resource = f"leads:{campaign_id}"
+    seen, complete, stored = await _walk(
+        run,
+        resource,
+        run.client.iter_lead_pages(campaign_id, page_size=PAGE_SIZE),
+        lambda items: ingest.upsert_leads(run.db, campaign_id, _dump(items)),
+        early_stop=False,
+    )
+    if complete:
+        ingest.remove_missing(run.db, "lead", seen, scope=campaign_id)
+    sync_state.mark_pulled(run.db, "leads", campaign_id, full=complete)
+    run.report.count_pulled("leads", stored)
+
+
+async def pull_blocklist(run: SyncRun) -> None:
+    """Pull the whole blocklist (on demand)."""
+    seen, complete, stored = await _walk(
+        run,
+        "blocklist",
+        run.client.iter_blocklist_pages(page_size=PAGE_SIZE),
+        lambda items: ingest.upsert_blocklist(run.db, _dump(items)),
+        early_stop=False,
+    )
+    if complete:
+        ingest.remove_missing(run.db, "blocklist", seen)
+    sync_state.mark_pulled(run.db, "blocklist", full=complete)
+    run.report.count_pulled("blocklist", stored)

@@ -1,0 +1,279 @@
+"""Push: drain the outbox to the server, in order, one request per item.
+
+For a field edit the engine first compares the freshest server value with the item's
+base (the value the user saw when editing): unchanged -> push; the server already holds
+the user's value -> done; changed to something else -> for triage and settings fields the
+user's latest action wins and the overwritten value goes to the conflict log, for long
+text (variant subject/body, signature) nothing is overwritten: the item waits in
+`conflict` for keep mine / take theirs.
+
+Creates and replies could duplicate if sent twice, and the server may ignore
+`Idempotency-Key`: when their outcome is unknown (timeout, dropped connection, 5xx, a
+crash while in flight), `verify` looks at the server first and only a write that is
+provably absent is sent again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from outreach_tui.api import (
+    AuthenticationError,
+    ConflictError,
+    ForbiddenError,
+    MalformedResponseError,
+    NetworkError,
+    NotFoundError,
+    RateLimitedError,
+    RequestValidationError,
+    ServerError,
+    ServerValidationError,
+    UncertainWriteError,
+)
+from outreach_tui.store import ingest, outbox
+from outreach_tui.store.fields import Policy
+from outreach_tui.store.outbox import OutboxItem
+from outreach_tui.sync import verify
+from outreach_tui.sync.progress import SyncRun
+
+# The server refused this item: it is marked failed, the local edit stays visible.
+_REFUSED = (
+    ServerValidationError,
+    NotFoundError,
+    ConflictError,
+    ForbiddenError,
+    RequestValidationError,
+)
+# The server could not be reached or kept failing: stop pushing, try again next sync.
+_UNREACHABLE = (NetworkError, ServerError, RateLimitedError, MalformedResponseError)
+
+
+class _Unknown:
+    """The server's current value could not be determined (no conflict check possible)."""
+
+
+UNKNOWN = _Unknown()
+
+
+async def recover_in_flight(run: SyncRun) -> None:
+    """Items left in flight by a crash: look at the server before anything is resent.
+
+    Field edits, deletes and attach/detach set absolute states, so they simply go back
+    to pending. A create or reply found on the server is marked done; one not found is
+    pending again.
+    """
+    for item in outbox.in_flight_items(run.db):
+        run.check_cancelled()
+        if item.op in ("create", "reply"):
+            found = await verify.find_on_server(run, item)
+            if found is not verify.NOT_FOUND:
+                outbox.mark_done(run.db, item.id, found)
+                run.report.recovered += 1
+                continue
+        outbox.requeue(run.db, item.id, "interrupted; checked against the server")
+
+
+async def push_outbox(run: SyncRun) -> None:
+    """Push pending items in order until the outbox is drained or the server fails us."""
+    total = outbox.state_counts(run.db)[outbox.PENDING]
+    done = 0
+    while True:
+        run.check_cancelled()
+        claimed = outbox.claim_next(run.db)
+        if not claimed:
+            break
+        item = claimed[0]
+        try:
+            await _push_item(run, item)
+        except _REFUSED as error:
+            outbox.mark_failed(run.db, item.id, error.message)
+            run.report.failed += 1
+            run.report.errors.append(f"push refused ({_describe(item)}): {error.message}")
+        except AuthenticationError as error:
+            outbox.requeue(run.db, item.id, error.message)
+            run.report.errors.append(f"push stopped: {error.message}")
+            return
+        except _UNREACHABLE as error:
+            outbox.requeue(run.db, item.id, error.message)
+            run.report.unreachable = True
+            run.report.errors.append(f"push stopped: {error.message}")
+            return
+        except BaseException:
+            # Cancellation or a bug: the item must not stay in flight for no reason.
+            outbox.requeue(run.db, item.id, "interrupted")
+            raise
+        done += 1
+        run.progress("push", done, max(total, done))
+
+
+def _describe(item: OutboxItem) -> str:
+    what = f"{item.resource} {item.op}"
+    if item.field:
+        what += f" {item.field}"
+    return f"{what} {item.resource_id}"
+
+
+async def _push_item(run: SyncRun, item: OutboxItem) -> None:
+    if item.op == "update":
+        await _push_field(run, item)
+        return
+    if item.op in ("create", "reply"):
+        try:
+            answer = await _send(run, item)
+        except UncertainWriteError:
+            found = await verify.find_on_server(run, item)
+            if found is verify.NOT_FOUND:
+                outbox.requeue(run.db, item.id, "outcome unknown; not on the server, will resend")
+                run.report.unreachable = True
+                return
+            answer = found
+        outbox.mark_done(run.db, item.id, answer)
+        run.report.pushed += 1
+        return
+    if item.op == "delete":
+        with contextlib.suppress(NotFoundError):  # already gone: the goal of a delete
+            await _send(run, item)
+        outbox.mark_done(run.db, item.id)
+        run.report.pushed += 1
+        return
+    answer = await _send(run, item)
+    outbox.mark_done(run.db, item.id, answer)
+    run.report.pushed += 1
+
+
+async def _push_field(run: SyncRun, item: OutboxItem) -> None:
+    fresh = await _fresh_value(run, item)
+    if not isinstance(fresh, _Unknown) and fresh != item.base:
+        # The label is compared as shown (override or AI label): the server showing our
+        # label does not mean the override is set, so it is pushed regardless.
+        if fresh == item.value and item.field != "label_override":
+            outbox.mark_done(run.db, item.id)
+            run.report.pushed += 1
+            return
+        if item.policy is Policy.ASK:
+            outbox.put_in_conflict(run.db, item.id, fresh)
+            run.report.conflicts += 1
+            return
+        outbox.log_overwrite(run.db, item.id, fresh)
+        run.report.overwritten += 1
+    answer = await _send(run, item)
+    outbox.mark_done(run.db, item.id, answer)
+    run.report.pushed += 1
+
+
+async def _fresh_value(run: SyncRun, item: OutboxItem) -> Any:
+    """The server's current value of the item's field, read now (or earlier this run)."""
+    assert item.field is not None
+    client, db = run.client, run.db
+    resource, row_id = item.resource, item.resource_id
+    if resource == "conversation":
+        if row_id not in run.fresh_conversations:
+            conversation = await client.get_conversation(row_id)
+            ingest.upsert_conversations(db, [conversation.model_dump(mode="json")], folder=None)
+            run.fresh_conversations.add(row_id)
+    elif resource in ("variant", "sequence"):
+        campaign_id = item.context.get("campaign_id")
+        if not campaign_id:
+            return UNKNOWN
+        sequences = await client.list_sequences(campaign_id)
+        ingest.upsert_sequences(db, campaign_id, [s.model_dump(mode="json") for s in sequences])
+    elif resource == "campaign":
+        campaign = await client.get_campaign(row_id)
+        ingest.upsert_campaign_detail(db, campaign.model_dump(mode="json"))
+    elif resource == "inbox":
+        inbox = await client.get_inbox(row_id)
+        ingest.upsert_inbox_detail(db, inbox.model_dump(mode="json"))
+    else:
+        return UNKNOWN
+    return outbox.server_value(db, resource, row_id, item.field)
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_dump(v) for v in value]
+    return value.model_dump(mode="json") if hasattr(value, "model_dump") else value
+
+
+async def _send(run: SyncRun, item: OutboxItem) -> Any:
+    """Make the one API call the item stands for; returns the answer as API JSON."""
+    client = run.client
+    key = item.idempotency_key
+    row_id = item.resource_id
+    value = item.value
+    campaign_id = item.context.get("campaign_id", "")
+    match (item.resource, item.op):
+        case ("conversation", "update"):
+            result = await client.update_conversation(
+                row_id, **{item.field: value}, idempotency_key=key
+            )
+        case ("conversation", "reply"):
+            result = await client.reply_to_conversation(
+                row_id, value["content"], idempotency_key=key
+            )
+        case ("conversation", "create"):
+            result = await client.create_conversation(
+                to=value["to"],
+                subject=value["subject"],
+                content=value["content"],
+                inbox_id=value.get("inbox_id"),
+                idempotency_key=key,
+            )
+        case ("campaign", "update") if item.field == "schedule":
+            result = await client.update_schedule(row_id, **value, idempotency_key=key)
+        case ("campaign", "update"):
+            result = await client.update_campaign(
+                row_id, **{item.field: value}, idempotency_key=key
+            )
+        case ("campaign", "create"):
+            result = await client.create_campaign(value["name"], idempotency_key=key)
+        case ("campaign", "delete"):
+            result = await client.delete_campaign(row_id, idempotency_key=key)
+        case ("campaign", "attach_inboxes"):
+            result = await client.attach_inboxes(row_id, value["inbox_ids"], idempotency_key=key)
+        case ("campaign", "detach_inboxes"):
+            result = await client.detach_inboxes(row_id, value["inbox_ids"], idempotency_key=key)
+        case ("sequence", "create"):
+            result = await client.create_sequence(
+                campaign_id, (value or {}).get("delay_days"), idempotency_key=key
+            )
+        case ("sequence", "update"):
+            result = await client.update_sequence(campaign_id, row_id, value, idempotency_key=key)
+        case ("sequence", "delete"):
+            result = await client.delete_sequence(campaign_id, row_id, idempotency_key=key)
+        case ("variant", "create"):
+            result = await client.create_variant(
+                campaign_id,
+                item.context["sequence_id"],
+                subject=value["subject"],
+                body_html=value.get("body_html"),
+                enabled=value.get("enabled"),
+                idempotency_key=key,
+            )
+        case ("variant", "update"):
+            result = await client.update_variant(
+                campaign_id, row_id, **{item.field: value}, idempotency_key=key
+            )
+        case ("variant", "delete"):
+            result = await client.delete_variant(campaign_id, row_id, idempotency_key=key)
+        case ("inbox", "update"):
+            result = await client.update_inbox(row_id, **{item.field: value}, idempotency_key=key)
+        case ("lead", "create"):
+            result = await client.create_lead(
+                campaign_id,
+                email=value["email"],
+                first_name=value.get("first_name"),
+                last_name=value.get("last_name"),
+                variables=value.get("variables"),
+                if_exists=value.get("if_exists", "fail"),
+                idempotency_key=key,
+            )
+        case ("lead", "delete"):
+            result = await client.delete_lead(campaign_id, row_id, idempotency_key=key)
+        case ("blocklist", "create"):
+            result = await client.add_to_blocklist(value["email"], idempotency_key=key)
+        case ("blocklist", "delete"):
+            result = await client.delete_blocklist_entry(row_id, idempotency_key=key)
+        case _:
+            raise RequestValidationError(f"cannot push {_describe(item)}: unknown operation")
+    return _dump(result)
