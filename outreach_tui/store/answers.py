@@ -42,12 +42,13 @@ def _mapping(answer: Any) -> Mapping[str, Any] | None:
 
 def apply_answer(db: Database, item: OutboxItem, answer: Any) -> None:
     """Bring the cache in line with the server after `item` succeeded."""
+    row_id: str | None = item.resource_id
     if item.op == "update":
         _apply_update(db, item, _mapping(answer))
     elif item.op == "reply":
         _apply_reply(db, item, _mapping(answer))
     elif item.op == "create":
-        _apply_create(db, item, _mapping(answer))
+        row_id = _apply_create(db, item, _mapping(answer))
     elif item.op == "delete":
         db.conn.execute(
             f"DELETE FROM {RESOURCE_TABLES[item.resource]} WHERE id = ?", [item.resource_id]
@@ -57,7 +58,8 @@ def apply_answer(db: Database, item: OutboxItem, answer: Any) -> None:
         links.confirm(db, item.resource_id, link_inbox_ids(item), attach=attach)
         if isinstance(answer, list):
             replace_campaign_inboxes(db, item.resource_id, answer)
-    refresh_rows(db, item.resource, [item.resource_id])
+    if row_id is not None:
+        refresh_rows(db, item.resource, [row_id])
 
 
 def _apply_update(db: Database, item: OutboxItem, answer: Mapping[str, Any] | None) -> None:
@@ -137,14 +139,15 @@ def _apply_reply(db: Database, item: OutboxItem, answer: Mapping[str, Any] | Non
     refresh_summary(db, conversation_id)
 
 
-def _apply_create(db: Database, item: OutboxItem, answer: Mapping[str, Any] | None) -> None:
+def _apply_create(db: Database, item: OutboxItem, answer: Mapping[str, Any] | None) -> str | None:
+    """Returns the row's id from now on (None when the placeholder was dropped)."""
     placeholder = item.resource_id
     server_id = answer.get("id") if answer is not None else None
     if answer is None or not isinstance(server_id, str) or not server_id:
         # Unknown result: drop the placeholder; the next pull brings the real row.
         db.conn.execute("DELETE FROM messages WHERE outbox_id = ?", [item.id])
         drop_placeholder(db, item.resource, placeholder)
-        return
+        return None
     rename(db, item.resource, placeholder, server_id)
     if item.resource == "conversation":
         db.conn.execute("DELETE FROM messages WHERE outbox_id = ?", [item.id])
@@ -171,6 +174,7 @@ def _apply_create(db: Database, item: OutboxItem, answer: Mapping[str, Any] | No
             " WHERE id = ?",
             [answer.get("email"), answer.get("created_at"), server_id],
         )
+    return server_id
 
 
 def rename(db: Database, resource: str, old_id: str, new_id: str) -> None:

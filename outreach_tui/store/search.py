@@ -25,6 +25,8 @@ def fts_query(text: str) -> str | None:
     AND-ed, and the last one matches as a prefix (search as you type). Words without a
     letter or digit are dropped: they hold no token and would match nothing.
     """
+    # Control characters (NUL above all: SQLite ends the string there) become spaces.
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
     words = [w for w in text.split() if any(ch.isalnum() for ch in w)]
     if not words:
         return None

@@ -289,7 +289,10 @@ def _drop_missing_children(
     keep_marks = ",".join("?" * len(sequence_ids))
     db.conn.execute(
         f"DELETE FROM sequences WHERE campaign_id = ? AND is_local = 0"
-        f" AND local_state IS NULL AND id NOT IN ({keep_marks})",
+        f" AND local_state IS NULL AND id NOT IN ({keep_marks})"
+        # a step holding user work stays (its variants would go with it)
+        " AND NOT EXISTS (SELECT 1 FROM variants v WHERE v.sequence_id = sequences.id"
+        " AND (v.local_state IS NOT NULL OR v.is_local = 1))",
         [campaign_id, *sequence_ids],
     )
     variant_marks = ",".join("?" * len(variant_ids))
