@@ -251,7 +251,7 @@ def test_inbox_settings(seeded: Database) -> None:
 
 def test_leads_add_and_delete(seeded: Database) -> None:
     item = edits.add_lead(seeded, "camp-1", "new@acme.test", first_name="Nia")
-    assert [lead.email for lead in leads_window(seeded, "camp-1")][0] == "new@acme.test"
+    assert next(lead.email for lead in leads_window(seeded, "camp-1")) == "new@acme.test"
     _push(seeded, {**factories.lead("lead-9", email="new@acme.test")})
     emails = {(lead.id, lead.is_local) for lead in leads_window(seeded, "camp-1")}
     assert ("lead-9", False) in emails
