@@ -65,7 +65,8 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
 
 
 def parse_reset(value: str | None, *, wall_now: float | None = None) -> float | None:
-    """Seconds until X-RateLimit-Reset: delta seconds, or an epoch timestamp (> 10**9)."""
+    """Seconds until X-RateLimit-Reset: delta seconds, or an epoch timestamp (> 10**9;
+    in milliseconds when > 10**12)."""
     if value is None:
         return None
     try:
@@ -74,6 +75,8 @@ def parse_reset(value: str | None, *, wall_now: float | None = None) -> float | 
         return None
     if number != number:  # NaN
         return None
+    if number > EPOCH_THRESHOLD * 1000:
+        number /= 1000  # an epoch in milliseconds
     if number > EPOCH_THRESHOLD:
         number -= time.time() if wall_now is None else wall_now
     return max(0.0, number)

@@ -57,6 +57,7 @@ def test_reset_as_delta_or_epoch() -> None:
     assert parse_reset("12") == 12
     assert parse_reset(str(10**9 + 500), wall_now=10**9 + 470) == 30
     assert parse_reset(str(10**9 + 5), wall_now=10**9 + 10) == 0
+    assert parse_reset(str((10**9 + 500) * 1000), wall_now=10**9 + 470) == 30
     assert parse_reset("nan") is None
     assert parse_reset("tomorrow") is None
 
