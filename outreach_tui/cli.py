@@ -9,6 +9,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 a check found problems.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -211,6 +212,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         print(f"outreach-tui: {error}", file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:
+        # The reader went away (`... | head`): stop quietly, like other Unix tools.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except KeyboardInterrupt:
         print("outreach-tui: interrupted", file=sys.stderr)
         return 130

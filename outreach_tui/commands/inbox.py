@@ -1,42 +1,243 @@
-"""CLI handlers: `inbox` (not built yet)."""
+"""`outreach-tui inbox ...`: list, show and triage conversations from the cache.
+
+Reads work offline on the cache; writes (label, read, unread, reply) only apply locally
+and enqueue into the outbox — `outreach-tui sync` pushes them.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
 
-from outreach_tui.commands import CommandError
+from sqlite_utils import Database
+
+from outreach_tui.commands import EXIT_USAGE, CommandError
+from outreach_tui.commands.context import resolve_context
+from outreach_tui.commands.output import print_json, print_table, safe
+from outreach_tui.core.html_text import readable_body
+from outreach_tui.core.labels import LABEL_VALUES, display_name
+from outreach_tui.core.plain_html import text_to_html
+from outreach_tui.core.timefmt import parse_timestamp, relative_time
+from outreach_tui.store import queries
+from outreach_tui.store.edits import EditError
+from outreach_tui.store.edits import conversations as edits
+from outreach_tui.store.outbox import OutboxItem
+from outreach_tui.store.records import ConversationFilter, ConversationRow
+
+MAX_BODY_BYTES = 1_000_000
+_MARKERS = {None: " ", "pending": "~", "failed": "!", "conflict": "?"}
 
 
 def missing_subcommand(args: argparse.Namespace) -> int:
-    """Not built yet."""
-    raise CommandError("this command is not built yet")
+    """`inbox` alone is a usage error."""
+    raise CommandError(
+        "inbox needs a subcommand: list, show, label, read, unread, reply", exit_code=EXIT_USAGE
+    )
+
+
+def _when(row: ConversationRow, now: datetime) -> str:
+    if not row.last_activity:
+        return ""
+    try:
+        return relative_time(parse_timestamp(row.last_activity), now)
+    except ValueError:
+        return safe(row.last_activity, 20)
 
 
 def list_conversations(args: argparse.Namespace) -> int:
-    """Not built yet."""
-    raise CommandError("this command is not built yet")
+    """Print the conversations of the cache, newest activity first."""
+    context = resolve_context(args)
+    db = context.open_db()
+    flt = ConversationFilter(
+        folder=args.folder, label=args.label, unread=args.unread, search=args.search
+    )
+    rows = queries.conversation_window(db, flt, limit=args.limit)
+    db.close()
+    if args.json:
+        print_json([row.to_json() for row in rows])
+        return 0
+    now = datetime.now(UTC)
+    table = [
+        [
+            _MARKERS.get(row.local_state, "?") + ("•" if not row.is_read else " "),
+            row.id,
+            safe(row.sender_name or row.sender_email, 28),
+            safe(display_name(row.label) + ("*" if row.overridden else ""), 20),
+            _when(row, now),
+            safe(row.subject, 70),
+        ]
+        for row in rows
+    ]
+    print_table(table, ["", "ID", "FROM", "LABEL", "WHEN", "SUBJECT"])
+    if not rows:
+        print("no conversations match (run `outreach-tui sync` to fill the cache)", file=sys.stderr)
+    return 0
+
+
+def _require_conversation(db: Database, conversation_id: str) -> ConversationRow:
+    row = queries.get_conversation(db, conversation_id)
+    if row is None:
+        raise CommandError(f"no conversation {safe(conversation_id, 80)} in the cache")
+    return row
 
 
 def show_conversation(args: argparse.Namespace) -> int:
-    """Not built yet."""
-    raise CommandError("this command is not built yet")
+    """Print one thread: headers and readable bodies (quoted history folded away)."""
+    context = resolve_context(args)
+    db = context.open_db()
+    _require_conversation(db, args.id)
+    thread = queries.thread(db, args.id)
+    db.close()
+    assert thread is not None
+    if args.json:
+        data = thread.conversation.to_json()
+        data["messages"] = [
+            {
+                "direction": m.direction,
+                "inbox_id": m.inbox_id,
+                "subject": m.subject,
+                "text_body": m.text_body,
+                "html_body": m.html_body,
+                "from_email": m.from_email,
+                "to_recipients": list(m.to_recipients),
+                "cc_recipients": list(m.cc_recipients),
+                "bcc_recipients": list(m.bcc_recipients),
+                "email_date": m.email_date,
+                "is_read": m.is_read,
+                "attachments": [a.__dict__ for a in m.attachments],
+                "pending": m.outbox_state if m.queued else None,
+            }
+            for m in thread.messages
+        ]
+        print_json(data)
+        return 0
+    conversation = thread.conversation
+    print(f"Subject: {safe(conversation.subject, 200)}")
+    label = display_name(conversation.label)
+    if conversation.overridden:
+        label += f" (override; AI label: {display_name(conversation.ai_label)})"
+    print(f"Label: {safe(label)}")
+    for message in thread.messages:
+        print()
+        arrow = "→" if message.direction == "outgoing" else "←"
+        queued = f" [{message.outbox_state or 'queued'}]" if message.queued else ""
+        print(f"{arrow} {safe(message.from_email, 80)}  {safe(message.email_date, 40)}{queued}")
+        recipients = ", ".join(safe(r.get("email"), 80) for r in message.to_recipients)
+        if recipients:
+            print(f"  to: {recipients}")
+        body = readable_body(message.html_body, message.text_body)
+        for line in body.markdown.splitlines():
+            print(f"  {line}")
+        if body.quoted:
+            print(f"  [{len(body.quoted.splitlines())} quoted lines hidden]")
+        for attachment in message.attachments:
+            print(f"  attachment: {safe(attachment.filename, 100)} ({attachment.size} bytes)")
+    return 0
+
+
+def _apply(args: argparse.Namespace, ids: list[str], edit: str) -> list[OutboxItem]:
+    """Check every id exists, then apply the edit to all of them (one transaction)."""
+    context = resolve_context(args)
+    db = context.open_db()
+    try:
+        for conversation_id in ids:
+            _require_conversation(db, conversation_id)
+        try:
+            if edit == "revert":
+                return edits.revert_label(db, ids)
+            if edit == "read":
+                return edits.mark_read(db, ids)
+            if edit == "unread":
+                return edits.mark_unread(db, ids)
+            return edits.set_label(db, ids, edit)
+        except EditError as error:
+            raise CommandError(str(error)) from None
+    finally:
+        db.close()
+
+
+def _report_queued(items: list[OutboxItem], ids: list[str], what: str) -> None:
+    if items:
+        print(
+            f"{what}: {len(ids)} conversation(s); {len(items)} change(s) queued"
+            " (run `outreach-tui sync` to push)"
+        )
+    else:
+        print(f"{what}: nothing to change")
 
 
 def label_conversations(args: argparse.Namespace) -> int:
-    """Not built yet."""
-    raise CommandError("this command is not built yet")
+    """`inbox label ID... LABEL` or `inbox label ID... --revert`."""
+    targets = list(args.targets)
+    if args.revert:
+        items = _apply(args, targets, "revert")
+        _report_queued(items, targets, "label reverted to the AI label")
+        return 0
+    if len(targets) < 2:
+        raise CommandError(
+            "usage: inbox label ID... LABEL (or ID... --revert)", exit_code=EXIT_USAGE
+        )
+    *ids, label = targets
+    if label not in LABEL_VALUES:
+        raise CommandError(
+            f"unknown label {safe(label, 40)!r}; expected one of: {', '.join(LABEL_VALUES)}",
+            exit_code=EXIT_USAGE,
+        )
+    items = _apply(args, ids, label)
+    _report_queued(items, ids, f"labelled {label}")
+    return 0
 
 
 def mark_read(args: argparse.Namespace) -> int:
-    """Not built yet."""
-    raise CommandError("this command is not built yet")
+    """`inbox read ID...`."""
+    items = _apply(args, list(args.ids), "read")
+    _report_queued(items, list(args.ids), "marked read")
+    return 0
 
 
 def mark_unread(args: argparse.Namespace) -> int:
-    """Not built yet."""
-    raise CommandError("this command is not built yet")
+    """`inbox unread ID...`."""
+    items = _apply(args, list(args.ids), "unread")
+    _report_queued(items, list(args.ids), "marked unread")
+    return 0
+
+
+def _read_body(args: argparse.Namespace) -> str:
+    if args.body is not None:
+        return args.body
+    if args.body_file is not None:
+        path = Path(args.body_file).expanduser()
+        try:
+            if path.stat().st_size > MAX_BODY_BYTES:
+                raise CommandError(f"{path} is larger than {MAX_BODY_BYTES} bytes")
+            return path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise CommandError(f"cannot read {path}: {error.strerror}") from None
+        except UnicodeDecodeError:
+            raise CommandError(f"{path} is not UTF-8 text") from None
+    if sys.stdin is None:
+        raise CommandError("no reply text: pass --body TEXT or --body-file PATH")
+    if sys.stdin.isatty():
+        print("Type the reply; end with Ctrl-D on an empty line.", file=sys.stderr)
+    return sys.stdin.read(MAX_BODY_BYTES + 1)[:MAX_BODY_BYTES]
 
 
 def reply(args: argparse.Namespace) -> int:
-    """Not built yet."""
-    raise CommandError("this command is not built yet")
+    """`inbox reply ID [--body TEXT | --body-file PATH]` (stdin when neither)."""
+    text = _read_body(args)
+    if not text.strip():
+        raise CommandError("the reply is empty; nothing queued")
+    context = resolve_context(args)
+    db = context.open_db()
+    try:
+        _require_conversation(db, args.id)
+        try:
+            item = edits.queue_reply(db, args.id, text_to_html(text))
+        except EditError as error:
+            raise CommandError(str(error)) from None
+    finally:
+        db.close()
+    print(f"reply queued (outbox item {item.id}); run `outreach-tui sync` to send it")
+    return 0

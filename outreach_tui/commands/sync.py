@@ -1,12 +1,114 @@
-"""CLI handlers: `sync` (not built yet)."""
+"""`outreach-tui sync`: headless pull + push; progress on stderr, summary on stdout."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
+import sys
+import time
+from typing import TextIO
 
-from outreach_tui.commands import CommandError
+from outreach_tui.commands import EXIT_FAILURE, EXIT_OK
+from outreach_tui.commands.context import resolve_context
+from outreach_tui.sync.engine import SyncOptions, run_sync
+from outreach_tui.sync.progress import SyncProgress, SyncReport
+
+
+class ProgressPrinter:
+    """Prints sync progress to a stream: rewritten in place on a terminal; otherwise one
+    line when a resource starts, at most one every `interval` seconds, and its last state."""
+
+    def __init__(self, stream: TextIO, interval: float = 2.0) -> None:
+        self.stream = stream
+        self.interactive = stream.isatty()
+        self.interval = interval
+        self._last_print = 0.0
+        self._current: SyncProgress | None = None
+        self._shown = True  # whether the current state has been written
+
+    @staticmethod
+    def _line(event: SyncProgress) -> str:
+        total = f"/{event.total}" if event.total is not None else ""
+        return f"sync: {event.resource} {event.done}{total}"
+
+    def __call__(self, event: SyncProgress) -> None:
+        previous = self._current
+        new_resource = previous is None or previous.resource != event.resource
+        if new_resource and previous is not None:
+            self._finish_line()
+        self._current, self._shown = event, False
+        now = time.monotonic()
+        if self.interactive:
+            self.stream.write("\r\x1b[2K" + self._line(event))
+            self.stream.flush()
+        elif new_resource or now - self._last_print >= self.interval:
+            self._write_current()
+            self._last_print = now
+
+    def _write_current(self) -> None:
+        assert self._current is not None
+        self.stream.write(self._line(self._current) + "\n")
+        self.stream.flush()
+        self._shown = True
+
+    def _finish_line(self) -> None:
+        if self.interactive:
+            self.stream.write("\n")
+            self.stream.flush()
+        elif not self._shown:
+            self._write_current()
+
+    def close(self) -> None:
+        """End the display with the final state of the last resource."""
+        if self._current is not None:
+            self._finish_line()
+        self._current = None
+
+
+def _summary_line(report: SyncReport) -> str:
+    pulled = ", ".join(f"{n} {name}" for name, n in report.pulled.items() if n) or "nothing new"
+    parts = [f"pulled {pulled}", f"pushed {report.pushed}"]
+    if report.failed:
+        parts.append(f"{report.failed} push(es) refused")
+    if report.conflicts:
+        parts.append(f"{report.conflicts} conflict(s) to resolve")
+    if report.overwritten:
+        parts.append(f"{report.overwritten} server value(s) overwritten (see the conflict log)")
+    if report.skipped:
+        parts.append(f"{len(report.skipped)} malformed record(s) skipped")
+    return "sync: " + "; ".join(parts)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Not built yet."""
-    raise CommandError("this command is not built yet")
+    """Pull then push (or one of them); exit 1 when the server was unreachable or a push
+    failed, with the reason on stderr (and in the JSON summary)."""
+    context = resolve_context(args)
+    options = SyncOptions(pull=not args.push_only, push=not args.pull_only, full=args.full)
+    client = context.client()
+    db = context.open_db()
+    printer = ProgressPrinter(sys.stderr)
+
+    async def sync() -> SyncReport:
+        async with client:
+            return await run_sync(client, db, options, on_progress=printer)
+
+    try:
+        report = asyncio.run(sync())
+    finally:
+        printer.close()
+        db.close()
+    for record in report.skipped:
+        print(
+            f"sync: skipped malformed {record['resource']} record {record['id'] or '(no id)'}:"
+            f" {record['reason']}",
+            file=sys.stderr,
+        )
+    for error in report.errors:
+        print(f"sync: {error}", file=sys.stderr)
+    if report.unreachable:
+        print(f"sync: the server at {context.base_url} could not be reached", file=sys.stderr)
+    print(_summary_line(report), file=sys.stderr)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    return EXIT_OK if report.ok else EXIT_FAILURE
