@@ -79,7 +79,7 @@ def _append_reply(workspace: Workspace, conversation: Conversation) -> None:
     inbox = workspace.inboxes.get(conversation.inbox_id)
     inbox_email = persona.email if persona else (inbox.email if inbox else "")
     inbox_name = persona.name if persona else ""
-    when = max(workspace.now(), conversation.last_activity + 1)
+    when = max(workspace.now(), conversation.last_activity)
     markup, text = _reply_text(workspace, conversation.ai_label, conversation.peer_name)
     subject = conversation.subject
     message = {

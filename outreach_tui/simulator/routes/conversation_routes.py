@@ -152,7 +152,7 @@ def reply(call: ApiCall) -> Response:
     subject = conversation.subject
     if subject[:3].lower() != "re:":
         subject = f"Re: {subject}"
-    when = max(workspace.now(), conversation.last_activity + 1)
+    when = max(workspace.now(), conversation.last_activity)
     to = [{"email": conversation.peer_email, "name": conversation.peer_name}]
     message = _outgoing(inbox.id, inbox.email, to, subject, content, when)
     workspace.append_message(conversation, message)
