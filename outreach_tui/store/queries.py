@@ -288,3 +288,40 @@ class ConversationList:
             [*params, start.last_activity, start.id, key.last_activity, key.id],
         ).fetchone()[0]
         return block * self.step + inside
+
+
+def conversations_at(
+    db: Database,
+    flt: ConversationFilter = ConversationFilter(),  # noqa: B008
+    *,
+    offset: int,
+    limit: int,
+) -> list[ConversationRow]:
+    """Rows [offset, offset + limit) under `flt`, by plain OFFSET.
+
+    Costs O(offset) (an index scan): for a far jump in a list with nothing cached near
+    it; neighbouring pages are cheaper through `conversation_window(after=/before=)`.
+    """
+    where, params = _where(flt)
+    sql = f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {where} {_DESC} LIMIT ? OFFSET ?"
+    return [_row(r) for r in db.conn.execute(sql, [*params, max(limit, 0), max(offset, 0)])]
+
+
+def conversation_position(
+    db: Database,
+    conversation_id: str,
+    flt: ConversationFilter = ConversationFilter(),  # noqa: B008
+) -> int | None:
+    """The offset of a conversation in the list under `flt`; None when the filter
+    excludes it. One indexed range count: cheap near the top, O(offset) at worst."""
+    where, params = _where(flt)
+    found = db.conn.execute(
+        f"SELECT c.last_activity, c.id FROM conversations c WHERE {where} AND c.id = ?",
+        [*params, conversation_id],
+    ).fetchone()
+    if found is None:
+        return None
+    return db.conn.execute(
+        f"SELECT COUNT(*) FROM conversations c WHERE {where} AND (c.last_activity, c.id) > (?, ?)",
+        [*params, found[0], found[1]],
+    ).fetchone()[0]
