@@ -9,7 +9,9 @@ attachment per thread), as the unibox list endpoint returns them. Two figures:
 Plus the slow path: the same page with one invalid record, validated record by record.
 
 Run: .venv/bin/python benchmarks/bench_client.py [--pages N]
-Goal: >= 20,000 conversations/s for "parse".
+Goal: >= 20,000 conversations/s for "parse". Each figure is the best of several passes, as
+wall-clock and as CPU time of this process: on a shared machine the CPU figure is the one
+other processes disturb least.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from outreach_tui.api import Conversation, ReachkitClient
 from outreach_tui.api.parsing import parse_page
 
 # The machine is shared: the best of several passes is the figure least disturbed by others.
-PASSES = 7
+PASSES = 25
 
 
 def _message(page: int, index: int, j: int) -> dict[str, Any]:
@@ -84,30 +86,41 @@ def page_body(page: int, *, broken: bool = False) -> bytes:
     ).encode()
 
 
-def _rate(pages: int, seconds: float) -> float:
-    return pages * 100 / seconds
+class Rates:
+    """Best wall-clock and best CPU-time rate over several passes, in conversations/s."""
+
+    def __init__(self) -> None:
+        self.wall = 0.0
+        self.cpu = 0.0
+
+    def add(self, pages: int, wall_seconds: float, cpu_seconds: float) -> None:
+        self.wall = max(self.wall, pages * 100 / wall_seconds)
+        self.cpu = max(self.cpu, pages * 100 / max(cpu_seconds, 1e-9))
+
+    def __str__(self) -> str:
+        return f"{self.wall:>9,.0f} /s wall   {self.cpu:>9,.0f} /s CPU"
 
 
-def bench_parse(bodies: list[bytes]) -> float:
-    """Best of PASSES passes over the bodies, in conversations per second."""
-    best = 0.0
+def bench_parse(bodies: list[bytes]) -> Rates:
+    """Best of PASSES passes over the bodies."""
+    rates = Rates()
     for _ in range(PASSES):
-        started = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         for body in bodies:
             page = parse_page(body, Conversation)
             assert len(page.items) + len(page.skipped) == 100
-        best = max(best, _rate(len(bodies), time.perf_counter() - started))
-    return best
+        rates.add(len(bodies), time.perf_counter() - wall, time.process_time() - cpu)
+    return rates
 
 
-async def bench_client(bodies: list[bytes]) -> float:
-    """Conversations per second through list_conversations() on an in-memory transport."""
+async def bench_client(bodies: list[bytes]) -> Rates:
+    """Through list_conversations() on an in-memory transport."""
 
     def handler(request: httpx.Request) -> httpx.Response:
         number = int(request.url.params["page"])
         return httpx.Response(200, content=bodies[(number - 1) % len(bodies)])
 
-    best = 0.0
+    rates = Rates()
     async with ReachkitClient(
         base_url="http://127.0.0.1",
         api_key="bench",
@@ -115,18 +128,18 @@ async def bench_client(bodies: list[bytes]) -> float:
         transport=httpx.MockTransport(handler),
     ) as client:
         for _ in range(PASSES):
-            started = time.perf_counter()
+            wall, cpu = time.perf_counter(), time.process_time()
             for number in range(1, len(bodies) + 1):
                 page = await client.list_conversations(page=number)
                 assert len(page.items) == 100
-            best = max(best, _rate(len(bodies), time.perf_counter() - started))
-    return best
+            rates.add(len(bodies), time.perf_counter() - wall, time.process_time() - cpu)
+    return rates
 
 
 def main() -> None:
     """Print the three figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=20, help="pages per pass (default 20)")
+    parser.add_argument("--pages", type=int, default=5, help="pages per pass (default 5)")
     args = parser.parse_args()
     bodies = [page_body(n) for n in range(1, args.pages + 1)]
     broken = [page_body(n, broken=True) for n in range(1, args.pages + 1)]
@@ -135,12 +148,9 @@ def main() -> None:
         f"pages of 100 conversations x 3 messages, {size / 1024:.0f} KiB per page, "
         f"{args.pages} pages per pass, best of {PASSES}"
     )
-    print(f"parse + validate (fast path):        {bench_parse(bodies):>9,.0f} conversations/s")
-    print(f"parse + validate (one bad record):   {bench_parse(broken):>9,.0f} conversations/s")
-    print(
-        f"list_conversations, in-memory HTTP:  {asyncio.run(bench_client(bodies)):>9,.0f} "
-        "conversations/s"
-    )
+    print(f"parse + validate (fast path):        {bench_parse(bodies)}")
+    print(f"parse + validate (one bad record):   {bench_parse(broken)}")
+    print(f"list_conversations, in-memory HTTP:  {asyncio.run(bench_client(bodies))}")
 
 
 if __name__ == "__main__":

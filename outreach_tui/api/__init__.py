@@ -66,7 +66,7 @@ from outreach_tui.api.models import (
 from outreach_tui.api.payloads import UNSET, UnsetType
 from outreach_tui.api.ratelimit import RateLimitStatus
 from outreach_tui.api.retries import RetryPolicy
-from outreach_tui.api.session import AttachmentDownload
+from outreach_tui.api.wire import AttachmentDownload
 
 __all__ = [
     "SUPPORTED_TIMEZONES",

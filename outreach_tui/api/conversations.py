@@ -21,7 +21,8 @@ from outreach_tui.api.payloads import (
     query_params,
 )
 from outreach_tui.api.retries import RequestKind
-from outreach_tui.api.session import ApiSession, AttachmentDownload
+from outreach_tui.api.session import ApiSession
+from outreach_tui.api.wire import AttachmentDownload
 
 _BASE = "/unibox/conversations"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from outreach_tui.api import ReachkitClient, RetryPolicy
+from outreach_tui.api import ReachkitClient, RetryPolicy, UncertainWriteError
 from outreach_tui.simulator import create_app
 from outreach_tui.simulator.server import serve_in_thread
 
@@ -76,3 +76,46 @@ async def test_full_walk_through_faults_yields_every_conversation_once() -> None
     assert 429 not in statuses[first_429 + 1 :]
     # The walk did use whole windows: it met "0 remaining" and waited instead of asking.
     assert transport.remaining.count("0") >= 3
+
+
+async def test_in_process_walk_survives_faults_surfaced_by_asgi_transport() -> None:
+    app = create_app(
+        api_keys=[KEY],
+        size=1000,
+        seed=3,
+        rate_limit=None,
+        faults="5xx=0.2,drop=0.1,malformed=0.05",
+    )
+    async with ReachkitClient(
+        base_url="http://127.0.0.1",
+        api_key=KEY,
+        transport=httpx.ASGITransport(app=app),
+        requests_per_minute=None,
+        retry=RetryPolicy(read_attempts=15, initial_backoff=0.001, max_backoff=0.005),
+    ) as client:
+        ids = [conversation.id async for conversation in client.iter_conversations()]
+    assert len(ids) == len(set(ids)) == 1000
+    assert any(record.fault for record in app.state.simulator.requests)
+
+
+async def test_writes_under_faults_retry_when_safe_and_report_uncertainty_otherwise() -> None:
+    app = create_app(api_keys=[KEY], size=50, seed=3, rate_limit=None, faults=None)
+    simulator = app.state.simulator
+    async with ReachkitClient(
+        base_url="http://127.0.0.1",
+        api_key=KEY,
+        transport=httpx.ASGITransport(app=app),
+        requests_per_minute=None,
+        retry=RetryPolicy(idempotent_attempts=30, initial_backoff=0.001, max_backoff=0.002),
+    ) as client:
+        conversation = (await client.list_conversations(page_size=1)).items[0]
+        simulator.set_faults("5xx=0.5,drop=0.2")
+        updated = await client.update_conversation(conversation.id, label_override="referral")
+        assert updated.label == "referral"
+
+        simulator.set_faults("5xx=1.0")
+        before = len(simulator.requests)
+        with pytest.raises(UncertainWriteError):
+            await client.reply_to_conversation(conversation.id, "<p>Hello</p>")
+        posts = [r for r in simulator.requests[before:] if r.method == "POST"]
+        assert len(posts) == 1  # never sent twice
