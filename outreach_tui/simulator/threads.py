@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import random
-import uuid
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Any
 
 from outreach_tui.simulator.clock import iso
 from outreach_tui.simulator.conversations import Conversation
+from outreach_tui.simulator.ids import uuid_from_bits
 from outreach_tui.simulator.seeding import hostile, texts
 
 
@@ -38,7 +38,7 @@ class _Body:
 
 
 def _uuid(rng: random.Random) -> str:
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    return uuid_from_bits(rng.getrandbits(128))
 
 
 def _signature(persona: Persona, with_logo: bool) -> _Body:
