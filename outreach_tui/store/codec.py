@@ -36,6 +36,8 @@ def sortable_time(text: Any) -> str:
     """
     if not isinstance(text, str) or not text:
         return ""
+    if len(text) == 20 and text[10] == "T" and text[19] == "Z" and text[4] == "-":
+        return f"{text[:19]}.000000Z"  # the common "YYYY-MM-DDTHH:MM:SSZ": no parsing
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
@@ -75,5 +77,17 @@ def as_bool(value: Any, default: bool = False) -> int:
 
 
 def content_hash(item: Any) -> str:
-    """A short digest of an API object, to tell whether the cached copy changed."""
-    return hashlib.blake2b(dumps(item).encode(), digest_size=16).hexdigest()
+    """A short digest of an API object, to tell whether the cached copy changed.
+
+    Keys are not sorted (this runs for every ingested object): the API sends them in a
+    stable order, and a reordering would only cost one needless rewrite.
+    """
+    return hashlib.blake2b(_FAST_JSON(item).encode(), digest_size=16).hexdigest()
+
+
+def recipients_json(value: Any) -> str:
+    """A recipients list as JSON text ('[]' for none), on the ingest hot path."""
+    return _FAST_JSON(value) if value else "[]"
+
+
+_FAST_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

@@ -7,7 +7,6 @@ reply changes a thread.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,8 +16,6 @@ from outreach_tui.store.codec import sortable_time
 SNIPPET_CHARS = 200
 # Only this much message text goes into the search index per conversation.
 INDEXED_BODY_CHARS = 20_000
-
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -43,9 +40,9 @@ def _text(value: Any) -> str:
 
 def _recipients(message: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
     value = message.get(key)
-    if not isinstance(value, list):
+    if not value or not isinstance(value, list):
         return []
-    return [r for r in value if isinstance(r, Mapping)]
+    return [r for r in value if isinstance(r, dict | Mapping)]
 
 
 def _display_name(messages: Sequence[Mapping[str, Any]], email: str) -> str:
@@ -70,40 +67,52 @@ def summarize(messages: Sequence[Mapping[str, Any]], fallback_time: Any = None) 
     first non-empty subject. Activity = the latest `email_date`, else `fallback_time`.
     Unread when any message is unread.
     """
-    subject = next((s for m in messages if (s := _text(m.get("subject")).strip())), "")
-    latest = messages[-1] if messages else {}
-    snippet = _SPACES.sub(" ", _text(latest.get("text_body"))).strip()[:SNIPPET_CHARS]
-    incoming = [m for m in messages if m.get("direction") != "outgoing"]
-    sender_email, sender_name = "", ""
-    if incoming:
-        sender_email = _text(incoming[-1].get("from_email"))
-        sender_name = _display_name(messages, sender_email) if sender_email else ""
-    elif messages:
-        first = next(iter(_recipients(latest, "to_recipients")), {})
-        sender_email, sender_name = _text(first.get("email")), _text(first.get("name"))
-    times = [t for m in messages if (t := sortable_time(m.get("email_date")))]
-    last_activity = max(times) if times else sortable_time(fallback_time)
-    inbox_id = next(
-        (i for m in reversed(messages) if isinstance(i := m.get("inbox_id"), str) and i), None
-    )
-    is_read = all(m.get("is_read", True) is not False for m in messages)
-    body = " ".join(_text(m.get("text_body")) for m in messages)[:INDEXED_BODY_CHARS]
-    people: dict[str, None] = {sender_name: None, sender_email: None}
+    # One pass over the thread: this runs for every ingested conversation.
+    subject = ""
+    last_activity = ""
+    inbox_id: str | None = None
+    latest_incoming: Mapping[str, Any] | None = None
+    is_read = True
+    bodies: list[str] = []
+    people: dict[str, None] = {}
     for message in messages:
-        people[_text(message.get("from_email"))] = None
+        get = message.get
+        if not subject and (text := _text(get("subject")).strip()):
+            subject = text
+        if get("direction") != "outgoing":
+            latest_incoming = message
+        moment = sortable_time(get("email_date"))
+        if moment > last_activity:
+            last_activity = moment
+        if isinstance(candidate := get("inbox_id"), str) and candidate:
+            inbox_id = candidate
+        if get("is_read") is False:
+            is_read = False
+        bodies.append(_text(get("text_body")))
+        people[_text(get("from_email"))] = None
         for key in ("to_recipients", "cc_recipients"):
             for recipient in _recipients(message, key):
                 people[_text(recipient.get("name"))] = None
                 people[_text(recipient.get("email"))] = None
+    latest = messages[-1] if messages else {}
+    text = _text(latest.get("text_body"))[: SNIPPET_CHARS * 2]
+    snippet = " ".join(text.split())[:SNIPPET_CHARS]
+    sender_email, sender_name = "", ""
+    if latest_incoming is not None:
+        sender_email = _text(latest_incoming.get("from_email"))
+        sender_name = _display_name(messages, sender_email) if sender_email else ""
+    elif messages:
+        first = next(iter(_recipients(latest, "to_recipients")), {})
+        sender_email, sender_name = _text(first.get("email")), _text(first.get("name"))
     return ThreadSummary(
         subject=subject,
         snippet=snippet,
         sender_email=sender_email,
         sender_name=sender_name,
-        last_activity=last_activity,
+        last_activity=last_activity or sortable_time(fallback_time),
         inbox_id=inbox_id,
         message_count=len(messages),
         is_read=is_read,
-        search_body=body,
-        search_people=" ".join(p for p in people if p),
+        search_body=" ".join(bodies)[:INDEXED_BODY_CHARS],
+        search_people=" ".join(p for p in {sender_name: None, **people} if p),
     )

@@ -56,6 +56,14 @@ def test_a_changed_conversation_is_rewritten(db: Database) -> None:
     assert search_conversations(db, "friday") == ["c2"]
 
 
+def test_a_new_read_state_or_label_is_a_change(db: Database) -> None:
+    upsert_conversations(db, [conversation("c1", is_read=False)], "primary")
+    assert upsert_conversations(db, [conversation("c1", is_read=True)], "primary").changed_ids
+    assert upsert_conversations(db, [conversation("c1", label=None)], "primary").changed_ids
+    row = get_conversation(db, "c1")
+    assert row is not None and row.is_read and row.label is None
+
+
 def test_moving_to_another_folder_counts_as_a_change(db: Database) -> None:
     upsert_conversations(db, [conversation("c1")], "primary")
     result = upsert_conversations(db, [conversation("c1")], "others")

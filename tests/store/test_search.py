@@ -66,6 +66,7 @@ def test_query_builder_quotes_every_word_and_prefixes_the_last() -> None:
     assert fts_query('budget "tight') == '"budget" """tight" *'
     assert fts_query("  ") is None
     assert fts_query("* - (") is None
+    assert fts_query("ab") == '"ab"'  # too short for a prefix: matched whole
 
 
 def test_words_are_anded_and_the_last_is_a_prefix(searchable: Database) -> None:
@@ -73,6 +74,7 @@ def test_words_are_anded_and_the_last_is_a_prefix(searchable: Database) -> None:
     assert search_conversations(searchable, "budget meet") == ["c2"]
     assert search_conversations(searchable, "budg") == ["c2", "c1"]
     assert search_conversations(searchable, "AND") == []  # a word, not an operator
+    assert search_conversations(searchable, "bu") == []  # 2 letters: whole words only
 
 
 def test_subject_sender_name_and_email_are_searchable(searchable: Database) -> None:
@@ -92,7 +94,8 @@ def test_rank_order_prefers_better_matches(searchable: Database) -> None:
 
 
 def test_index_follows_changes(searchable: Database) -> None:
-    upsert_conversations(searchable, [conversation("c1", text="nothing left", day=1)], "primary")
+    # A new reply (emails themselves never change: a change comes with new dates).
+    upsert_conversations(searchable, [conversation("c1", text="nothing left", day=5)], "primary")
     assert search_conversations(searchable, "tight") == []
     assert search_conversations(searchable, "nothing") == ["c1"]
     count = searchable.conn.execute("SELECT COUNT(*) FROM conversation_fts").fetchone()[0]

@@ -22,7 +22,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from outreach_tui.store import search
-from outreach_tui.store.codec import as_bool, content_hash, dumps, loads
+from outreach_tui.store.codec import as_bool, content_hash, loads, recipients_json
 from outreach_tui.store.connection import write_transaction
 from outreach_tui.store.conversation_summary import ThreadSummary, summarize
 from outreach_tui.store.effective import active_items_by_row, refresh_rows
@@ -106,20 +106,22 @@ def _messages_of(item: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 def message_row(conversation_id: str, position: int, m: Mapping[str, Any]) -> tuple[Any, ...]:
     """The `messages` row values (see `_INSERT_MESSAGE`) of one API message."""
+    get = m.get
+    inbox_id, email_date, is_read = get("inbox_id"), get("email_date"), get("is_read")
     return (
         conversation_id,
         position,
-        "outgoing" if m.get("direction") == "outgoing" else "incoming",
-        m.get("inbox_id") if isinstance(m.get("inbox_id"), str) else None,
-        _str(m.get("subject")),
-        _str(m.get("text_body")),
-        _str(m.get("html_body")),
-        _str(m.get("from_email")),
-        dumps(m.get("to_recipients") or []),
-        dumps(m.get("cc_recipients") or []),
-        dumps(m.get("bcc_recipients") or []),
-        m.get("email_date") if isinstance(m.get("email_date"), str) else None,
-        as_bool(m.get("is_read"), default=True),
+        "outgoing" if get("direction") == "outgoing" else "incoming",
+        inbox_id if isinstance(inbox_id, str) else None,
+        _str(get("subject")),
+        _str(get("text_body")),
+        _str(get("html_body")),
+        _str(get("from_email")),
+        recipients_json(get("to_recipients")),
+        recipients_json(get("cc_recipients")),
+        recipients_json(get("bcc_recipients")),
+        email_date if isinstance(email_date, str) else None,
+        0 if is_read is False else 1,
     )
 
 
@@ -185,6 +187,29 @@ def _cached(db: Database, ids: Sequence[str]) -> dict[str, tuple[str, str, str |
     return found
 
 
+def fingerprint(item: Mapping[str, Any]) -> str:
+    """A digest of what can change in a conversation, to detect changes cheaply.
+
+    Emails are immutable once sent, so the digest covers the mutable parts only (label,
+    positivity, lead, timestamps, and each message's date, direction, read state and
+    attachment ids) instead of hashing every body on every pull.
+    """
+    messages = _messages_of(item)
+    parts = [
+        item.get("label"),
+        item.get("is_positive"),
+        item.get("lead_id"),
+        item.get("updated_at"),
+        item.get("created_at"),
+        len(messages),
+    ]
+    for m in messages:
+        parts.append((m.get("email_date"), m.get("direction"), m.get("is_read"), m.get("inbox_id")))
+        if m.get("attachments"):
+            parts.append(repr(m.get("attachments")))
+    return content_hash(repr(parts))
+
+
 def upsert_conversations(
     db: Database, items: Iterable[Mapping[str, Any]], folder: str | None
 ) -> IngestResult:
@@ -202,7 +227,7 @@ def upsert_conversations(
             skipped += 1
     with write_transaction(db):
         cached = _cached(db, list(by_id))
-        hashes = {cid: content_hash(item) for cid, item in by_id.items()}
+        hashes = {cid: fingerprint(item) for cid, item in by_id.items()}
         new_ids = [cid for cid in by_id if cid not in cached]
         changed_ids = [
             cid
