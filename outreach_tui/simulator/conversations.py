@@ -68,6 +68,7 @@ class Conversation:
     updated_at: int
     showcase: str | None = None
     extra: list[dict[str, Any]] | None = None
+    search_text: str | None = None  # casefolded haystack, built on the first search
 
     @property
     def label(self) -> str | None:

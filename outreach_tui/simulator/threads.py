@@ -8,6 +8,7 @@ links, and in replies the previous message quoted Gmail-style.
 
 from __future__ import annotations
 
+import functools
 import html
 import random
 from collections import OrderedDict
@@ -19,6 +20,7 @@ from outreach_tui.simulator.clock import iso
 from outreach_tui.simulator.conversations import Conversation
 from outreach_tui.simulator.ids import uuid_from_bits
 from outreach_tui.simulator.seeding import hostile, texts
+from outreach_tui.simulator.seeding.draws import pick
 
 
 @dataclass(frozen=True)
@@ -31,22 +33,25 @@ class Persona:
     company: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Body:
     html: str
     text: str
 
 
-def _uuid(rng: random.Random) -> str:
-    return uuid_from_bits(rng.getrandbits(128))
+@functools.lru_cache(maxsize=4096)
+def _escape(text: str) -> str:
+    # the same few hundred bank sentences and names come back all the time
+    return html.escape(text)
 
 
+@functools.lru_cache(maxsize=256)
 def _signature(persona: Persona, with_logo: bool) -> _Body:
     domain = persona.email.rpartition("@")[2]
-    logo = f'<br><img src="https://{domain}/logo.png" alt="{html.escape(persona.company)} logo">'
+    logo = f'<br><img src="https://{domain}/logo.png" alt="{_escape(persona.company)} logo">'
     markup = (
-        f"<p>--<br>{html.escape(persona.name)}<br>{html.escape(persona.title)},"
-        f' <a href="https://{domain}">{html.escape(persona.company)}</a>'
+        f"<p>--<br>{_escape(persona.name)}<br>{_escape(persona.title)},"
+        f' <a href="https://{domain}">{_escape(persona.company)}</a>'
         f"{logo if with_logo else ''}</p>"
     )
     return _Body(
@@ -58,7 +63,7 @@ def _quote(previous: _Body, sender_name: str, sender_email: str, when: int) -> _
     header = f"On {iso(when)}, {sender_name} <{sender_email}> wrote:"
     quoted_text = "\n".join(f"> {line}" for line in previous.text.splitlines())
     markup = (
-        f'<div class="gmail_quote"><div>{html.escape(header)}</div>'
+        f'<div class="gmail_quote"><div>{_escape(header)}</div>'
         f'<blockquote style="margin:0 0 0 .8ex;border-left:1px solid #ccc;padding-left:1ex">'
         f"{previous.html}</blockquote></div>"
     )
@@ -102,8 +107,8 @@ class ThreadRenderer:
         showcase = next((s for s in hostile.SHOWCASES if s.kind == conv.showcase), None)
         peer_first = conv.peer_name.split(" ")[0] if conv.peer_name else "there"
         company = _COMPANY_BY_DOMAIN.get(conv.peer_email.rpartition("@")[2], "your team")
-        role = rng.choice(texts.ROLES)
-        colleague = f"{rng.choice(texts.FIRST_NAMES)}.{rng.choice(texts.LAST_NAMES)}".lower()
+        role = pick(rng, texts.ROLES)
+        colleague = f"{pick(rng, texts.FIRST_NAMES)}.{pick(rng, texts.LAST_NAMES)}".lower()
         cc_sometimes = rng.random() < 0.12
         messages: list[dict[str, Any]] = []
         previous: tuple[_Body, str, str, int] | None = None
@@ -163,20 +168,20 @@ class ThreadRenderer:
         signature = _signature(persona, with_logo=rng.random() < 0.2)
         domain = persona.email.rpartition("@")[2]
         if index <= 1:
-            pitch = rng.choice(texts.PITCHES).format(company=company, role=role)
-            cta = rng.choice(texts.CALLS_TO_ACTION)
+            pitch = pick(rng, texts.PITCHES).format(company=company, role=role)
+            cta = pick(rng, texts.CALLS_TO_ACTION)
             link = f"https://{domain}/case-study"
             markup = (
-                f"<p>Hi {html.escape(peer_first)},</p><p>{html.escape(pitch)}"
+                f"<p>Hi {_escape(peer_first)},</p><p>{_escape(pitch)}"
                 f' Here is <a href="{link}">a short case study</a>.</p>'
-                f"<p>{html.escape(cta)}</p>{signature.html}"
+                f"<p>{_escape(cta)}</p>{signature.html}"
             )
             text = f"Hi {peer_first},\n\n{pitch} Here is a short case study ({link}).\n\n{cta}"
         else:
-            line = rng.choice(texts.FOLLOW_UPS)
+            line = pick(rng, texts.FOLLOW_UPS)
             link = f"https://cal.{domain}/book"
             markup = (
-                f"<p>Hi {html.escape(peer_first)},</p><p>{html.escape(line)}</p>"
+                f"<p>Hi {_escape(peer_first)},</p><p>{_escape(line)}</p>"
                 f'<p><a href="{link}">{link}</a></p>{signature.html}'
             )
             text = f"Hi {peer_first},\n\n{line}\n\n{link}"
@@ -184,8 +189,8 @@ class ThreadRenderer:
 
     def _incoming_body(self, rng: random.Random, conv: Conversation, peer_first: str) -> _Body:
         choices = texts.REPLIES.get(conv.ai_label or "", texts.UNLABELLED_REPLIES)
-        line = rng.choice(choices)
-        markup = f"<p>{html.escape(line)}</p><p>Best,<br>{html.escape(peer_first)}</p>"
+        line = pick(rng, choices)
+        markup = f"<p>{_escape(line)}</p><p>Best,<br>{_escape(peer_first)}</p>"
         return _Body(markup, f"{line}\n\nBest,\n{peer_first}")
 
     def _showcase_body(self, showcase: hostile.Showcase, default: _Body) -> _Body:
@@ -200,16 +205,12 @@ class ThreadRenderer:
         self, rng: random.Random, conv: Conversation, direction: str, index: int
     ) -> list[dict[str, Any]]:
         # the draws happen for every message so attachments never shift other content
-        has_one, kind, size, attachment_id = (
-            rng.random(),
-            rng.choice(texts.ATTACHMENT_KINDS),
-            rng.randint(2_000, 60_000),
-            _uuid(rng),
-        )
+        has_one, kind, size = rng.random(), pick(rng, texts.ATTACHMENT_KINDS), rng.random()
+        bits = rng.getrandbits(128)
         if conv.showcase == "path_traversal_attachment" and direction == "incoming":
             return [
                 {
-                    "id": attachment_id,
+                    "id": uuid_from_bits(bits),
                     "filename": hostile.TRAVERSAL_FILENAME,
                     "content_type": "text/plain",
                     "size": len(hostile.TRAVERSAL_CONTENT),
@@ -219,7 +220,12 @@ class ThreadRenderer:
             return []
         filename, content_type = kind
         return [
-            {"id": attachment_id, "filename": filename, "content_type": content_type, "size": size}
+            {
+                "id": uuid_from_bits(bits),
+                "filename": filename,
+                "content_type": content_type,
+                "size": 2_000 + int(size * 58_000),
+            }
         ]
 
 
@@ -244,7 +250,7 @@ def attachment_bytes(attachment: Mapping[str, Any]) -> bytes:
     size = int(attachment["size"])
     rng = random.Random(attachment["id"])
     if attachment["content_type"].startswith("text/"):
-        words = " ".join(rng.choice(texts.PITCHES) for _ in range(size // 40 + 1))
+        words = " ".join(pick(rng, texts.PITCHES) for _ in range(size // 40 + 1))
         return words.encode("ascii")[:size].ljust(size, b" ")
     magic = _MAGIC.get(attachment["content_type"], b"PK\x03\x04")
     return magic + rng.randbytes(size - len(magic))

@@ -120,6 +120,7 @@ class Workspace:
         if conversation.extra is None:
             conversation.extra = []
         conversation.extra.append(message)
+        conversation.search_text = None
         conversation.updated_at = max(conversation.updated_at, message["_ts"])
         self.index.add(conversation)
 
