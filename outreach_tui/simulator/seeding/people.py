@@ -22,6 +22,12 @@ from outreach_tui.simulator.workspace import Workspace
 # how often each AI label shows up
 _LABELS = Weighted(LABELS, (14, 12, 8, 8, 5, 12, 4, 7, 9, 6, 5))
 _MESSAGE_COUNTS = Weighted((2, 3, 4, 5, 6), (30, 30, 20, 12, 8))
+# every (first, last, "first.last") pair, so a lead costs one draw for its name
+_NAMES = [
+    (first, last, f"{first}.{last}".lower())
+    for first in texts.FIRST_NAMES
+    for last in texts.LAST_NAMES
+]
 _LEAD_SECONDS = 7  # spacing of lead creation times within a campaign
 _MANUAL_SHARE = 0.08
 
@@ -44,17 +50,20 @@ class _LeadMaker:
         email: str | None = None,
     ) -> Lead:
         random_number = self.rng.random
-        names, surnames = texts.FIRST_NAMES, texts.LAST_NAMES
-        first = first or names[int(random_number() * len(names))]
-        last = last or surnames[int(random_number() * len(surnames))]
-        company, domain = texts.COMPANIES[int(random_number() * len(texts.COMPANIES))]
+        by_email = campaign.leads.by_email
         number = self.counters.get(campaign.id, 0)
         self.counters[campaign.id] = number + 1
+        company, domain = texts.COMPANIES[int(random_number() * len(texts.COMPANIES))]
+        if first is None or last is None:
+            position = int(random_number() * len(_NAMES))
+            first, last, local = _NAMES[position]
+        else:
+            local = f"{first}.{last}".lower()
         if email is None:
-            email = f"{first}.{last}@{domain}".lower()
-            if email.casefold() in campaign.leads.by_email:
+            email = f"{local}@{domain}"
+            if email in by_email:
                 # the running number is unique within the campaign
-                email = f"{first}.{last}{number}@{domain}".lower()
+                email = f"{local}{number}@{domain}"
         variables: dict[str, object] = {
             "company": company,
             "role": texts.ROLES[int(random_number() * len(texts.ROLES))],
