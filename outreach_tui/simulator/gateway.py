@@ -7,6 +7,10 @@ rate limit (429 + Retry-After, no budget used) -> fault decision -> handler -> f
 Auth choices: the key is read from `Authorization: Bearer`, else `X-API-Key`, else
 `?api_key=`; the first one present decides (a wrong Bearer token is 401 even if another
 header holds a good key). The request log strips `api_key` from query strings.
+
+`Idempotency-Key` is ignored unless the app was created with `honour_idempotency=True`;
+then a POST/PATCH/DELETE repeating the key of an earlier 2xx answer with the same method
+and path gets that answer again without running the handler.
 """
 
 from __future__ import annotations

@@ -1,4 +1,12 @@
-"""Campaign endpoints: list, create, show, update, delete, analytics, schedule, inboxes."""
+"""Campaign endpoints: list, create, show, update, delete, analytics, schedule, inboxes.
+
+Choices where the reference is silent: create accepts only `name`; the campaign PATCH
+answer carries the summary stats like the list (the reference shows no daily/sequences
+there), show and create the full stats; `sort_by` accepts created_at, updated_at, name and
+status; `inbox_ids` must be a non-empty list of strings, and unknown ids are listed in the
+404 details; detaching every inbox of an active campaign is allowed (it only blocks a
+later launch).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,17 @@
-"""Sequence steps and their variants."""
+"""Sequence steps and their variants.
+
+Choices where the reference is silent:
+- A variant's subject is required and non-empty on create (as documented) but may be set to
+  "" by PATCH: follow-up steps often reuse the thread's subject. `body_html` may be null.
+- Merge tags are checked on the text as submitted, subject first, and only the first error
+  is reported: 422 {"error": "<field>: invalid merge tag at offset N", "details":
+  {"field", "offset", "code": "invalid_merge_tag"}}.
+- Disabling the last enabled variant of a step is 422 (details on `enabled`); deleting a
+  variant that would leave its step without an enabled variant is 422
+  `cannot_delete_last_variant`. Deleting a whole step is always allowed (a campaign left
+  without steps simply cannot be launched).
+- Listing sequences is not paginated (the reference shows no metadata).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,10 @@
-"""Building a whole seeded workspace, deterministically from (seed, key index, size)."""
+"""Building a whole seeded workspace, deterministically from (seed, key index, size).
+
+Everything (ids, names, texts, numbers, relative dates) follows from the seed; dates are
+laid out backwards from the `anchor`, the simulator's start time rounded down to the
+minute, so a workspace always looks fresh (the newest threads minutes old, analytics
+ending today).
+"""
 
 from __future__ import annotations
 
