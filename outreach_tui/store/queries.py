@@ -325,3 +325,15 @@ def conversation_position(
         f"SELECT COUNT(*) FROM conversations c WHERE {where} AND (c.last_activity, c.id) > (?, ?)",
         [*params, found[0], found[1]],
     ).fetchone()[0]
+
+
+def latest_activity(db: Database) -> str | None:
+    """The newest `last_activity` in the cache (None when empty)."""
+    return db.conn.execute("SELECT MAX(last_activity) FROM conversations").fetchone()[0]
+
+
+def count_unread_since(db: Database, since: str) -> int:
+    """Unread conversations whose last activity is newer than `since` (new replies)."""
+    return db.conn.execute(
+        "SELECT COUNT(*) FROM conversations WHERE last_activity > ? AND is_read = 0", [since]
+    ).fetchone()[0]

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from sqlite_utils import Database
 
 from outreach_tui.api import ReachkitClient
+from outreach_tui.core.filenames import safe_destination
 from outreach_tui.store.connection import open_writer
 from outreach_tui.sync.engine import SyncOptions, run_sync
 from outreach_tui.sync.progress import ProgressCallback, SyncReport
@@ -92,7 +93,9 @@ class WriterThread:
         if self._on_change is not None:
             self._on_change()
 
-    def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> concurrent.futures.Future[T]:
+    def call(
+        self, function: Callable[..., T], *args: Any, **kwargs: Any
+    ) -> concurrent.futures.Future[T]:
         """Run `function(db, *args, **kwargs)` on the writer connection (e.g. an edit)."""
 
         async def run() -> T:
@@ -119,16 +122,35 @@ class WriterThread:
                 on_progress(event)
 
         async def run() -> SyncReport:
-            assert self._db is not None and self._client_factory is not None
-            if self._client is None:
-                self._client = self._client_factory()
-                await self._client.__aenter__()
+            assert self._db is not None
+            client = await self._entered_client()
             try:
                 return await run_sync(
-                    self._client, self._db, options, on_progress=progress, cancel=cancel
+                    client, self._db, options, on_progress=progress, cancel=cancel
                 )
             finally:
                 self._changed()
+
+        return asyncio.run_coroutine_threadsafe(run(), self._loop)
+
+    async def _entered_client(self) -> ReachkitClient:
+        if self._client_factory is None:
+            raise RuntimeError("no server configured")
+        if self._client is None:
+            self._client = self._client_factory()
+            await self._client.__aenter__()
+        return self._client
+
+    def download_attachment(
+        self, conversation_id: str, attachment_id: str, filename: str | None, folder: Path
+    ) -> concurrent.futures.Future[Path]:
+        """Save an attachment inside `folder` under a sanitized, unused name; returns the path."""
+
+        async def run() -> Path:
+            client = await self._entered_client()
+            destination = safe_destination(folder, filename)
+            await client.download_attachment(conversation_id, attachment_id, destination)
+            return destination
 
         return asyncio.run_coroutine_threadsafe(run(), self._loop)
 

@@ -1,0 +1,355 @@
+"""The Textual application: the shell every area plugs into.
+
+State lives here, on the UI thread: the writer thread (cache writes + the API client)
+posts messages, handlers update the screens. Areas are modes (Inbox now; Campaigns,
+Sequences and Warmup plug in with `add_mode`). Every binding has an id so users remap
+keys in `config.toml` (`[keymap]`); themes are files (see `themes.py`).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from textual import on
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from outreach_tui.config import AppPaths, Config, ConfigError, save_config
+from outreach_tui.core.sanitize import sanitize_line
+from outreach_tui.core.timefmt import parse_timestamp, relative_time
+from outreach_tui.store import inbox_queries, outbox, queries, sync_state
+from outreach_tui.store.connection import open_reader
+from outreach_tui.store.edits import EditError
+from outreach_tui.store.records import AttachmentRow
+from outreach_tui.sync.engine import SyncOptions
+from outreach_tui.sync.progress import SyncProgress, SyncReport
+from outreach_tui.ui.messages import (
+    EditLanded,
+    Notice,
+    StoreChanged,
+    SyncFinished,
+    SyncProgressed,
+)
+from outreach_tui.ui.screens.help import HelpScreen, describe_bindings
+from outreach_tui.ui.screens.inbox import InboxScreen
+from outreach_tui.ui.screens.outbox import OutboxScreen
+from outreach_tui.ui.screens.welcome import WelcomeScreen
+from outreach_tui.ui.themes import discover_themes
+from outreach_tui.ui.triage import Triage
+from outreach_tui.ui.widgets.status_bar import StatusBar, StatusInfo
+from outreach_tui.ui.writer_thread import ClientFactory, WriterThread
+
+STORE_REFRESH_INTERVAL = 0.5  # seconds between repaints while a sync streams pages in
+
+
+@dataclass(frozen=True)
+class Launch:
+    """What the app is opened on (built by `outreach_tui.commands.tui`)."""
+
+    profile: str
+    db_path: Path
+    config: Config
+    paths: AppPaths
+    client_factory: ClientFactory | None
+    base_url: str | None = None
+    demo: bool = False
+    welcome: bool = False  # no key yet: show the welcome screen
+    sync_on_start: bool = True
+    sync_interval_seconds: float | None = None  # None: from the config
+
+
+class OutreachApp(App[str | None]):
+    """outreach-tui: the unified inbox and campaign console."""
+
+    TITLE = "outreach-tui"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        Binding("q", "quit", "Quit", show=False, id="app.quit_q"),
+        Binding("f1,question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+r", "sync_now", "Sync", id="app.sync"),
+        Binding("ctrl+o", "outbox", "Outbox", id="app.outbox"),
+        Binding("f2", "switch_mode('inbox')", "Inbox", show=False, id="app.mode_inbox"),
+    ]
+
+    def __init__(self, launch: Launch) -> None:
+        super().__init__()
+        self.launch = launch
+        self.config = launch.config
+        self.status_info = StatusInfo(profile=("demo" if launch.demo else launch.profile))
+        self.triage = Triage(self)
+        self.writer = WriterThread(
+            launch.db_path,
+            launch.client_factory,
+            on_change=lambda: self.post_message(StoreChanged()),
+        )
+        self.writer.start()
+        self.reader = open_reader(launch.db_path)
+        self._sync_future: concurrent.futures.Future[SyncReport] | None = None
+        self._store_dirty = False
+        self._newest_before_sync: str | None = None
+        self.add_mode(
+            "inbox",
+            lambda: InboxScreen(
+                launch.db_path, self.triage, mark_read_on_open=self.config.mark_read_on_open
+            ),
+        )
+
+    @property
+    def mark_read_on_open(self) -> bool:
+        return self.config.mark_read_on_open
+
+    # --- start and stop -----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        themes, problems = discover_themes(self.launch.paths.config_dir / "themes")
+        for theme in themes:
+            self.register_theme(theme)
+        for problem in problems:
+            self.notify(f"Theme {problem.path.name} skipped: {problem.reason}", severity="warning")
+        if self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        if self.launch.welcome:
+            self.push_screen(
+                WelcomeScreen(
+                    profile=self.launch.profile,
+                    config=self.config,
+                    paths=self.launch.paths,
+                    base_url=self.launch.base_url,
+                )
+            )
+            return
+        self.switch_mode("inbox")
+        self._refresh_status()
+        self.set_interval(STORE_REFRESH_INTERVAL, self._flush_store_changes)
+        if self.writer.can_sync:
+            interval = self.launch.sync_interval_seconds
+            if interval is None:
+                interval = self.config.sync_interval_minutes * 60
+            if interval > 0:
+                self.set_interval(interval, self.action_sync_now)
+            if self.launch.sync_on_start:
+                self.call_after_refresh(self.action_sync_now)
+        else:
+            self.status("No server configured: working on the cache only.")
+
+    def on_unmount(self) -> None:
+        self.writer.stop()
+        self.reader.close()
+
+    def _remember_theme(self, theme: Any) -> None:
+        if self.launch.demo or theme.name == self.config.theme:
+            return
+        self.config = replace(self.config, theme=theme.name)
+        try:
+            save_config(self.config, self.launch.paths)
+        except (OSError, ConfigError) as error:
+            self.status(f"Could not save the theme choice: {error}")
+
+    # --- status -------------------------------------------------------------------------
+
+    def status(self, message: str) -> None:
+        """Show one line in the status bar (errors never open a modal)."""
+        self._set_status(message=sanitize_line(message, 200))
+
+    def _set_status(self, **changes: Any) -> None:
+        self.status_info = replace(self.status_info, **changes)
+        for bar in self.screen.query(StatusBar):
+            bar.refresh()
+
+    def _refresh_status(self) -> None:
+        counts = outbox.state_counts(self.reader)
+        last = sync_state.last_sync(self.reader)
+        last_text = ""
+        if last:
+            last_text = relative_time(parse_timestamp(last), datetime.now(UTC))
+            last_text = "just now" if last_text == "now" else f"{last_text} ago"
+        self._set_status(
+            pending=counts[outbox.PENDING] + counts[outbox.IN_FLIGHT],
+            failed=counts[outbox.FAILED],
+            conflict=counts[outbox.CONFLICT],
+            last_synced=last_text,
+            rate_remaining=self.writer.rate_limit_remaining,
+        )
+
+    # --- edits --------------------------------------------------------------------------
+
+    def run_edit(
+        self,
+        edit: Callable[[Any], Any],
+        *,
+        done: str = "",
+        on_result: Callable[[Any], None] | None = None,
+    ) -> None:
+        """Run `edit(db)` on the writer thread; the screens refresh when it lands."""
+        future = self.writer.call(edit)
+
+        def landed(f: concurrent.futures.Future[Any]) -> None:
+            error = f.exception()
+            if error is None:
+                self.post_message(EditLanded(f.result(), done, on_result))
+            elif isinstance(error, EditError | ValueError):
+                self.post_message(Notice(str(error), "error"))
+            else:
+                self.post_message(Notice(f"{type(error).__name__}: {error}", "error"))
+
+        future.add_done_callback(landed)
+
+    @on(EditLanded)
+    def _edit_landed(self, message: EditLanded) -> None:
+        if message.on_result is not None:
+            message.on_result(message.result)
+        if message.done:
+            self.notify(message.done, timeout=3)
+        self._store_dirty = False
+        self._refresh_views()
+
+    @on(Notice)
+    def _notice(self, message: Notice) -> None:
+        self.notify(sanitize_line(message.text, 200), severity=message.severity)  # type: ignore[arg-type]
+        if message.severity == "error":
+            self.status(message.text)
+
+    # --- store changes ------------------------------------------------------------------
+
+    @on(StoreChanged)
+    def _store_changed(self) -> None:
+        self._store_dirty = True  # repainted by the next tick: a sync streams many pages
+
+    def _flush_store_changes(self) -> None:
+        if self._store_dirty:
+            self._store_dirty = False
+            self._refresh_views()
+
+    def _refresh_views(self) -> None:
+        # Screens below the top one reload when they are shown again (on_screen_resume).
+        refresh = getattr(self.screen, "store_changed", None)
+        if refresh is not None:
+            refresh()
+        self._refresh_status()
+
+    # --- sync ---------------------------------------------------------------------------
+
+    @property
+    def syncing(self) -> bool:
+        return self._sync_future is not None and not self._sync_future.done()
+
+    def action_sync_now(self, full: bool = False) -> None:
+        """Start a sync unless one is running (ctrl+r; also on start and on a timer)."""
+        if not self.writer.can_sync:
+            self.status("No server configured: add a key with `outreach-tui login`.")
+            return
+        if self.syncing:
+            return
+        self._newest_before_sync = queries.latest_activity(self.reader)
+        self._set_status(syncing="starting…", message="")
+        future = self.writer.sync(
+            SyncOptions(full=full), on_progress=lambda p: self.post_message(SyncProgressed(p))
+        )
+        self._sync_future = future
+
+        def finished(f: concurrent.futures.Future[SyncReport]) -> None:
+            error = f.exception()
+            if error is None:
+                self.post_message(SyncFinished(f.result()))
+            else:
+                self.post_message(SyncFinished(None, f"{type(error).__name__}: {error}"))
+
+        future.add_done_callback(finished)
+
+    @on(SyncProgressed)
+    def _sync_progressed(self, message: SyncProgressed) -> None:
+        progress: SyncProgress = message.progress
+        total = f"/{progress.total}" if progress.total is not None else ""
+        self._set_status(syncing=f"{progress.resource} {progress.done}{total}")
+
+    @on(SyncFinished)
+    def _sync_finished(self, message: SyncFinished) -> None:
+        report = message.report
+        self._set_status(syncing="")
+        self._refresh_views()
+        if report is None:
+            self._set_status(online=False)
+            self.status(f"Sync failed: {message.error}")
+            return
+        self._set_status(online=not report.unreachable)
+        if report.errors:
+            self.status(report.errors[0])
+        elif report.cancelled:
+            self.status("Sync cancelled.")
+        else:
+            self._set_status(message="")
+        if report.conflicts:
+            self.notify(
+                f"{report.conflicts} edit(s) conflict with server changes: ctrl+o to resolve.",
+                severity="warning",
+            )
+        if report.failed:
+            self.notify(
+                f"The server refused {report.failed} change(s): ctrl+o to see why.",
+                severity="error",
+            )
+        if self._newest_before_sync:
+            fresh = queries.count_unread_since(self.reader, self._newest_before_sync)
+            if fresh:
+                self.notify(f"{fresh} new repl{'y' if fresh == 1 else 'ies'}", title="Inbox")
+
+    # --- other actions ------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        screen = self.screen
+        rows = describe_bindings(screen.active_bindings, self.get_key_display)
+        self.push_screen(HelpScreen(type(screen).__name__.removesuffix("Screen"), rows))
+
+    def action_outbox(self) -> None:
+        if not isinstance(self.screen, OutboxScreen):
+            self.push_screen(OutboxScreen(self.launch.db_path, self.run_edit))
+
+    def list_inboxes(self) -> list[inbox_queries.InboxRow]:
+        """The cached sending inboxes (for compose)."""
+        return inbox_queries.list_inboxes(self.reader)
+
+    def save_attachment(
+        self, conversation_id: str, attachment: AttachmentRow, folder: Path
+    ) -> None:
+        """Download an attachment into `folder` under a sanitized name."""
+        if not self.writer.can_sync:
+            self.notify("Saving attachments needs the server.", severity="warning")
+            return
+        future = self.writer.download_attachment(
+            conversation_id, attachment.id, attachment.filename, folder
+        )
+
+        def saved(f: concurrent.futures.Future[Path]) -> None:
+            error = f.exception()
+            if error is None:
+                self.post_message(Notice(f"Saved {f.result()}"))
+            else:
+                message = getattr(error, "message", None) or str(error)
+                self.post_message(Notice(f"Could not save the attachment: {message}", "error"))
+
+        future.add_done_callback(saved)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Any:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Inbox", "The unified inbox", lambda: self.switch_mode("inbox"))
+        yield SystemCommand("Sync now", "Pull and push now", self.action_sync_now)
+        yield SystemCommand(
+            "Full sync",
+            "Walk every collection and remove deletions",
+            lambda: self.action_sync_now(True),
+        )
+        yield SystemCommand(
+            "Outbox and conflicts", "Pending, refused, conflicting", self.action_outbox
+        )
+        yield SystemCommand("Compose", "Write a new email", self.triage.start_compose)
+        yield SystemCommand("Undo", "Take back the last triage action", self.triage.undo)
+        yield SystemCommand("Keys", "The keys of this screen", self.action_help)

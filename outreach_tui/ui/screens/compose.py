@@ -1,0 +1,108 @@
+"""Composing a new conversation: pick the sending inbox, recipients, subject, body."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Select, Static, TextArea
+
+from outreach_tui.core.sanitize import sanitize_line
+
+AUTO_INBOX = "__auto__"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the compose screen returns."""
+
+    inbox_id: str | None
+    to: list[dict[str, str | None]]
+    subject: str
+    body: str
+
+
+def parse_recipients(text: str) -> list[dict[str, str | None]] | str:
+    """`a@x.com, Bob <b@y.com>` -> recipients; a one-line error string when invalid."""
+    recipients: list[dict[str, str | None]] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        name: str | None = None
+        email = part
+        if part.endswith(">") and "<" in part:
+            name, _, email = part[:-1].rpartition("<")
+            name = name.strip().strip('"') or None
+        email = email.strip()
+        if "@" not in email or " " in email or email.startswith("@") or email.endswith("@"):
+            return f"not an email address: {sanitize_line(part, 60)}"
+        recipients.append({"email": email, "name": name})
+    if not recipients:
+        return "add at least one recipient"
+    return recipients
+
+
+class ComposeScreen(ModalScreen[Draft | None]):
+    """A new email; dismisses with a Draft (ctrl+s) or None (escape)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Queue email", id="compose.send", priority=True),
+        Binding("escape", "cancel", "Cancel", id="compose.cancel", priority=True),
+    ]
+
+    DEFAULT_CSS = """
+    ComposeScreen { align: center middle; }
+    ComposeScreen > Vertical {
+        width: 90%; height: 90%; border: round $accent; background: $panel; padding: 0 1;
+    }
+    ComposeScreen .title { text-style: bold; }
+    ComposeScreen .error { color: $error; height: auto; }
+    ComposeScreen TextArea { height: 1fr; }
+    """
+
+    def __init__(self, inboxes: list[tuple[str, str]]) -> None:
+        """`inboxes`: (id, email) of the sending inboxes to offer."""
+        super().__init__()
+        self.inboxes = inboxes
+
+    def compose(self) -> ComposeResult:
+        options = [("First active inbox (server picks)", AUTO_INBOX)] + [
+            (sanitize_line(email, 60), inbox_id) for inbox_id, email in self.inboxes
+        ]
+        with Vertical():
+            yield Static("New email", classes="title", markup=False)
+            yield Select(options, value=AUTO_INBOX, allow_blank=False, id="compose-inbox")
+            yield Input(placeholder="To: a@example.com, Name <b@example.com>", id="compose-to")
+            yield Input(placeholder="Subject", id="compose-subject")
+            yield TextArea("", id="compose-body", soft_wrap=True)
+            yield Static("", classes="error", id="compose-error", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#compose-to", Input).focus()
+
+    def _error(self, message: str) -> None:
+        self.query_one("#compose-error", Static).update(message)
+
+    def action_send(self) -> None:
+        recipients = parse_recipients(self.query_one("#compose-to", Input).value)
+        if isinstance(recipients, str):
+            self._error(recipients)
+            return
+        subject = self.query_one("#compose-subject", Input).value.strip()
+        if not subject:
+            self._error("the subject is empty")
+            return
+        body = self.query_one("#compose-body", TextArea).text
+        if not body.strip():
+            self._error("the message is empty")
+            return
+        inbox = self.query_one("#compose-inbox", Select).value
+        inbox_id = None if inbox == AUTO_INBOX or not isinstance(inbox, str) else inbox
+        self.dismiss(Draft(inbox_id, recipients, subject, body))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,106 @@
+"""Writing a reply: an in-app editor, or $EDITOR; the text is queued, never lost.
+
+The body is plain text; `core.plain_html.text_to_html` turns it into the HTML the API
+takes (nothing typed is interpreted as markup).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static, TextArea
+
+from outreach_tui.core.sanitize import sanitize_line
+
+
+class ReplyScreen(ModalScreen[str | None]):
+    """Edit a reply; dismisses with the text (ctrl+s) or None (escape twice / discard)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Queue reply", id="reply.send", priority=True),
+        Binding("ctrl+e", "external_editor", "$EDITOR", id="reply.editor", priority=True),
+        Binding("escape", "cancel", "Cancel", id="reply.cancel", priority=True),
+    ]
+
+    DEFAULT_CSS = """
+    ReplyScreen { align: center middle; }
+    ReplyScreen > Vertical {
+        width: 90%; height: 80%; border: round $accent; background: $panel; padding: 0 1;
+    }
+    ReplyScreen .title { text-style: bold; height: 1; }
+    ReplyScreen .hint { color: $text-muted; height: 1; }
+    ReplyScreen TextArea { height: 1fr; }
+    """
+
+    def __init__(self, subject: str, recipient: str, draft: str = "") -> None:
+        super().__init__()
+        self.subject = subject
+        self.recipient = recipient
+        self.draft = draft
+        self._confirm_discard = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(
+                f"Reply to {sanitize_line(self.recipient, 60)} — {sanitize_line(self.subject, 80)}",
+                classes="title",
+                markup=False,
+            )
+            yield TextArea(self.draft, id="reply-body", soft_wrap=True, show_line_numbers=False)
+            yield Static(
+                "ctrl+s queue (sent on the next sync) · ctrl+e $EDITOR · esc cancel",
+                classes="hint",
+                id="reply-hint",
+                markup=False,
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    @property
+    def text(self) -> str:
+        return self.query_one(TextArea).text
+
+    def action_send(self) -> None:
+        if not self.text.strip():
+            self.notify("The reply is empty.", severity="warning")
+            return
+        self.dismiss(self.text)
+
+    def action_cancel(self) -> None:
+        if self.text.strip() and not self._confirm_discard:
+            self._confirm_discard = True
+            self.query_one("#reply-hint", Static).update(
+                "Press esc again to discard this reply, or keep typing."
+            )
+            return
+        self.dismiss(None)
+
+    def on_text_area_changed(self) -> None:
+        self._confirm_discard = False
+
+    def action_external_editor(self) -> None:
+        """Edit the draft in $VISUAL/$EDITOR (the TUI is suspended meanwhile)."""
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        if not editor:
+            self.notify("Set $EDITOR to use an external editor.", severity="warning")
+            return
+        with tempfile.TemporaryDirectory(prefix="outreach-reply-") as folder:
+            path = Path(folder) / "reply.txt"
+            path.write_text(self.text, encoding="utf-8")
+            try:
+                with self.app.suspend():
+                    subprocess.run([*shlex.split(editor), str(path)], check=False)
+            except Exception as error:  # a missing editor, no terminal to suspend
+                self.notify(f"Could not run {editor}: {error}", severity="error")
+                return
+            self.query_one(TextArea).text = path.read_text(encoding="utf-8", errors="replace")

@@ -1,0 +1,314 @@
+"""The thread view: every message of a conversation, safe to read.
+
+Bodies are converted (HTML -> markdown, quoted history split off, links with their real
+targets) by `core.html_text` on a worker thread, then shown with Textual's Markdown widget
+with link opening turned off: the links are listed below each message with their true
+target, deceptive ones flagged. Headers are `Text` objects, never markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Collapsible, Footer, Input, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from outreach_tui.core.html_text import readable_body
+from outreach_tui.core.labels import display_name
+from outreach_tui.core.links import Link, extract_links
+from outreach_tui.core.sanitize import sanitize_line
+from outreach_tui.store import queries
+from outreach_tui.store.connection import open_reader
+from outreach_tui.store.records import AttachmentRow, ConversationRow, MessageRow, Thread
+from outreach_tui.ui.triage import Triage
+from outreach_tui.ui.widgets.status_bar import StatusBar
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    """A message prepared off the UI thread."""
+
+    message: MessageRow
+    markdown: str
+    quoted: str
+    links: tuple[Link, ...]
+    flagged_bidi: bool
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB"):
+        if n < 1024 or unit == "MB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return f"{n} B"
+
+
+def _recipients(recipients: tuple[dict[str, object], ...]) -> str:
+    parts = []
+    for r in recipients:
+        email = sanitize_line(str(r.get("email") or ""), 80)
+        name = sanitize_line(str(r.get("name") or ""), 60)
+        parts.append(f"{name} <{email}>" if name else email)
+    return ", ".join(parts)
+
+
+def message_header(message: MessageRow, *, bidi: bool) -> Text:
+    """The header lines of one message as plain Text."""
+    text = Text()
+    arrow = "→ sent" if message.direction == "outgoing" else "← received"
+    text.append(arrow, style="bold cyan" if message.direction == "outgoing" else "bold green")
+    text.append(f"  {sanitize_line(message.from_email, 80)}", style="bold")
+    text.append(f"  {sanitize_line(message.email_date or '', 40)}", style="dim")
+    if message.queued:
+        text.append(f"  [{message.outbox_state or 'queued'}: not sent yet]", style="yellow")
+    if bidi:
+        text.append("  ⚠ hidden text-direction characters removed", style="yellow")
+    to = _recipients(message.to_recipients)
+    if to:
+        text.append(f"\nto: {to}", style="dim")
+    cc = _recipients(message.cc_recipients)
+    if cc:
+        text.append(f"\ncc: {cc}", style="dim")
+    return text
+
+
+def link_list(links: tuple[Link, ...]) -> Text:
+    """The links of a message, each with its real target; deceptive ones flagged."""
+    text = Text()
+    for number, link in enumerate(links, start=1):
+        if number > 1:
+            text.append("\n")
+        text.append(f"[{number}] ", style="dim")
+        text.append(sanitize_line(link.text, 60) or "(no text)")
+        text.append(" → ")
+        text.append(sanitize_line(link.href, 200), style="underline")
+        if link.deceptive:
+            text.append("  ⚠ the text shows a different address", style="bold red")
+    return text
+
+
+class ThreadScreen(Screen[None]):
+    """One conversation, with the triage keys of the inbox."""
+
+    BINDINGS = [
+        Binding("escape,q", "back", "Back", id="thread.back"),
+        Binding("j", "next_conversation", "Next", id="thread.next"),
+        Binding("k", "previous_conversation", "Previous", id="thread.previous"),
+        Binding("l", "label", "Label", id="thread.label"),
+        Binding("u", "toggle_read", "Read/unread", id="thread.toggle_read"),
+        Binding("r", "reply", "Reply", id="thread.reply"),
+        Binding("s", "save_attachment", "Save attachment", id="thread.save"),
+        Binding("z", "undo", "Undo", id="thread.undo"),
+        Binding("down", "scroll_down", "Scroll", show=False, id="thread.scroll_down"),
+        Binding("up", "scroll_up", "Scroll", show=False, id="thread.scroll_up"),
+    ]
+
+    DEFAULT_CSS = """
+    ThreadScreen #thread-title { height: auto; padding: 0 1; background: $panel; }
+    ThreadScreen #thread-body { height: 1fr; }
+    ThreadScreen .message {
+        height: auto; margin: 1 1 0 1; padding: 0 1; border-left: thick $primary;
+    }
+    ThreadScreen .message.outgoing { border-left: thick $secondary; }
+    ThreadScreen .message.queued { border-left: thick $warning; }
+    ThreadScreen .links, ThreadScreen .attachments { color: $text-muted; height: auto; }
+    ThreadScreen Markdown { margin: 0; padding: 0; }
+    ThreadScreen Collapsible { margin: 0; padding: 0; }
+    ThreadScreen #attachment-picker { display: none; height: auto; max-height: 10; }
+    ThreadScreen #attachment-folder { display: none; }
+    """
+
+    def __init__(
+        self,
+        row: ConversationRow,
+        db_path: Path,
+        triage: Triage,
+        navigate: Callable[[ConversationRow, int], ConversationRow | None] | None = None,
+    ) -> None:
+        """`navigate(row, ±1)` gives the next/previous conversation of the list (j/k)."""
+        super().__init__()
+        self.row = row
+        self.db_path = db_path
+        self.triage = triage
+        self.navigate = navigate
+        self.thread: Thread | None = None
+        self._chosen_attachment: AttachmentRow | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._title(), id="thread-title")
+        yield VerticalScroll(Static("Loading…", markup=False), id="thread-body")
+        yield OptionList(id="attachment-picker")
+        yield Input(id="attachment-folder", placeholder="Save into folder")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def _title(self) -> Text:
+        row = self.row
+        text = Text()
+        text.append(sanitize_line(row.subject or "(no subject)", 150), style="bold")
+        text.append("\n")
+        label = display_name(row.label)
+        if row.overridden:
+            label += f" (your override; AI label: {display_name(row.ai_label)})"
+        text.append(f"label: {label}", style="dim")
+        text.append(f"   {'unread' if not row.is_read else 'read'}", style="dim")
+        if row.local_state:
+            text.append(f"   [{row.local_state}]", style="yellow")
+        return text
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def show_row(self, row: ConversationRow) -> None:
+        """Switch to another conversation (j/k) or refresh this one."""
+        changed = row.id != self.row.id
+        self.row = row
+        self.query_one("#thread-title", Static).update(self._title())
+        if changed:
+            self.query_one("#thread-body", VerticalScroll).scroll_home(animate=False)
+        self.load()
+
+    @work(thread=True, exclusive=True, group="thread-load", exit_on_error=False)
+    def load(self) -> None:
+        db = open_reader(self.db_path)
+        try:
+            thread = queries.thread(db, self.row.id)
+        finally:
+            db.close()
+        if thread is None:
+            self.app.call_from_thread(self._show_missing)
+            return
+        rendered = []
+        for message in thread.messages:
+            body = readable_body(message.html_body, message.text_body)
+            links = tuple(extract_links(message.html_body)) if message.html_body else ()
+            rendered.append(
+                RenderedMessage(message, body.markdown, body.quoted, links, body.had_bidi)
+            )
+        self.app.call_from_thread(self._show, thread, rendered)
+
+    def _show_missing(self) -> None:
+        body = self.query_one("#thread-body", VerticalScroll)
+        body.remove_children()
+        body.mount(Static("This conversation is no longer in the cache.", markup=False))
+
+    def _show(self, thread: Thread, rendered: list[RenderedMessage]) -> None:
+        self.thread = thread
+        self.row = thread.conversation
+        self.query_one("#thread-title", Static).update(self._title())
+        body = self.query_one("#thread-body", VerticalScroll)
+        widgets = []
+        for item in rendered:
+            message = item.message
+            classes = "message " + message.direction + (" queued" if message.queued else "")
+            parts = [Static(message_header(message, bidi=item.flagged_bidi))]
+            parts.append(Markdown(item.markdown or "*(empty message)*", open_links=False))
+            if item.quoted:
+                lines = item.quoted.count("\n") + 1
+                parts.append(
+                    Collapsible(
+                        Markdown(item.quoted, open_links=False),
+                        title=f"quoted history ({lines} lines)",
+                        collapsed=True,
+                    )
+                )
+            if item.links:
+                parts.append(Static(link_list(item.links), classes="links"))
+            if message.attachments:
+                text = Text()
+                for attachment in message.attachments:
+                    text.append(f"📎 {sanitize_line(attachment.filename, 80)}")
+                    text.append(f"  {_size(attachment.size)}  (s to save)\n", style="dim")
+                parts.append(Static(text, classes="attachments"))
+            widgets.append(Vertical(*parts, classes=classes))
+        body.remove_children()
+        body.mount_all(widgets)
+
+    # --- actions: triage keys act on this conversation ---
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_next_conversation(self) -> None:
+        self._step(+1)
+
+    def action_previous_conversation(self) -> None:
+        self._step(-1)
+
+    def _step(self, delta: int) -> None:
+        row = self.navigate(self.row, delta) if self.navigate is not None else None
+        if row is None:
+            self.notify("No more conversations in this direction.")
+            return
+        self.show_row(row)
+
+    def action_label(self) -> None:
+        self.triage.pick_label([self.row])
+
+    def action_toggle_read(self) -> None:
+        self.triage.toggle_read([self.row])
+
+    def action_reply(self) -> None:
+        self.triage.start_reply(self.row)
+
+    def action_undo(self) -> None:
+        self.triage.undo()
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#thread-body", VerticalScroll).scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#thread-body", VerticalScroll).scroll_up()
+
+    # --- attachments ---
+
+    def _attachments(self) -> list[AttachmentRow]:
+        if self.thread is None:
+            return []
+        return [a for m in self.thread.messages for a in m.attachments]
+
+    def action_save_attachment(self) -> None:
+        attachments = self._attachments()
+        if not attachments:
+            self.notify("This conversation has no attachments.")
+            return
+        picker = self.query_one("#attachment-picker", OptionList)
+        picker.clear_options()
+        picker.add_options(
+            Option(Text(f"{sanitize_line(a.filename, 80)}  ({_size(a.size)})"), id=a.id)
+            for a in attachments
+        )
+        picker.display = True
+        picker.focus()
+
+    @on(OptionList.OptionSelected, "#attachment-picker")
+    def _attachment_chosen(self, event: OptionList.OptionSelected) -> None:
+        self._chosen_attachment = next(
+            (a for a in self._attachments() if a.id == event.option.id), None
+        )
+        event.option_list.display = False
+        folder = self.query_one("#attachment-folder", Input)
+        downloads = Path.home() / "Downloads"
+        folder.value = str(downloads if downloads.is_dir() else Path.home())
+        folder.display = True
+        folder.focus()
+
+    @on(Input.Submitted, "#attachment-folder")
+    def _folder_chosen(self, event: Input.Submitted) -> None:
+        event.input.display = False
+        attachment = self._chosen_attachment
+        if attachment is None:
+            return
+        folder = Path(event.value).expanduser()
+        if not folder.is_dir():
+            self.notify(f"No such folder: {sanitize_line(str(folder), 100)}", severity="error")
+            return
+        self.triage.save_attachment(self.row.id, attachment, folder)
