@@ -233,3 +233,21 @@ def test_pacer_refuses_nonsense_settings() -> None:
         RequestPacer(requests_per_minute=0)
     with pytest.raises(ValueError):
         RequestPacer(max_concurrency=0)
+
+
+async def test_client_waits_out_an_http_date_retry_after_then_succeeds() -> None:
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    answers = iter(
+        [
+            json_response(429, {"error": "Too many requests"}, {"retry-after": when}),
+            json_response(200, {"data": conversation_json()}),
+        ]
+    )
+    server = MockServer(lambda r: next(answers))
+    fake = FakeTime()
+    async with server.client() as client:
+        client._pacer = _pacer(fake)  # a clock that only moves when slept on
+        conversation = await client.get_conversation("conv-1")
+    assert conversation.id == "conv-1"
+    assert len(server.requests) == 2
+    assert len(fake.sleeps) == 1 and 28 <= fake.sleeps[0] <= 30
