@@ -23,6 +23,9 @@ from sqlite_utils import Database
 from outreach_tui.store.schema import migrate
 
 BUSY_TIMEOUT_MS = 5000
+WRITER_CACHE_KIB = 64 * 1024
+WAL_CHECKPOINT_PAGES = 10_000
+WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024  # the WAL file is truncated back to this after use
 
 
 def _create_private_file(path: Path) -> None:
@@ -60,6 +63,12 @@ def open_writer(path: Path | str) -> Database:
         _create_private_file(Path(path))
     conn = _connect(path)
     conn.execute("PRAGMA journal_mode = WAL")
+    # Measured on the ingest benchmark (~25% faster): a bigger page cache keeps index pages
+    # of a sync's many page-transactions in memory, and checkpointing every ~40 MB of WAL
+    # instead of every 4 MB copies (and fsyncs) a hot page once instead of many times.
+    conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
+    conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
+    conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT_BYTES}")
     db = Database(conn, execute_plugins=False)
     migrate(db)
     return db
