@@ -10,19 +10,18 @@ longer lists, but only when it provably saw the whole collection.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
-from outreach_tui.api import Page, SkippedRecord
+from outreach_tui.api import MalformedResponseError, NotFoundError, Page, SkippedRecord
 from outreach_tui.store import ingest, sync_state
 from outreach_tui.store.ingest import IngestResult
 from outreach_tui.sync.progress import SyncRun
 
 PAGE_SIZE = 100
 FOLDERS = ("primary", "others")
-
-M = TypeVar("M")
 
 
 def _dump(items: Iterable[Any]) -> list[dict[str, Any]]:
@@ -48,6 +47,21 @@ class _OrderWatch:
             self._last = stamp
 
 
+@dataclass
+class _Walk:
+    """What a walk over one collection found.
+
+    `seen`: every id the server listed (valid or skipped: a skipped record is not a
+    deletion); `valid`: the ids of the records stored; `complete`: the walk provably saw
+    the whole collection (see `_walk`); `stored`: records new or changed in the cache.
+    """
+
+    seen: set[str] = field(default_factory=set)
+    valid: set[str] = field(default_factory=set)
+    complete: bool = True
+    stored: int = 0
+
+
 async def _walk(
     run: SyncRun,
     resource: str,
@@ -55,39 +69,52 @@ async def _walk(
     store_page: Callable[[list[Any]], IngestResult],
     *,
     early_stop: bool,
-) -> tuple[set[str], bool, int]:
-    """Store every page; returns (ids seen, whether the whole collection was seen, stored).
+) -> _Walk:
+    """Store every page (one transaction each) and say what was seen.
 
     "Whole collection" means the walk ran to its end, every record had an id, and the
     number of ids seen reached the server's last reported total: only then may a caller
     remove cached rows the walk did not see.
     """
-    seen: set[str] = set()
-    complete = True
+    walk = _Walk()
     total: int | None = None
-    stored = 0
     order = _OrderWatch()
     async for page in pages:
         run.check_cancelled()
         items = list(page.items)
         order.observe(item.updated_at for item in items if getattr(item, "updated_at", None))
         result = store_page(items)
-        stored += len(result.new_ids) + len(result.changed_ids)
-        seen.update(item.id for item in items)
+        walk.stored += len(result.new_ids) + len(result.changed_ids)
+        walk.valid.update(item.id for item in items)
+        walk.seen.update(item.id for item in items)
         for record in page.skipped:
             if record.id is None:
-                complete = False
+                walk.complete = False
             else:
-                seen.add(record.id)
+                walk.seen.add(record.id)
         _report_skipped(run, resource, page.skipped)
         total = page.metadata.total_count
-        run.progress(resource, len(seen), total)
+        run.progress(resource, len(walk.seen), total)
         if early_stop and order.ordered and result.all_unchanged and not page.skipped:
-            complete = False
+            walk.complete = False
             break
-    if total is None or len(seen) < total:
-        complete = False
-    return seen, complete, stored
+    if total is None or len(walk.seen) < total:
+        walk.complete = False
+    return walk
+
+
+async def _fetch_detail(
+    run: SyncRun, resource: str, item_id: str, fetch: Callable[[], Awaitable[None]]
+) -> None:
+    """Fetch one record's detail; a record gone since the list was read (404) is left to
+    the next reconcile, and one whose detail does not validate is reported and skipped,
+    so one odd record never fails the whole sync."""
+    try:
+        await fetch()
+    except NotFoundError:
+        return
+    except MalformedResponseError as error:
+        run.report.skipped.append({"resource": resource, "id": item_id, "reason": error.reason})
 
 
 def _full_due(run: SyncRun, resource: str, scope: str, full_every: timedelta) -> bool:
@@ -111,11 +138,11 @@ async def pull_conversations(
         return result
 
     pages = run.client.iter_conversation_pages(folder=folder, page_size=PAGE_SIZE)
-    seen, complete, stored = await _walk(run, resource, pages, store, early_stop=not full)
-    if full and complete:
-        ingest.remove_missing(run.db, "conversation", seen, scope=folder)
-    sync_state.mark_pulled(run.db, "conversations", folder, full=full and complete)
-    run.report.count_pulled("conversations", stored)
+    walk = await _walk(run, resource, pages, store, early_stop=not full)
+    if full and walk.complete:
+        ingest.remove_missing(run.db, "conversation", walk.seen, scope=folder)
+    sync_state.mark_pulled(run.db, "conversations", folder, full=full and walk.complete)
+    run.report.count_pulled("conversations", walk.stored)
 
 
 async def pull_inboxes(run: SyncRun, *, warmup_max_age: timedelta) -> None:
@@ -128,16 +155,16 @@ async def pull_inboxes(run: SyncRun, *, warmup_max_age: timedelta) -> None:
         return result
 
     # Inboxes are few: always walk them whole (the list is also the warmup to-do list).
-    seen, complete, stored = await _walk(
+    walk = await _walk(
         run, "inboxes", run.client.iter_inbox_pages(page_size=PAGE_SIZE), store, early_stop=False
     )
-    if complete:
-        ingest.remove_missing(run.db, "inbox", seen)
-    sync_state.mark_pulled(run.db, "inboxes", full=complete)
-    run.report.count_pulled("inboxes", stored)
+    if walk.complete:
+        ingest.remove_missing(run.db, "inbox", walk.seen)
+    sync_state.mark_pulled(run.db, "inboxes", full=walk.complete)
+    run.report.count_pulled("inboxes", walk.stored)
     due = sorted(
         inbox_id
-        for inbox_id in seen
+        for inbox_id in walk.valid
         if inbox_id in changed
         or sync_state.get_sync_state(run.db, "warmup", inbox_id).is_stale(warmup_max_age)
     )
@@ -147,13 +174,17 @@ async def pull_inboxes(run: SyncRun, *, warmup_max_age: timedelta) -> None:
 async def pull_warmup_stats(run: SyncRun, inbox_ids: Iterable[str]) -> None:
     """Fetch warmup stats of the given inboxes (one request each, paced by the client)."""
     wanted = list(inbox_ids)
-    for done, inbox_id in enumerate(wanted, start=1):
-        run.check_cancelled()
+
+    async def fetch(inbox_id: str) -> None:
         stats = await run.client.get_warmup_stats(inbox_id)
         ingest.upsert_warmup_stats(run.db, inbox_id, stats.model_dump(mode="json"))
         sync_state.mark_pulled(run.db, "warmup", inbox_id)
+        run.report.count_pulled("warmup", 1)
+
+    for done, inbox_id in enumerate(wanted, start=1):
+        run.check_cancelled()
+        await _fetch_detail(run, "warmup", inbox_id, lambda inbox_id=inbox_id: fetch(inbox_id))
         run.progress("warmup", done, len(wanted))
-    run.report.count_pulled("warmup", len(wanted))
 
 
 async def pull_campaigns(run: SyncRun, *, detail_max_age: timedelta) -> None:
@@ -166,20 +197,20 @@ async def pull_campaigns(run: SyncRun, *, detail_max_age: timedelta) -> None:
         changed.update(result.new_ids, result.changed_ids)
         return result
 
-    seen, complete, stored = await _walk(
+    walk = await _walk(
         run,
         "campaigns",
         run.client.iter_campaign_pages(page_size=PAGE_SIZE),
         store,
         early_stop=False,  # the list is short and its stats change without a new updated_at
     )
-    if complete:
-        ingest.remove_missing(run.db, "campaign", seen)
-    sync_state.mark_pulled(run.db, "campaigns", full=complete)
-    run.report.count_pulled("campaigns", stored)
+    if walk.complete:
+        ingest.remove_missing(run.db, "campaign", walk.seen)
+    sync_state.mark_pulled(run.db, "campaigns", full=walk.complete)
+    run.report.count_pulled("campaigns", walk.stored)
     due = sorted(
         campaign_id
-        for campaign_id in seen
+        for campaign_id in walk.valid
         if campaign_id in changed
         or sync_state.get_sync_state(run.db, "campaign_detail", campaign_id).is_stale(
             detail_max_age
@@ -187,7 +218,12 @@ async def pull_campaigns(run: SyncRun, *, detail_max_age: timedelta) -> None:
     )
     for done, campaign_id in enumerate(due, start=1):
         run.check_cancelled()
-        await pull_campaign_detail(run, campaign_id)
+        await _fetch_detail(
+            run,
+            "campaign detail",
+            campaign_id,
+            lambda campaign_id=campaign_id: pull_campaign_detail(run, campaign_id),
+        )
         run.progress("campaign details", done, len(due))
 
 
@@ -203,29 +239,29 @@ async def pull_campaign_detail(run: SyncRun, campaign_id: str) -> None:
 async def pull_leads(run: SyncRun, campaign_id: str) -> None:
     """Pull every lead of one campaign (on demand: campaigns can hold 100k leads)."""
     resource = f"leads:{campaign_id}"
-    seen, complete, stored = await _walk(
+    walk = await _walk(
         run,
         resource,
         run.client.iter_lead_pages(campaign_id, page_size=PAGE_SIZE),
         lambda items: ingest.upsert_leads(run.db, campaign_id, _dump(items)),
         early_stop=False,
     )
-    if complete:
-        ingest.remove_missing(run.db, "lead", seen, scope=campaign_id)
-    sync_state.mark_pulled(run.db, "leads", campaign_id, full=complete)
-    run.report.count_pulled("leads", stored)
+    if walk.complete:
+        ingest.remove_missing(run.db, "lead", walk.seen, scope=campaign_id)
+    sync_state.mark_pulled(run.db, "leads", campaign_id, full=walk.complete)
+    run.report.count_pulled("leads", walk.stored)
 
 
 async def pull_blocklist(run: SyncRun) -> None:
     """Pull the whole blocklist (on demand)."""
-    seen, complete, stored = await _walk(
+    walk = await _walk(
         run,
         "blocklist",
         run.client.iter_blocklist_pages(page_size=PAGE_SIZE),
         lambda items: ingest.upsert_blocklist(run.db, _dump(items)),
         early_stop=False,
     )
-    if complete:
-        ingest.remove_missing(run.db, "blocklist", seen)
-    sync_state.mark_pulled(run.db, "blocklist", full=complete)
-    run.report.count_pulled("blocklist", stored)
+    if walk.complete:
+        ingest.remove_missing(run.db, "blocklist", walk.seen)
+    sync_state.mark_pulled(run.db, "blocklist", full=walk.complete)
+    run.report.count_pulled("blocklist", walk.stored)

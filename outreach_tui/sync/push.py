@@ -10,11 +10,15 @@ text (variant subject/body, signature) nothing is overwritten: the item waits in
 Creates and replies could duplicate if sent twice, and the server may ignore
 `Idempotency-Key`: when their outcome is unknown (timeout, dropped connection, 5xx, a
 crash while in flight), `verify` looks at the server first and only a write that is
-provably absent is sent again.
+provably absent is sent again. Within one run such a write is sent at most
+`MAX_SENDS_PER_RUN` times; after that it waits for the next run. A create or reply
+interrupted by anything else (task cancellation, a bug) stays `in_flight`, so the next
+run checks the server before sending it again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from typing import Any
 
@@ -49,11 +53,29 @@ _REFUSED = (
 _UNREACHABLE = (NetworkError, ServerError, RateLimitedError, MalformedResponseError)
 
 
+# Sends of one create or reply per run whose outcome stays unknown (each followed by a
+# look at the server) before the run gives up on it and leaves it for the next run.
+MAX_SENDS_PER_RUN = 3
+# A pause before looking for an uncertain write on the server: a request that timed out
+# at a proxy may still be committing behind it.
+VERIFY_SETTLE_SECONDS = 0.5
+# Ops whose repetition could duplicate something on the server.
+_DUPLICABLE = ("create", "reply")
+
+
 class _Unknown:
     """The server's current value could not be determined (no conflict check possible)."""
 
 
 UNKNOWN = _Unknown()
+
+
+class _StillUncertain(Exception):
+    """A create or reply kept ending without a clear answer; it is pending for next run."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 async def recover_in_flight(run: SyncRun) -> None:
@@ -65,7 +87,7 @@ async def recover_in_flight(run: SyncRun) -> None:
     """
     for item in outbox.in_flight_items(run.db):
         run.check_cancelled()
-        if item.op in ("create", "reply"):
+        if item.op in _DUPLICABLE:
             found = await verify.find_on_server(run, item)
             if found is not verify.NOT_FOUND:
                 outbox.mark_done(run.db, item.id, found)
@@ -99,9 +121,17 @@ async def push_outbox(run: SyncRun) -> None:
             run.report.unreachable = True
             run.report.errors.append(f"push stopped: {error.message}")
             return
+        except _StillUncertain as error:
+            outbox.requeue(run.db, item.id, error.message)
+            run.report.unreachable = True
+            run.report.errors.append(f"push stopped: {error.message}")
+            return
         except BaseException:
-            # Cancellation or a bug: the item must not stay in flight for no reason.
-            outbox.requeue(run.db, item.id, "interrupted")
+            # Cancellation or a bug. A create or reply may have reached the server: it
+            # stays in flight so the next run looks before sending; anything else is an
+            # absolute state and safe to send again.
+            if item.op not in _DUPLICABLE:
+                outbox.requeue(run.db, item.id, "interrupted")
             raise
         done += 1
         run.progress("push", done, max(total, done))
@@ -118,16 +148,8 @@ async def _push_item(run: SyncRun, item: OutboxItem) -> None:
     if item.op == "update":
         await _push_field(run, item)
         return
-    if item.op in ("create", "reply"):
-        try:
-            answer = await _send(run, item)
-        except UncertainWriteError:
-            found = await verify.find_on_server(run, item)
-            if found is verify.NOT_FOUND:
-                outbox.requeue(run.db, item.id, "outcome unknown; not on the server, will resend")
-                run.report.unreachable = True
-                return
-            answer = found
+    if item.op in _DUPLICABLE:
+        answer = await _send_checked(run, item)
         outbox.mark_done(run.db, item.id, answer)
         run.report.pushed += 1
         return
@@ -142,21 +164,49 @@ async def _push_item(run: SyncRun, item: OutboxItem) -> None:
     run.report.pushed += 1
 
 
+async def _send_checked(run: SyncRun, item: OutboxItem) -> Any:
+    """Send a create or reply; when its outcome is unknown, look before sending again.
+
+    Returns the server's record of it (the answer, or what `verify` found). Raises
+    `_StillUncertain` after `MAX_SENDS_PER_RUN` sends that each ended without an answer
+    and without a trace on the server.
+    """
+    uncertain: UncertainWriteError | None = None
+    for _ in range(MAX_SENDS_PER_RUN):
+        try:
+            return await _send(run, item)
+        except UncertainWriteError as error:
+            uncertain = error
+        await asyncio.sleep(VERIFY_SETTLE_SECONDS)
+        found = await verify.find_on_server(run, item)
+        if found is not verify.NOT_FOUND:
+            run.report.recovered += 1
+            return found
+    raise _StillUncertain(
+        f"{_describe(item)}: no clear answer after {MAX_SENDS_PER_RUN} tries"
+        f" ({uncertain.cause.message if uncertain else 'no answer'});"
+        " not on the server, will try again next sync"
+    )
+
+
 async def _push_field(run: SyncRun, item: OutboxItem) -> None:
     fresh = await _fresh_value(run, item)
     if not isinstance(fresh, _Unknown) and fresh != item.base:
-        # The label is compared as shown (override or AI label): the server showing our
-        # label does not mean the override is set, so it is pushed regardless.
-        if fresh == item.value and item.field != "label_override":
-            outbox.mark_done(run.db, item.id)
-            run.report.pushed += 1
-            return
-        if item.policy is Policy.ASK:
+        if fresh == item.value:
+            # The server already shows the user's value. The label is compared as shown
+            # (override or AI label): showing our label does not mean the override is
+            # set, so it is still pushed (nothing is overwritten).
+            if item.field != "label_override":
+                outbox.mark_done(run.db, item.id)
+                run.report.pushed += 1
+                return
+        elif item.policy is Policy.ASK:
             outbox.put_in_conflict(run.db, item.id, fresh)
             run.report.conflicts += 1
             return
-        outbox.log_overwrite(run.db, item.id, fresh)
-        run.report.overwritten += 1
+        else:
+            outbox.log_overwrite(run.db, item.id, fresh)
+            run.report.overwritten += 1
     answer = await _send(run, item)
     outbox.mark_done(run.db, item.id, answer)
     run.report.pushed += 1

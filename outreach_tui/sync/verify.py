@@ -5,8 +5,12 @@ the server. The reference does not promise that `Idempotency-Key` is honoured, s
 only safe test is to look: find the thing on the server and treat the write as done,
 or prove it absent and send again.
 
-Matching is deliberately strict (same text, created after the item was queued, minus a
+Matching is deliberately strict (our text, created after the item was queued, minus a
 clock-skew allowance) so an older message that merely looks alike is not taken for ours.
+Bodies are compared by their words, in order, so the server's HTML normalisation does not
+hide our reply; the reference says an inbox's signature is "appended to the bottom of
+every outgoing email", so our words followed by the sending inbox's signature (as cached)
+match too. Anything looser would risk taking another message for ours and losing a reply.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from outreach_tui.api import Conversation
+from outreach_tui.api import Conversation, Message
 from outreach_tui.store import outbox
 from outreach_tui.store.outbox import OutboxItem
 from outreach_tui.sync.progress import SyncRun
@@ -39,6 +43,25 @@ def _words(markup: str | None) -> list[str]:
     return _WORD.findall(html.unescape(_TAG.sub(" ", markup or "")).lower())
 
 
+def _signature_words(run: SyncRun, inbox_id: str | None) -> list[str]:
+    """The words of an inbox's signature as the server last reported it ([] if unknown)."""
+    if not inbox_id:
+        return []
+    row = run.db.conn.execute(
+        "SELECT server_signature FROM inboxes WHERE id = ?", [inbox_id]
+    ).fetchone()
+    return _words(row[0]) if row else []
+
+
+def _same_reply(run: SyncRun, message: Message, words: list[str]) -> bool:
+    """Whether `message` carries exactly our words, optionally followed by its signature."""
+    shapes = [words]
+    signature = _signature_words(run, message.inbox_id)
+    if signature:
+        shapes.append(words + signature)
+    return any(_words(body) in shapes for body in (message.html_body, message.text_body) if body)
+
+
 def _not_before(item: OutboxItem) -> datetime:
     return datetime.fromisoformat(item.created_at) - CLOCK_SKEW
 
@@ -56,8 +79,10 @@ async def find_on_server(run: SyncRun, item: OutboxItem) -> Any:
 
 
 def _already_matched(run: SyncRun, item: OutboxItem) -> int:
-    """Other done replies of this conversation with the same text and time window: each
-    accounts for one matching message on the server that is therefore not this item's."""
+    """Other done replies of this conversation with the same text, sent within the time
+    window: each accounts for one matching message on the server that is therefore not
+    this item's. (A done item's `updated_at` is when it was confirmed, so an older item
+    sent late still counts.)"""
     words = _words(item.value["content"])
     not_before = _not_before(item)
     done = outbox.list_items(
@@ -68,7 +93,7 @@ def _already_matched(run: SyncRun, item: OutboxItem) -> int:
         for other in done
         if other.op == "reply"
         and other.id != item.id
-        and datetime.fromisoformat(other.created_at) >= not_before
+        and datetime.fromisoformat(other.updated_at) >= not_before
         and _words(other.value["content"]) == words
     )
 
@@ -81,7 +106,7 @@ async def _find_reply(run: SyncRun, item: OutboxItem) -> Any:
         for message in conversation.messages
         if message.direction == "outgoing"
         and _recent(message.email_date, item)
-        and (_words(message.html_body) == words or _words(message.text_body) == words)
+        and _same_reply(run, message, words)
     ]
     if len(matches) <= _already_matched(run, item):
         return NOT_FOUND
