@@ -15,7 +15,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,7 +25,7 @@ from outreach_tui.api import ReachkitClient
 from outreach_tui.core.filenames import safe_destination
 from outreach_tui.store.connection import open_writer
 from outreach_tui.sync.engine import SyncOptions, run_sync
-from outreach_tui.sync.progress import ProgressCallback, SyncReport
+from outreach_tui.sync.progress import ProgressCallback, SyncReport, SyncRun
 
 T = TypeVar("T")
 ClientFactory = Callable[[], ReachkitClient]
@@ -140,6 +140,23 @@ class WriterThread:
             self._client = self._client_factory()
             await self._client.__aenter__()
         return self._client
+
+    def run_pull(
+        self, pull: Callable[[SyncRun], Awaitable[None]]
+    ) -> concurrent.futures.Future[SyncReport]:
+        """Run one on-demand pull step (e.g. `lambda run: pull_leads(run, campaign_id)`)
+        with the client and the writer connection; returns its report."""
+
+        async def run() -> SyncReport:
+            assert self._db is not None
+            step = SyncRun(client=await self._entered_client(), db=self._db)
+            try:
+                await pull(step)
+            finally:
+                self._changed()
+            return step.report
+
+        return asyncio.run_coroutine_threadsafe(run(), self._loop)
 
     def download_attachment(
         self, conversation_id: str, attachment_id: str, filename: str | None, folder: Path
