@@ -9,6 +9,7 @@ functions only read: run them on a reader connection (`connection.open_reader`).
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
@@ -32,8 +33,8 @@ _ROW_COLUMNS = (
     " c.ai_label, c.label_override, c.is_read, c.is_positive, c.last_activity,"
     " c.message_count, c.campaign_id, c.inbox_id, c.lead_id, c.local_state, c.is_local"
 )
-_DESC = "ORDER BY c.last_activity DESC, c.id DESC"
-_ASC = "ORDER BY c.last_activity ASC, c.id ASC"
+# Below this many matches a search is driven from the FTS matches (see `_plan`).
+SEARCH_DRIVE_LIMIT = 2000
 
 
 def _row(values: tuple[Any, ...]) -> ConversationRow:
@@ -59,39 +60,85 @@ def _row(values: tuple[Any, ...]) -> ConversationRow:
     )
 
 
-def _where(
-    flt: ConversationFilter, *, with_label: bool = True, with_unread: bool = True
-) -> tuple[str, list[Any]]:
-    """SQL conditions (on alias `c`) and parameters for a filter."""
+@dataclass(frozen=True)
+class _Plan:
+    """The SQL of a filter: conditions on alias `c`, their parameters, and the column
+    expressions to order and page by."""
+
+    where: str
+    params: list[Any]
+    # "+c.col" stops SQLite from walking an index for that column; see `_plan`.
+    la: str = "c.last_activity"
+    cid: str = "c.id"
+
+    def desc(self) -> str:
+        return f"ORDER BY {self.la} DESC, {self.cid} DESC"
+
+    def asc(self) -> str:
+        return f"ORDER BY {self.la} ASC, {self.cid} ASC"
+
+
+def _search_matches(db: Database, query: str, cap: int) -> int:
+    """Number of documents matching `query`, counted up to `cap` (cheap below it)."""
+    return db.conn.execute(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM conversation_fts WHERE conversation_fts MATCH ?"
+        " LIMIT ?)",
+        [query, cap],
+    ).fetchone()[0]
+
+
+def _plan(
+    db: Database,
+    flt: ConversationFilter,
+    *,
+    with_label: bool = True,
+    with_unread: bool = True,
+) -> _Plan:
+    """The SQL for a filter.
+
+    With search text SQLite cannot know how many conversations match, and picks one plan
+    for all: walking the recency index and probing the matches is fast for common words
+    but scans the whole folder for rare ones. So the matches are counted first (capped)
+    and, when few, the query is driven from them (`+c.col` disables the other indexes)
+    and sorted: measured at 100,000 conversations, median 0.8 ms instead of 7.6 ms.
+    """
+    drive = False
+    search_query: str | None = None
+    if flt.search is not None and flt.search.strip():
+        search_query = fts_query(flt.search)
+        if search_query is not None:
+            drive = _search_matches(db, search_query, SEARCH_DRIVE_LIMIT + 1) <= (
+                SEARCH_DRIVE_LIMIT
+            )
+    col = "+c." if drive else "c."
     parts: list[str] = []
     params: list[Any] = []
     if flt.folder is not None:
-        parts.append("c.folder = ?")
+        parts.append(f"{col}folder = ?")
         params.append(flt.folder)
     if with_label and flt.label is not None:
         if flt.wants_no_label:
-            parts.append("c.label IS NULL")
+            parts.append(f"{col}label IS NULL")
         else:
-            parts.append("c.label = ?")
+            parts.append(f"{col}label = ?")
             params.append(flt.label)
     if with_unread and flt.unread:
-        parts.append("c.is_read = 0")
+        parts.append(f"{col}is_read = 0")
     if flt.campaign_id is not None:
-        parts.append("c.campaign_id = ?")
+        parts.append(f"{col}campaign_id = ?")
         params.append(flt.campaign_id)
     if flt.inbox_id is not None:
-        parts.append("c.inbox_id = ?")
+        parts.append(f"{col}inbox_id = ?")
         params.append(flt.inbox_id)
     if flt.search is not None and flt.search.strip():
-        query = fts_query(flt.search)
-        if query is None:
+        if search_query is None:
             parts.append("0")  # only punctuation: nothing can match
         else:
             parts.append(
                 "c.seq IN (SELECT rowid FROM conversation_fts WHERE conversation_fts MATCH ?)"
             )
-            params.append(query)
-    return (" AND ".join(parts) or "1"), params
+            params.append(search_query)
+    return _Plan(" AND ".join(parts) or "1", params, f"{col}last_activity", f"{col}id")
 
 
 def conversation_window(
@@ -104,21 +151,24 @@ def conversation_window(
 ) -> list[ConversationRow]:
     """Up to `limit` rows in display order, just after `after` (older rows) or just
     before `before` (newer rows); the first rows when neither is given."""
-    where, params = _where(flt)
     if after is not None and before is not None:
         raise ValueError("give after or before, not both")
+    plan = _plan(db, flt)
     if before is not None:
         sql = (
-            f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {where}"
-            f" AND (c.last_activity, c.id) > (?, ?) {_ASC} LIMIT ?"
+            f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {plan.where}"
+            f" AND ({plan.la}, {plan.cid}) > (?, ?) {plan.asc()} LIMIT ?"
         )
-        rows = db.conn.execute(sql, [*params, before.last_activity, before.id, limit])
+        rows = db.conn.execute(sql, [*plan.params, before.last_activity, before.id, limit])
         return [_row(r) for r in reversed(rows.fetchall())]
-    keyset = ""
+    keyset, params = "", plan.params
     if after is not None:
-        keyset = " AND (c.last_activity, c.id) < (?, ?)"
+        keyset = f" AND ({plan.la}, {plan.cid}) < (?, ?)"
         params = [*params, after.last_activity, after.id]
-    sql = f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {where}{keyset} {_DESC} LIMIT ?"
+    sql = (
+        f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {plan.where}{keyset}"
+        f" {plan.desc()} LIMIT ?"
+    )
     return [_row(r) for r in db.conn.execute(sql, [*params, limit])]
 
 
@@ -127,9 +177,9 @@ def count_conversations(
     flt: ConversationFilter = ConversationFilter(),  # noqa: B008
 ) -> int:
     """Number of conversations under `flt`."""
-    where, params = _where(flt)
+    plan = _plan(db, flt)
     return db.conn.execute(
-        f"SELECT COUNT(*) FROM conversations c WHERE {where}", params
+        f"SELECT COUNT(*) FROM conversations c WHERE {plan.where}", plan.params
     ).fetchone()[0]
 
 
@@ -138,17 +188,18 @@ def label_counts(
     flt: ConversationFilter = ConversationFilter(),  # noqa: B008
 ) -> LabelCounts:
     """Counts for the sidebar/tabs of a filter (see `LabelCounts`)."""
-    where, params = _where(flt, with_label=False)
+    plan = _plan(db, flt, with_label=False)
     by_label = {
         (label if label is not None else LABEL_NONE): n
         for label, n in db.conn.execute(
-            f"SELECT c.label, COUNT(*) FROM conversations c WHERE {where} GROUP BY c.label",
-            params,
+            f"SELECT c.label, COUNT(*) FROM conversations c WHERE {plan.where} GROUP BY c.label",
+            plan.params,
         )
     }
-    where, params = _where(flt, with_unread=False)
+    plan = _plan(db, flt, with_unread=False)
     unread = db.conn.execute(
-        f"SELECT COUNT(*) FROM conversations c WHERE {where} AND c.is_read = 0", params
+        f"SELECT COUNT(*) FROM conversations c WHERE {plan.where} AND c.is_read = 0",
+        plan.params,
     ).fetchone()[0]
     return LabelCounts(total=count_conversations(db, flt), unread=unread, by_label=by_label)
 
@@ -232,14 +283,14 @@ class ConversationList:
         version = self._current_version()
         if version == self._version:
             return
-        where, params = _where(self.filter)
+        plan = _plan(self.db, self.filter)
         self._keys = [
             ConversationCursor(la, cid)
             for la, cid in self.db.conn.execute(
                 "SELECT last_activity, id FROM (SELECT c.last_activity, c.id,"
-                f" row_number() OVER ({_DESC}) AS n FROM conversations c WHERE {where})"
-                " WHERE (n - 1) % ? = 0 ORDER BY n",
-                [*params, self.step],
+                f" row_number() OVER ({plan.desc()}) AS n FROM conversations c"
+                f" WHERE {plan.where}) WHERE (n - 1) % ? = 0 ORDER BY n",
+                [*plan.params, self.step],
             )
         ]
         self._ascending = self._keys[::-1]
@@ -257,23 +308,23 @@ class ConversationList:
             return []
         block = offset // self.step
         start = self._keys[block]
-        where, params = _where(self.filter)
+        plan = _plan(self.db, self.filter)
         sql = (
-            f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {where}"
-            f" AND (c.last_activity, c.id) <= (?, ?) {_DESC} LIMIT ? OFFSET ?"
+            f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {plan.where}"
+            f" AND ({plan.la}, {plan.cid}) <= (?, ?) {plan.desc()} LIMIT ? OFFSET ?"
         )
         cursor = self.db.conn.execute(
-            sql, [*params, start.last_activity, start.id, limit, offset - block * self.step]
+            sql, [*plan.params, start.last_activity, start.id, limit, offset - block * self.step]
         )
         return [_row(r) for r in cursor]
 
     def index_of(self, conversation_id: str) -> int | None:
         """The offset of a conversation in the list, None when the filter excludes it."""
         self._refresh()
-        where, params = _where(self.filter)
+        plan = _plan(self.db, self.filter)
         found = self.db.conn.execute(
-            f"SELECT c.last_activity, c.id FROM conversations c WHERE {where} AND c.id = ?",
-            [*params, conversation_id],
+            f"SELECT c.last_activity, c.id FROM conversations c WHERE {plan.where} AND c.id = ?",
+            [*plan.params, conversation_id],
         ).fetchone()
         if found is None:
             return None
@@ -283,9 +334,9 @@ class ConversationList:
         block = max(at_or_after - 1, 0)
         start = self._keys[block]
         inside = self.db.conn.execute(
-            f"SELECT COUNT(*) FROM conversations c WHERE {where}"
-            " AND (c.last_activity, c.id) <= (?, ?) AND (c.last_activity, c.id) > (?, ?)",
-            [*params, start.last_activity, start.id, key.last_activity, key.id],
+            f"SELECT COUNT(*) FROM conversations c WHERE {plan.where}"
+            f" AND ({plan.la}, {plan.cid}) <= (?, ?) AND ({plan.la}, {plan.cid}) > (?, ?)",
+            [*plan.params, start.last_activity, start.id, key.last_activity, key.id],
         ).fetchone()[0]
         return block * self.step + inside
 
@@ -302,9 +353,12 @@ def conversations_at(
     Costs O(offset) (an index scan): for a far jump in a list with nothing cached near
     it; neighbouring pages are cheaper through `conversation_window(after=/before=)`.
     """
-    where, params = _where(flt)
-    sql = f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {where} {_DESC} LIMIT ? OFFSET ?"
-    return [_row(r) for r in db.conn.execute(sql, [*params, max(limit, 0), max(offset, 0)])]
+    plan = _plan(db, flt)
+    sql = (
+        f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {plan.where} {plan.desc()}"
+        " LIMIT ? OFFSET ?"
+    )
+    return [_row(r) for r in db.conn.execute(sql, [*plan.params, max(limit, 0), max(offset, 0)])]
 
 
 def conversation_position(
@@ -314,16 +368,17 @@ def conversation_position(
 ) -> int | None:
     """The offset of a conversation in the list under `flt`; None when the filter
     excludes it. One indexed range count: cheap near the top, O(offset) at worst."""
-    where, params = _where(flt)
+    plan = _plan(db, flt)
     found = db.conn.execute(
-        f"SELECT c.last_activity, c.id FROM conversations c WHERE {where} AND c.id = ?",
-        [*params, conversation_id],
+        f"SELECT c.last_activity, c.id FROM conversations c WHERE {plan.where} AND c.id = ?",
+        [*plan.params, conversation_id],
     ).fetchone()
     if found is None:
         return None
     return db.conn.execute(
-        f"SELECT COUNT(*) FROM conversations c WHERE {where} AND (c.last_activity, c.id) > (?, ?)",
-        [*params, found[0], found[1]],
+        f"SELECT COUNT(*) FROM conversations c WHERE {plan.where}"
+        f" AND ({plan.la}, {plan.cid}) > (?, ?)",
+        [*plan.params, found[0], found[1]],
     ).fetchone()[0]
 
 

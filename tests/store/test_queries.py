@@ -7,12 +7,14 @@ import random
 import pytest
 from sqlite_utils import Database
 
-from outreach_tui.store import edits, outbox
+from outreach_tui.store import edits, outbox, queries
 from outreach_tui.store.fields import LABEL_NONE, LABELS
 from outreach_tui.store.ingest import upsert_campaigns, upsert_conversations, upsert_leads
 from outreach_tui.store.queries import (
     ConversationList,
+    conversation_position,
     conversation_window,
+    conversations_at,
     count_conversations,
     label_counts,
 )
@@ -140,6 +142,35 @@ def test_offset_access_matches_the_full_list(inbox_db: Database, flt: Conversati
         if index >= len(expected):
             continue
         assert listing.index_of(expected[index]) == index
+
+
+@pytest.mark.parametrize("drive_limit", [0, 10_000], ids=["index-walk", "driven-by-matches"])
+def test_both_search_plans_give_the_same_windows(
+    inbox_db: Database, monkeypatch: pytest.MonkeyPatch, drive_limit: int
+) -> None:
+    monkeypatch.setattr(queries, "SEARCH_DRIVE_LIMIT", drive_limit)
+    for flt in (
+        ConversationFilter(search="pricing"),
+        ConversationFilter(search="meet", unread=True),
+    ):
+        expected = _expected(inbox_db, flt)
+        first = conversation_window(inbox_db, flt, limit=9)
+        rest = conversation_window(inbox_db, flt, after=first[-1].cursor, limit=500)
+        assert [r.id for r in first + rest] == expected
+        back = conversation_window(inbox_db, flt, before=rest[0].cursor, limit=3)
+        assert [r.id for r in back] == expected[6:9]
+        listing = ConversationList(inbox_db, flt, step=8)
+        assert [r.id for r in listing.rows(10, 4)] == expected[10:14]
+        assert listing.index_of(expected[20]) == 20
+
+
+def test_plain_offset_rows_and_position(inbox_db: Database) -> None:
+    flt = ConversationFilter(folder="primary", unread=True)
+    expected = _expected(inbox_db, flt)
+    assert [r.id for r in conversations_at(inbox_db, flt, offset=30, limit=6)] == expected[30:36]
+    assert conversation_position(inbox_db, expected[33], flt) == 33
+    read_one = next(r.id for r in _all(inbox_db) if r.is_read)
+    assert conversation_position(inbox_db, read_one, flt) is None
 
 
 def test_offset_list_notices_writes(inbox_db: Database, reader: Database) -> None:
