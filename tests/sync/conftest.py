@@ -37,12 +37,8 @@ def client_for(app: Starlette, **options: object) -> ReachkitClient:
     """A client on `app` in-process with fast retries and no local request budget."""
     options.setdefault("retry", FAST_RETRIES)
     options.setdefault("requests_per_minute", None)
-    return ReachkitClient(
-        base_url="http://127.0.0.1",
-        api_key=KEY,
-        transport=httpx.ASGITransport(app=app),
-        **options,  # type: ignore[arg-type]
-    )
+    options.setdefault("transport", httpx.ASGITransport(app=app))
+    return ReachkitClient(base_url="http://127.0.0.1", api_key=KEY, **options)  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -73,9 +73,7 @@ async def test_sync_against_a_random_server_ends_ok_with_documented_requests(
 
 
 @pytest.mark.parametrize("seed", SEEDS[:6])
-async def test_pushing_to_a_random_server_sends_documented_writes(
-    seed: int, db: Database
-) -> None:
+async def test_pushing_to_a_random_server_sends_documented_writes(seed: int, db: Database) -> None:
     server = RandomServer(seed)
     assert (await _sync(server, db)).ok
     ids = sorted(_cached_ids(db))[:3]
