@@ -19,6 +19,9 @@ _CHUNK = 500
 # A 1-2 letter prefix matches a large part of the vocabulary and costs ~100 ms at 100,000
 # conversations; below this length the last word must match whole.
 MIN_PREFIX_CHARS = 3
+# Below this many matches a recency-ordered search sorts the matches instead of walking
+# the recency index (measured at 100,000 conversations: both plans < 1 ms on their side).
+DRIVE_FROM_MATCHES_BELOW = 2000
 
 
 def fts_query(text: str) -> str | None:
@@ -77,9 +80,20 @@ def search_conversations(
             " WHERE conversation_fts MATCH ? ORDER BY f.rank LIMIT ?"
         )
     else:
+        # Few matches: sort them (`+` keeps SQLite off the recency index). Many: walk the
+        # recency index and stop at `limit` matches. See `queries._plan`.
+        few = (
+            db.conn.execute(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM conversation_fts"
+                " WHERE conversation_fts MATCH ? LIMIT ?)",
+                [query, DRIVE_FROM_MATCHES_BELOW + 1],
+            ).fetchone()[0]
+            <= DRIVE_FROM_MATCHES_BELOW
+        )
+        plus = "+" if few else ""
         sql = (
             "SELECT c.id FROM conversations c WHERE c.seq IN"
             " (SELECT rowid FROM conversation_fts WHERE conversation_fts MATCH ?)"
-            " ORDER BY c.last_activity DESC, c.id DESC LIMIT ?"
+            f" ORDER BY {plus}c.last_activity DESC, c.id DESC LIMIT ?"
         )
     return [r[0] for r in db.conn.execute(sql, [query, limit])]
