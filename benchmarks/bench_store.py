@@ -200,7 +200,8 @@ def main() -> None:
             plain.append(time.perf_counter() - t)
         print(
             f"ConversationList {flt}: {size:,} rows; boundary keys"
-            f" {build * 1000:.1f} ms (count + first jump to the end); rows(offset 0, 50) {timings['offset 0']:.2f} ms,"
+            f" {build * 1000:.1f} ms (count + first jump to the end);"
+            f" rows(offset 0, 50) {timings['offset 0']:.2f} ms,"
             f" rows(near end, 50) {timings['near the end']:.2f} ms"
             f" (ratio {timings['near the end'] / timings['offset 0']:.2f});"
             f" plain SQL OFFSET near end {_median_ms(plain):.1f} ms"
