@@ -11,6 +11,7 @@ from typing import TextIO
 
 from outreach_tui.commands import EXIT_FAILURE, EXIT_OK
 from outreach_tui.commands.context import resolve_context
+from outreach_tui.commands.output import safe
 from outreach_tui.sync.engine import SyncOptions, run_sync
 from outreach_tui.sync.progress import SyncProgress, SyncReport
 
@@ -69,6 +70,8 @@ class ProgressPrinter:
 def _summary_line(report: SyncReport) -> str:
     pulled = ", ".join(f"{n} {name}" for name, n in report.pulled.items() if n) or "nothing new"
     parts = [f"pulled {pulled}", f"pushed {report.pushed}"]
+    if report.recovered:
+        parts.append(f"{report.recovered} interrupted write(s) found already on the server")
     if report.failed:
         parts.append(f"{report.failed} push(es) refused")
     if report.conflicts:
@@ -77,7 +80,21 @@ def _summary_line(report: SyncReport) -> str:
         parts.append(f"{report.overwritten} server value(s) overwritten (see the conflict log)")
     if report.skipped:
         parts.append(f"{len(report.skipped)} malformed record(s) skipped")
-    return "sync: " + "; ".join(parts)
+    if report.cancelled:
+        parts.append("cancelled")
+    outcome = "done" if report.ok else "FAILED"
+    return f"sync {outcome}: " + "; ".join(parts)
+
+
+def _error_lines(report: SyncReport, base_url: str) -> list[str]:
+    """One line per problem; the error that ended an unreachable run names the server."""
+    lines = []
+    for index, error in enumerate(report.errors):
+        if report.unreachable and index == len(report.errors) - 1:
+            lines.append(f"sync: the server at {base_url} could not be reached: {error}")
+        else:
+            lines.append(f"sync: {error}")
+    return lines
 
 
 def run(args: argparse.Namespace) -> int:
@@ -99,15 +116,14 @@ def run(args: argparse.Namespace) -> int:
         printer.close()
         db.close()
     for record in report.skipped:
+        # ids and reasons quote the server: printed through `safe`, never raw
         print(
-            f"sync: skipped malformed {record['resource']} record {record['id'] or '(no id)'}:"
-            f" {record['reason']}",
+            f"sync: skipped malformed {record['resource']} record"
+            f" {safe(record['id'] or '(no id)', 80)}: {safe(record['reason'])}",
             file=sys.stderr,
         )
-    for error in report.errors:
-        print(f"sync: {error}", file=sys.stderr)
-    if report.unreachable:
-        print(f"sync: the server at {context.base_url} could not be reached", file=sys.stderr)
+    for line in _error_lines(report, context.require_base_url()):
+        print(safe(line, 1000), file=sys.stderr)
     print(_summary_line(report), file=sys.stderr)
     if args.json:
         print(json.dumps(report.to_json(), indent=2))

@@ -36,3 +36,10 @@ def outgoing_with_text(app: Starlette, key: str, conversation_id: str, text: str
     conversation = server_conversation(app, key, conversation_id)
     messages: list[dict[str, Any]] = conversation.extra or []
     return sum(1 for m in messages if m["direction"] == "outgoing" and text in m["html_body"])
+
+
+def server_read_states(app: Starlette, key: str, conversation_id: str) -> set[bool]:
+    """The distinct `is_read` values of a thread's messages as the server shows them."""
+    ws = workspace(app, key)
+    view = ws.conversation_view(ws.conversations[conversation_id])
+    return {message["is_read"] for message in view["messages"]}
