@@ -213,6 +213,16 @@ def main() -> None:
         conversation_window(reader, ConversationFilter(folder="primary"), after=first[-1].cursor)
         samples.append(time.perf_counter() - t)
     print(f"keyset window (primary, next 50 rows): median {_median_ms(samples):.2f} ms")
+    for flt in (
+        ConversationFilter(label="meeting_requested"),
+        ConversationFilter(label="referral"),  # no conversation has it: the worst case
+    ):
+        samples = []
+        for _ in range(5):
+            t = time.perf_counter()
+            conversation_window(reader, flt, limit=50)
+            samples.append(time.perf_counter() - t)
+        print(f"window across both folders, {flt}: median {_median_ms(samples):.2f} ms")
     samples = []
     for _ in range(5):
         t = time.perf_counter()

@@ -16,13 +16,14 @@ a different server label is taken as someone else's override.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlite_utils import Database
 
 from outreach_tui.store import search
-from outreach_tui.store.codec import as_bool, content_hash, loads, recipients_json
+from outreach_tui.store.codec import as_bool, loads, recipients_json
 from outreach_tui.store.connection import write_transaction
 from outreach_tui.store.conversation_summary import ThreadSummary, summarize
 from outreach_tui.store.effective import active_items_by_row, refresh_rows
@@ -207,7 +208,7 @@ def fingerprint(item: Mapping[str, Any]) -> str:
         parts.append((m.get("email_date"), m.get("direction"), m.get("is_read"), m.get("inbox_id")))
         if m.get("attachments"):
             parts.append(repr(m.get("attachments")))
-    return content_hash(repr(parts))
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 def upsert_conversations(
