@@ -3,7 +3,8 @@
 Module map (imports point down this list):
 
 - `edits`            the one write path of the UI and CLI: local change + outbox item
-- `outbox`           the durable outbox (`OutboxItem`, claim / done / failed / conflict …)
+- `outbox`           the durable outbox: transitions (claim / done / failed / conflict …),
+                     re-exporting `outbox_items` (`OutboxItem`, enqueue, coalescing)
 - `answers`, `undo`, `links`   what done / withdraw / discard do to the cached rows
 - `ingest`           API objects -> cache, one transaction per page, change detection
 - `queries`          conversation screens: keyset windows, `ConversationList`, counts, thread
