@@ -6,23 +6,27 @@ traceback, and the API key never appears in stdout or stderr.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import uvicorn
 from starlette.applications import Starlette
+from starlette.types import ASGIApp
 
 from outreach_tui import cli
 from outreach_tui.api import ReachkitClient
 from outreach_tui.commands import auth, context
 from outreach_tui.simulator import create_app
-from outreach_tui.simulator.server import serve_in_thread
+from outreach_tui.simulator.server import base_url, bind_socket, serve_in_thread
 from tests.sync.conftest import FAST_RETRIES, KEY
 
 REPO = Path(__file__).resolve().parents[2]
@@ -52,6 +56,24 @@ def served() -> Iterator[tuple[Starlette, str]]:
     with serve_in_thread(app) as base_url:
         yield app, base_url
     app.state.simulator.close()
+
+
+@contextlib.contextmanager
+def serve_asgi(app: ASGIApp) -> Iterator[str]:
+    """Serve any ASGI app on 127.0.0.1 from a thread; yields its base URL."""
+    sock = bind_socket("127.0.0.1", 0)
+    config = uvicorn.Config(
+        app, lifespan="off", log_level="warning", access_log=False, interface="asgi3"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        yield base_url(sock)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
 
 
 @pytest.fixture

@@ -1,0 +1,172 @@
+"""`outreach-tui inbox ...`: the --json shape, the filters, and writes that only enqueue.
+
+Every command here runs with no server and no API key configured: reading and triaging
+the cache must never need the network.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from outreach_tui.simulator import create_app
+from outreach_tui.store.connection import open_writer
+from outreach_tui.sync.engine import run_sync
+from tests.cli.conftest import Outcome
+from tests.sync.conftest import KEY, client_for
+
+Run = Callable[..., Outcome]
+REQUIRED_KEYS = {"id", "subject", "from_email", "label", "is_read", "pending"}
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> str:
+    """A cache filled by one sync of a small simulator workspace."""
+    app = create_app(api_keys=[KEY], size=60, seed=21)
+    path = tmp_path / "cache.db"
+    writer = open_writer(path)
+    async with client_for(app) as client:
+        assert (await run_sync(client, writer)).ok
+    writer.close()
+    return str(path)
+
+
+def _list(run_main: Run, db: str, *args: str) -> list[dict]:
+    outcome = run_main(["--db", db, "inbox", "list", "--json", "--limit", "1000", *args])
+    assert outcome.code == 0, outcome.err
+    return json.loads(outcome.out)
+
+
+def _status(run_main: Run, db: str) -> dict:
+    return json.loads(run_main(["--db", db, "status", "--json"]).out)
+
+
+def test_list_json_items_carry_the_contract_fields(run_main: Run, db: str) -> None:
+    rows = _list(run_main, db)
+    assert len(rows) == 60
+    for row in rows:
+        assert set(row) >= REQUIRED_KEYS
+        assert isinstance(row["is_read"], bool) and row["pending"] is None
+    assert len(_list(run_main, db, "--limit", "7")) == 7
+
+
+def test_default_list_is_a_text_table(run_main: Run, db: str) -> None:
+    outcome = run_main(["--db", db, "inbox", "list"])
+    lines = outcome.out.splitlines()
+    assert outcome.code == 0 and lines[0].split()[:4] == ["ID", "FROM", "LABEL", "WHEN"]
+    assert len(lines) == 51  # header + the default limit of 50
+
+
+@pytest.mark.parametrize("folder", ["primary", "others"])
+def test_folder_filter(run_main: Run, db: str, folder: str) -> None:
+    rows = _list(run_main, db, "--folder", folder)
+    assert rows and {row["folder"] for row in rows} == {folder}
+    assert len(rows) < 60
+
+
+def test_label_filter_including_none(run_main: Run, db: str) -> None:
+    everything = _list(run_main, db)
+    labels = {row["label"] for row in everything}
+    assert None in labels and len(labels) > 2
+    for label in labels:
+        rows = _list(run_main, db, "--label", label or "none")
+        assert rows == [row for row in everything if row["label"] == label]
+
+
+def test_unread_filter(run_main: Run, db: str) -> None:
+    unread = _list(run_main, db, "--unread")
+    assert unread and all(not row["is_read"] for row in unread)
+    assert len(unread) == sum(not row["is_read"] for row in _list(run_main, db))
+
+
+def test_search_filter(run_main: Run, db: str) -> None:
+    target = _list(run_main, db)[5]
+    word = max(target["subject"].split(), key=len).strip(".,!?:;")
+    found = _list(run_main, db, "--search", word)
+    assert target["id"] in {row["id"] for row in found}
+    assert _list(run_main, db, "--search", "zzqxnotaword") == []
+
+
+def test_show_json_has_the_thread(run_main: Run, db: str) -> None:
+    cid = _list(run_main, db)[0]["id"]
+    outcome = run_main(["--db", db, "inbox", "show", cid, "--json"])
+    thread = json.loads(outcome.out)
+    assert outcome.code == 0 and thread["id"] == cid and thread["messages"]
+    assert {"direction", "from_email", "email_date", "is_read"} <= set(thread["messages"][0])
+
+
+def test_label_and_revert_enqueue_without_network(run_main: Run, db: str) -> None:
+    rows = [row for row in _list(run_main, db) if row["label"] != "wrong_person"][:2]
+    ids = [row["id"] for row in rows]
+    outcome = run_main(["--db", db, "inbox", "label", *ids, "wrong_person"])
+    assert outcome.code == 0 and "2 change(s) queued" in outcome.out
+    after = {row["id"]: row for row in _list(run_main, db)}
+    for cid in ids:
+        assert after[cid]["label"] == "wrong_person" and after[cid]["pending"] == "pending"
+    assert _status(run_main, db)["outbox"]["pending"] == 2
+    # reverting a pending override just withdraws it: nothing left to push
+    outcome = run_main(["--db", db, "inbox", "label", *ids, "--revert"])
+    assert outcome.code == 0
+    assert _status(run_main, db)["outbox"]["pending"] == 0
+    after = {row["id"]: row for row in _list(run_main, db)}
+    assert [after[cid]["label"] for cid in ids] == [row["label"] for row in rows]
+
+
+def test_read_and_unread_enqueue_without_network(run_main: Run, db: str) -> None:
+    unread = _list(run_main, db, "--unread")[0]["id"]
+    read = next(row["id"] for row in _list(run_main, db) if row["is_read"])
+    assert run_main(["--db", db, "inbox", "read", unread]).code == 0
+    assert run_main(["--db", db, "inbox", "unread", read]).code == 0
+    rows = {row["id"]: row for row in _list(run_main, db)}
+    assert rows[unread]["is_read"] and not rows[read]["is_read"]
+    assert _status(run_main, db)["outbox"]["pending"] == 2
+
+
+def _queued_bodies(run_main: Run, db: str, cid: str) -> list[str]:
+    thread = json.loads(run_main(["--db", db, "inbox", "show", cid, "--json"]).out)
+    return [m["html_body"] for m in thread["messages"] if m["pending"]]
+
+
+def test_reply_from_body_file_and_stdin(
+    run_main: Run, db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cid = _list(run_main, db)[0]["id"]
+    assert run_main(["--db", db, "inbox", "reply", cid, "--body", "Typed <b>here</b>"]).code == 0
+    body_file = tmp_path / "reply.txt"
+    body_file.write_text("From a file.\n\nSecond paragraph.", encoding="utf-8")
+    assert run_main(["--db", db, "inbox", "reply", cid, "--body-file", str(body_file)]).code == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("From stdin, line one\nline two\n"))
+    assert run_main(["--db", db, "inbox", "reply", cid]).code == 0
+    assert _queued_bodies(run_main, db, cid) == [
+        "<p>Typed &lt;b&gt;here&lt;/b&gt;</p>",
+        "<p>From a file.</p><p>Second paragraph.</p>",
+        "<p>From stdin, line one<br>line two</p>",
+    ]
+    assert _status(run_main, db)["outbox"]["pending"] == 3
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (["inbox", "label", "nope-123", "interested"], 1, "no conversation nope-123"),
+        (["inbox", "label", "{cid}", "bogus_label"], 2, "unknown label"),
+        (["inbox", "label", "{cid}"], 2, "usage"),
+        (["inbox", "read", "nope-123"], 1, "no conversation"),
+        (["inbox", "reply", "{cid}", "--body", "   "], 1, "empty"),
+        (["inbox", "reply", "{cid}", "--body-file", "/nonexistent/x.txt"], 1, "cannot read"),
+        (["inbox", "show", "nope-123"], 1, "no conversation"),
+        (["inbox"], 2, "subcommand"),
+    ],
+)
+def test_errors_are_one_line(
+    run_main: Run, db: str, argv: list[str], code: int, message: str
+) -> None:
+    cid = _list(run_main, db)[0]["id"]
+    outcome = run_main(["--db", db, *[a.replace("{cid}", cid) for a in argv]])
+    assert outcome.code == code
+    assert len(outcome.err.strip().splitlines()) == 1 and message in outcome.err
+    assert _status(run_main, db)["outbox"]["pending"] == 0
