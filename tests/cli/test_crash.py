@@ -34,15 +34,16 @@ SEED = 20240611
 ACTIVE = (outbox.PENDING, outbox.IN_FLIGHT)
 
 
-def _sync_process(base_url: str, db: Path, home: Path) -> subprocess.Popen[bytes]:
+def _sync_process(base_url: str, db: Path, home: Path, log: Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REACHKIT_", "OUTREACH_"))}
     env.update(OUTREACH_TUI_HOME=str(home), REACHKIT_API_KEY=KEY, PYTHONPATH=str(REPO))
-    return subprocess.Popen(
-        [sys.executable, "-m", "outreach_tui", "--base-url", base_url, "--db", str(db), "sync"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    with log.open("ab") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", "outreach_tui", "--base-url", base_url, "--db", str(db), "sync"],
+            env=env,
+            stdout=output,
+            stderr=output,
+        )
 
 
 def _integrity(db: Path) -> str:
@@ -114,7 +115,7 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(
         caught_in_flight = 0
         for trial in range(TRIALS):
             _queue_edits(db, rng, trial, replies, labels)
-            process = _sync_process(base_url, db, isolated_home)
+            process = _sync_process(base_url, db, isolated_home, tmp_path / "runs.log")
             time.sleep(rng.uniform(0.3, 2.5))
             process.send_signal(signal.SIGKILL)
             outcomes.append(process.wait())
@@ -126,6 +127,8 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(
         final = run_process(["--base-url", base_url, "--db", str(db), "sync"], home=isolated_home)
         assert final.code == 0, final.err
     assert _integrity(db) == "ok"
+    output = (tmp_path / "runs.log").read_text(errors="replace")
+    assert KEY not in output and "Traceback" not in output
     for text, cid in replies.items():
         assert outgoing_with_text(app, KEY, cid, text) == 1, text
     for cid, label in labels.items():

@@ -195,3 +195,15 @@ def test_sync_reports_outbox_left_in_flight_by_a_crash(
     outcome, summary = _sync(run_main, base_url, db)
     assert outcome.code == 0 and summary["pushed"] == 1
     assert _status(run_main, db)["outbox"]["in_flight"] == 0
+
+
+def test_a_refused_key_fails_the_sync_in_one_line_without_showing_it(
+    run_main: Run, served: tuple[Starlette, str], db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, base_url = served
+    wrong = "rk_revoked_KEY-0000-never-printed"
+    monkeypatch.setenv("REACHKIT_API_KEY", wrong)
+    outcome = run_main(["--base-url", base_url, "--db", db, "sync", "--json"], key=wrong)
+    assert outcome.code == 1 and json.loads(outcome.out)["ok"] is False
+    refused = [line for line in outcome.err.splitlines() if "Authentication failed" in line]
+    assert len(refused) == 1

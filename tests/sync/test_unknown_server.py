@@ -4,6 +4,7 @@ only requests the reference allows (random but schema-valid answers, lying metad
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 from sqlite_utils import Database
@@ -32,7 +33,9 @@ def _client(server: RandomServer) -> ReachkitClient:
 async def _sync(server: RandomServer, db: Database, **options: bool) -> SyncReport:
     async with _client(server) as client:
         # "ends": a walk that followed total_pages = 10**9 would never get here
-        return await asyncio.wait_for(run_sync(client, db, SyncOptions(**options)), timeout=60)
+        report = await asyncio.wait_for(run_sync(client, db, SyncOptions(**options)), timeout=60)
+    assert KEY not in json.dumps(report.to_json())
+    return report
 
 
 def _assert_only_documented_requests(server: RandomServer) -> None:
