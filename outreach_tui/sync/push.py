@@ -88,7 +88,11 @@ async def recover_in_flight(run: SyncRun) -> None:
     for item in outbox.in_flight_items(run.db):
         run.check_cancelled()
         if item.op in _DUPLICABLE:
-            found = await verify.find_on_server(run, item)
+            try:
+                found = await verify.find_on_server(run, item)
+            except _REFUSED as error:  # e.g. the thread was deleted: it can never be sent
+                _refused(run, item, error.message)
+                continue
             if found is not verify.NOT_FOUND:
                 outbox.mark_done(run.db, item.id, found)
                 run.report.recovered += 1
@@ -109,9 +113,7 @@ async def push_outbox(run: SyncRun) -> None:
         try:
             await _push_item(run, item)
         except _REFUSED as error:
-            outbox.mark_failed(run.db, item.id, error.message)
-            run.report.failed += 1
-            run.report.errors.append(f"push refused ({_describe(item)}): {error.message}")
+            _refused(run, item, error.message)
         except AuthenticationError as error:
             outbox.requeue(run.db, item.id, error.message)
             run.report.errors.append(f"push stopped: {error.message}")
@@ -135,6 +137,13 @@ async def push_outbox(run: SyncRun) -> None:
             raise
         done += 1
         run.progress("push", done, max(total, done))
+
+
+def _refused(run: SyncRun, item: OutboxItem, message: str) -> None:
+    """The server refused the item: failed, with its message; the local edit stays."""
+    outbox.mark_failed(run.db, item.id, message)
+    run.report.failed += 1
+    run.report.errors.append(f"push refused ({_describe(item)}): {message}")
 
 
 def _describe(item: OutboxItem) -> str:

@@ -214,3 +214,24 @@ async def test_a_label_interrupted_by_task_cancellation_goes_back_to_pending(
 
 def test_sends_per_run_are_bounded() -> None:
     assert 1 <= push.MAX_SENDS_PER_RUN <= 5
+
+
+async def test_in_flight_reply_to_a_thread_deleted_on_the_server_fails_visibly(
+    app: Starlette, client: ReachkitClient, db: Database
+) -> None:
+    cid = await _prepared(client, db)
+    other = db.conn.execute(
+        "SELECT id FROM conversations WHERE id != ? ORDER BY id LIMIT 1", [cid]
+    ).fetchone()[0]
+    item = edits.queue_reply(db, cid, f"<p>{TEXT}</p>")
+    outbox.claim_next(db)
+    [label] = _relabel(db, other)
+    ws = workspace(app, KEY)
+    ws.index.remove(ws.conversations[cid])
+    del ws.conversations[cid]
+    report = await run_sync(client, db)
+    # the reply can never go out: failed with the server's word, the rest still syncs
+    assert report.failed == 1 and not report.unreachable and report.pushed == 1
+    failed = outbox.get_item(db, item.id)
+    assert failed.state == outbox.FAILED and "404" in (failed.last_error or "")
+    assert server_conversation(app, KEY, other).label_override == label.value
