@@ -53,8 +53,10 @@ def list_conversations(args: argparse.Namespace) -> int:
     flt = ConversationFilter(
         folder=args.folder, label=args.label, unread=args.unread, search=args.search
     )
-    rows = queries.conversation_window(db, flt, limit=args.limit)
-    db.close()
+    try:
+        rows = queries.conversation_window(db, flt, limit=args.limit)
+    finally:
+        db.close()
     if args.json:
         print_json([row.to_json() for row in rows])
         return 0
@@ -87,10 +89,13 @@ def show_conversation(args: argparse.Namespace) -> int:
     """Print one thread: headers and readable bodies (quoted history folded away)."""
     context = resolve_context(args)
     db = context.open_db()
-    _require_conversation(db, args.id)
-    thread = queries.thread(db, args.id)
-    db.close()
-    assert thread is not None
+    try:
+        _require_conversation(db, args.id)
+        thread = queries.thread(db, args.id)
+    finally:
+        db.close()
+    if thread is None:  # deleted between the two reads (another process synced)
+        raise CommandError(f"no conversation {safe(args.id, 80)} in the cache")
     if args.json:
         data = thread.conversation.to_json()
         data["messages"] = [
