@@ -15,7 +15,7 @@ from outreach_tui.store import edits, outbox
 from outreach_tui.store.campaign_queries import variant_versions
 from outreach_tui.store.conflicts import conflict_log
 from outreach_tui.store.queries import get_conversation
-from outreach_tui.sync.engine import run_sync
+from outreach_tui.sync.engine import SyncOptions, run_sync
 from tests.sync.conftest import KEY
 from tests.sync.sim_state import server_conversation, server_variant
 
@@ -134,3 +134,16 @@ async def test_take_theirs_makes_theirs_local_and_pushes_nothing(
     )
     [entry] = conflict_log(db, resource_id=variant_id)
     assert entry.resolution == "took_theirs" and "Mine" in entry.mine and "Theirs" in entry.theirs
+
+
+async def test_a_pull_between_keeps_the_pending_label_visible(
+    app: Starlette, client: ReachkitClient, db: Database
+) -> None:
+    assert (await run_sync(client, db)).ok
+    cid = _first_conversation(db, "meeting_requested")
+    edits.set_label(db, cid, "meeting_requested")
+    await client.update_conversation(cid, label_override="not_interested")
+    assert (await run_sync(client, db, SyncOptions(push=False, full=True))).ok
+    row = get_conversation(db, cid)
+    assert row is not None and row.label == "meeting_requested" and row.local_state == "pending"
+    assert server_conversation(app, KEY, cid).label == "not_interested"

@@ -235,3 +235,28 @@ async def test_in_flight_reply_to_a_thread_deleted_on_the_server_fails_visibly(
     failed = outbox.get_item(db, item.id)
     assert failed.state == outbox.FAILED and "404" in (failed.last_error or "")
     assert server_conversation(app, KEY, other).label_override == label.value
+
+
+async def test_a_new_conversation_whose_answer_was_lost_is_found_not_created_twice(
+    app: Starlette, client: ReachkitClient, db: Database
+) -> None:
+    await _prepared(client, db)
+    subject = "Partnership idea for Q3 (crash-safe)"
+    item = edits.compose_conversation(
+        db,
+        to=[{"email": "dana@prospect.test", "name": "Dana"}],
+        subject=subject,
+        content="<p>Hi Dana, a quick idea for Q3.</p>",
+    )
+    flaky, _ = _misbehaving(app, Rule("POST", "/unibox/conversations", "apply_then_drop", times=1))
+    async with flaky:
+        report = await run_sync(flaky, db)
+    assert report.ok and report.recovered == 1
+    created = [c for c in workspace(app, KEY).conversations.values() if c.subject == subject]
+    assert len(created) == 1
+    # the placeholder became the server's conversation
+    assert outbox.get_item(db, item.id).state == outbox.DONE
+    ids = [
+        r[0] for r in db.conn.execute("SELECT id FROM conversations WHERE subject = ?", [subject])
+    ]
+    assert ids == [created[0].id]
