@@ -2,7 +2,9 @@
 
 Rules (the thresholds are module constants, the reasons are written in the messages):
 
-- ``low_health`` (warning): health score below 80;
+- ``low_health`` (warning): health score below 80 (when no warmup email went out in the
+  window the message says so: such a score is not evidence of spam, but it is what the
+  platform reports and an inbox without warmup traffic is not ready to send either);
 - ``spam_rising`` (warning): over the 7-day window, the spam rate of the last 3 days exceeds
   the spam rate of the first 3 days by at least 2 percentage points, each 3-day block having
   at least 20 warmup emails sent (fewer is noise);
@@ -14,7 +16,9 @@ Rules (the thresholds are module constants, the reasons are written in the messa
   inbox attached to the campaign is unhealthy (connection error or health below 80).
 
 Inputs with unknown numbers (warmup stats not pulled yet) raise no warning about them.
-Names and emails in messages go through :func:`~outreach_tui.core.sanitize.sanitize_line`.
+A warning names who (``subject``: the inbox's email or the campaign) and why (``reason``);
+``message`` is both on one line. Names and emails go through
+:func:`~outreach_tui.core.sanitize.sanitize_line`.
 """
 
 from __future__ import annotations
@@ -81,6 +85,7 @@ class InboxHealth:
     health_score: int | None = None
     ramp_up_progress: int | None = None
     daily: tuple[WarmupDay, ...] = ()
+    warmup_sent: int | None = None  # warmup emails sent in the window; None: unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,13 +100,29 @@ class CampaignInboxes:
 
 @dataclass(frozen=True, slots=True)
 class HealthWarning:
-    """One warning: a stable code, a severity and a one-line message naming who and why."""
+    """One warning: a stable code, a severity, who it is about and why (both one line)."""
 
     code: str
     severity: Severity
-    message: str
+    subject: str  # the inbox's email, or "campaign <name>"
+    reason: str
     inbox_id: str | None = None
     campaign_id: str | None = None
+
+    @property
+    def message(self) -> str:
+        """Who and why on one line, e.g. ``a@b.example: health score 62 is below 80``."""
+        return f"{self.subject}: {self.reason}"
+
+    def to_json(self) -> dict[str, str | None]:
+        """The warning as a JSON object (CLI output)."""
+        return {
+            "code": self.code,
+            "severity": self.severity.name.lower(),
+            "message": self.message,
+            "inbox_id": self.inbox_id,
+            "campaign_id": self.campaign_id,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,17 +178,18 @@ def inbox_warnings(
     found: list[HealthWarning] = []
 
     def add(code: str, severity: Severity, why: str) -> None:
-        found.append(HealthWarning(code, severity, f"{email}: {why}", inbox_id=inbox.inbox_id))
+        found.append(HealthWarning(code, severity, email, why, inbox_id=inbox.inbox_id))
 
     if inbox.connection_status == "error":
-        add("connection_error", Severity.ERROR, "connection error: sending and warmup stopped")
+        add("connection_error", Severity.ERROR, "connection error: reconnect it to send again")
     elif inbox.connection_status == "pending":
         add("connection_pending", Severity.NOTICE, "connection pending: not yet validated")
     if inbox.health_score is not None and inbox.health_score < HEALTHY_SCORE:
+        idle = " (no warmup email sent in 7 days)" if inbox.warmup_sent == 0 else ""
         add(
             "low_health",
             Severity.WARNING,
-            f"health score {inbox.health_score} is below {HEALTHY_SCORE}",
+            f"health score {inbox.health_score} is below {HEALTHY_SCORE}{idle}",
         )
     trend = spam_trend(inbox.daily)
     if (
@@ -205,13 +227,13 @@ def campaign_warnings(
         return []
     severity = Severity.ERROR if campaign.status == "active" else Severity.WARNING
     count = "its only inbox is" if len(attached) == 1 else f"all {len(attached)} inboxes are"
-    message = (
-        f"campaign {sanitize_line(campaign.name, 60)}: {count} unhealthy "
-        "(connection error or health below 80)"
-    )
     return [
         HealthWarning(
-            "campaign_unhealthy_inboxes", severity, message, campaign_id=campaign.campaign_id
+            "campaign_unhealthy_inboxes",
+            severity,
+            f"campaign {sanitize_line(campaign.name, 60)}",
+            f"{count} unhealthy (connection error or health below {HEALTHY_SCORE})",
+            campaign_id=campaign.campaign_id,
         )
     ]
 

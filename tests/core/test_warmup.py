@@ -152,3 +152,45 @@ def test_hostile_email_and_campaign_name_are_sanitized() -> None:
         assert "\x1b" not in warning.message
         assert "\n" not in warning.message
         assert "\u202e" not in warning.message
+
+
+def test_low_health_without_warmup_traffic_says_so() -> None:
+    idle = inbox_warnings(_inbox(health_score=0, warmup_sent=0, daily=_days([0] * 7, sent=0)))
+    assert [w.message for w in idle] == [
+        "sdr@acme.example: health score 0 is below 80 (no warmup email sent in 7 days)"
+    ]
+    busy = inbox_warnings(_inbox(health_score=70, warmup_sent=140))
+    assert busy[0].reason == "health score 70 is below 80"
+
+
+def test_warning_names_who_and_why_and_serializes() -> None:
+    warning = inbox_warnings(_inbox(connection_status="error"))[0]
+    assert warning.subject == "sdr@acme.example"
+    assert warning.message == f"sdr@acme.example: {warning.reason}"
+    assert warning.to_json() == {
+        "code": "connection_error",
+        "severity": "error",
+        "message": warning.message,
+        "inbox_id": "i1",
+        "campaign_id": None,
+    }
+    campaign = campaign_warnings(
+        CampaignInboxes("c9", "Solo", "paused", ("i1",)), [_inbox(health_score=50)]
+    )[0]
+    assert campaign.subject == "campaign Solo"
+    assert campaign.reason == "its only inbox is unhealthy (connection error or health below 80)"
+    assert campaign.to_json()["severity"] == "warning"
+
+
+def test_ramping_lists_at_most_three_campaigns() -> None:
+    campaigns = tuple(CampaignInboxes(f"c{n}", f"C{n}", "active", ("i1",)) for n in range(5))
+    warning = inbox_warnings(_inbox(ramp_up_progress=99), campaigns)[0]
+    assert warning.reason.endswith("campaign C0, C1, C2 and 2 more")
+    assert "99 %" in warning.reason
+
+
+def test_unknown_stats_raise_no_warning() -> None:
+    unknown = _inbox(health_score=None, ramp_up_progress=None, daily=())
+    active = CampaignInboxes("c1", "Live", "active", ("i1",))
+    assert _codes(unknown, (active,)) == []
+    assert campaign_warnings(active, [unknown]) == []
