@@ -78,6 +78,15 @@ class _StillUncertain(Exception):
         self.message = message
 
 
+class _Unverified(Exception):
+    """A create or reply may have reached the server and looking for it failed too: it
+    stays in flight, so the next run looks again before anything is resent."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 async def recover_in_flight(run: SyncRun) -> None:
     """Items left in flight by a crash: look at the server before anything is resent.
 
@@ -125,6 +134,10 @@ async def push_outbox(run: SyncRun) -> None:
             return
         except _StillUncertain as error:
             outbox.requeue(run.db, item.id, error.message)
+            run.report.unreachable = True
+            run.report.errors.append(f"push stopped: {error.message}")
+            return
+        except _Unverified as error:
             run.report.unreachable = True
             run.report.errors.append(f"push stopped: {error.message}")
             return
@@ -178,7 +191,7 @@ async def _send_checked(run: SyncRun, item: OutboxItem) -> Any:
 
     Returns the server's record of it (the answer, or what `verify` found). Raises
     `_StillUncertain` after `MAX_SENDS_PER_RUN` sends that each ended without an answer
-    and without a trace on the server.
+    and without a trace on the server, and `_Unverified` when the look itself fails.
     """
     uncertain: UncertainWriteError | None = None
     for _ in range(MAX_SENDS_PER_RUN):
@@ -187,7 +200,13 @@ async def _send_checked(run: SyncRun, item: OutboxItem) -> Any:
         except UncertainWriteError as error:
             uncertain = error
         await asyncio.sleep(VERIFY_SETTLE_SECONDS)
-        found = await verify.find_on_server(run, item)
+        try:
+            found = await verify.find_on_server(run, item)
+        except _UNREACHABLE as error:
+            raise _Unverified(
+                f"{_describe(item)}: outcome unknown and the server could not be checked"
+                f" ({error.message}); it will be looked for before any resend"
+            ) from None
         if found is not verify.NOT_FOUND:
             run.report.recovered += 1
             return found

@@ -260,3 +260,23 @@ async def test_a_new_conversation_whose_answer_was_lost_is_found_not_created_twi
         r[0] for r in db.conn.execute("SELECT id FROM conversations WHERE subject = ?", [subject])
     ]
     assert ids == [created[0].id]
+
+
+async def test_an_uncertain_reply_that_cannot_be_checked_stays_in_flight(
+    app: Starlette, client: ReachkitClient, db: Database
+) -> None:
+    cid = await _prepared(client, db)
+    item = edits.queue_reply(db, cid, f"<p>{TEXT}</p>")
+    flaky, _ = _misbehaving(
+        app,
+        Rule("POST", "/reply", "apply_then_drop", times=1),
+        Rule("GET", f"/conversations/{cid}", "drop"),  # and the look fails as well
+    )
+    async with flaky:
+        report = await run_sync(flaky, db)
+    assert report.unreachable and not report.ok
+    # not pending: a plain resend next time could duplicate it
+    assert outbox.get_item(db, item.id).state == outbox.IN_FLIGHT
+    report = await run_sync(client, db)
+    assert report.ok and report.recovered == 1
+    assert outgoing_with_text(app, KEY, cid, TEXT) == 1
