@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from outreach_tui.core import warmup
+from outreach_tui.core.warmup import HealthWarning, Severity
 from outreach_tui.store.codec import loads
 
 
@@ -168,6 +170,130 @@ def warmup_stats(db: Database, inbox_id: str) -> WarmupStats | None:
         )
     )
     return WarmupStats(*r, daily=daily)
+
+
+@dataclass(frozen=True)
+class InboxHealthRow:
+    """An inbox with its cached warmup stats (None before the first pull), the campaigns
+    that use it, and its warnings, worst first: its own, then those of its campaigns."""
+
+    inbox: InboxRow
+    stats: WarmupStats | None
+    campaigns: tuple[LinkedCampaign, ...]
+    warnings: tuple[HealthWarning, ...]
+
+    @property
+    def spam_rate(self) -> float | None:
+        """Spam / sent over the cached 7 days; None when unknown or nothing was sent."""
+        if self.stats is None:
+            return None
+        return warmup.spam_rate(
+            warmup.WarmupDay(d.date, d.sent, d.spam_count) for d in self.stats.daily
+        )
+
+    @property
+    def needs_attention(self) -> bool:
+        """True when a warning is at least a warning (a notice alone is not)."""
+        return warmup.needs_attention(self.warnings)
+
+
+@dataclass(frozen=True)
+class HealthOverview:
+    """Every inbox with its health, and every warning of the workspace once, worst first."""
+
+    inboxes: tuple[InboxHealthRow, ...]
+    warnings: tuple[HealthWarning, ...]
+
+    @property
+    def attention_count(self) -> int:
+        """How many warnings are at least a warning (what the status bar counts)."""
+        return sum(1 for w in self.warnings if w.severity >= Severity.WARNING)
+
+    def get(self, inbox_id: str) -> InboxHealthRow | None:
+        """The row of one inbox, or None."""
+        return next((row for row in self.inboxes if row.inbox.id == inbox_id), None)
+
+
+def _all_warmup_stats(db: Database) -> dict[str, WarmupStats]:
+    daily: dict[str, list[WarmupDay]] = {}
+    for r in db.conn.execute(
+        "SELECT inbox_id, date, sent, spam_count FROM warmup_daily ORDER BY inbox_id, date"
+    ):
+        daily.setdefault(r[0], []).append(WarmupDay(*r[1:]))
+    return {
+        r[0]: WarmupStats(*r, daily=tuple(daily.get(r[0], ())))
+        for r in db.conn.execute(
+            "SELECT inbox_id, sent, received, saved_from_spam, health_score, ramp_up_progress,"
+            " pulled_at FROM warmup_stats"
+        )
+    }
+
+
+def _all_links(db: Database) -> dict[str, list[LinkedCampaign]]:
+    links: dict[str, list[LinkedCampaign]] = {}
+    for r in db.conn.execute(
+        "SELECT l.inbox_id, l.campaign_id, COALESCE(c.name, l.campaign_name),"
+        " COALESCE(c.status, l.campaign_status), l.pending_op"
+        " FROM campaign_inboxes l LEFT JOIN campaigns c ON c.id = l.campaign_id"
+        " WHERE l.pending_op IS NOT 'detach' ORDER BY 3, 2"
+    ):
+        links.setdefault(r[0], []).append(LinkedCampaign(*r[1:]))
+    return links
+
+
+def _health_input(inbox: InboxRow, stats: WarmupStats | None) -> warmup.InboxHealth:
+    return warmup.InboxHealth(
+        inbox_id=inbox.id,
+        email=inbox.email,
+        connection_status=inbox.connection_status or "",
+        is_active=bool(inbox.is_active),
+        health_score=inbox.health_score,
+        ramp_up_progress=inbox.ramp_up_progress,
+        daily=tuple(warmup.WarmupDay(d.date, d.sent, d.spam_count) for d in stats.daily)
+        if stats
+        else (),
+        warmup_sent=stats.sent if stats else None,
+    )
+
+
+def health_overview(db: Database) -> HealthOverview:
+    """Every cached inbox (by email) with its warmup stats, campaigns and warnings.
+
+    Four queries whatever the workspace size; the warning rules are `core.warmup`'s. Values
+    are effective: an edit still in the outbox (an inbox paused) counts at once.
+    """
+    inboxes = list_inboxes(db)
+    stats = _all_warmup_stats(db)
+    links = _all_links(db)
+    campaigns: dict[str, warmup.CampaignInboxes] = {}
+    for inbox_id, linked in links.items():
+        for link in linked:
+            known = campaigns.get(link.campaign_id)
+            campaigns[link.campaign_id] = warmup.CampaignInboxes(
+                link.campaign_id,
+                link.name or "",
+                link.status or "",
+                (*(known.inbox_ids if known else ()), inbox_id),
+            )
+    by_name = sorted(campaigns.values(), key=lambda c: (c.name.lower(), c.campaign_id))
+    inputs = [_health_input(inbox, stats.get(inbox.id)) for inbox in inboxes]
+    per_campaign = {c.campaign_id: warmup.campaign_warnings(c, inputs) for c in by_name}
+    rows = []
+    for inbox, health in zip(inboxes, inputs, strict=True):
+        linked = tuple(links.get(inbox.id, ()))
+        own = warmup.inbox_warnings(health, by_name)
+        of_campaigns = [w for link in linked for w in per_campaign.get(link.campaign_id, ())]
+        rows.append(
+            InboxHealthRow(
+                inbox,
+                stats.get(inbox.id),
+                linked,
+                tuple(sorted([*own, *of_campaigns], key=lambda w: -w.severity)),
+            )
+        )
+    everything = [w for row in rows for w in row.warnings if w.campaign_id is None]
+    everything += [w for found in per_campaign.values() for w in found]
+    return HealthOverview(tuple(rows), tuple(sorted(everything, key=lambda w: -w.severity)))
 
 
 def leads_window(
