@@ -4,8 +4,9 @@
 meant for Textual's ``Markdown`` widget:
 
 - HTML goes through markdownify with ``script``/``style``/``head`` (and other non-content
-  elements) removed; only the first ``MAX_HTML_CHARS`` characters are parsed, and a longer
-  body says it was truncated;
+  elements) removed; only the first ``MAX_HTML_CHARS`` characters and 20,000 tags are
+  parsed (through the linear tokenizer of :mod:`outreach_tui.core.html_parse`), and a
+  longer body says it was truncated;
 - every text of the email is markdown-escaped (``escape_misc``): a stranger cannot make a
   link, an image, raw HTML or a heading out of what they wrote;
 - links are written ``text <href>``: the real target is always visible, and only http(s) and
@@ -28,12 +29,13 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Final
 
-from bs4 import BeautifulSoup, NavigableString
+from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 from markdownify import ATX, MarkdownConverter
 
+from outreach_tui.core.html_parse import parse_html
 from outreach_tui.core.links import Link, extract_links
-from outreach_tui.core.quoted import find_quote_element, split_quoted
+from outreach_tui.core.quoted import is_quote_element, split_quoted
 from outreach_tui.core.sanitize import sanitize_line, sanitize_text
 
 __all__ = ["Link", "ReadableBody", "extract_links", "html_to_markdown", "readable_body"]
@@ -41,7 +43,7 @@ __all__ += ["escape_markdown", "split_quoted"]
 
 MAX_HTML_CHARS: Final = 512 * 1024
 MAX_OUTPUT_CHARS: Final = 512 * 1024
-TRUNCATION_NOTE: Final = "(message truncated: only the first 512 KB are shown)"
+TRUNCATION_NOTE: Final = "(message truncated: too long to show in full)"
 
 # Elements whose content is never shown as text.
 _DROPPED_ELEMENTS: Final = (
@@ -142,43 +144,81 @@ class ConvertedHtml:
 
 
 _NOT_TEXT: Final = (Comment, Declaration, Doctype, ProcessingInstruction)
+# markdownify recurses about three frames per level of nesting; deeper bodies are shown as
+# plain text instead of risking RecursionError (hostile mail nests thousands deep).
+MAX_DEPTH: Final = 120
 
 
-def _sanitize_text_nodes(soup: BeautifulSoup) -> tuple[bool, bool]:
-    """Clean every text node in place; return (had_controls, had_bidi)."""
-    had_controls = had_bidi = False
-    for node in soup.find_all(string=True):
-        if isinstance(node, _NOT_TEXT):
-            continue
-        safe = sanitize_text(str(node), max_chars=MAX_OUTPUT_CHARS)
-        if safe.text != node:
-            had_controls = had_controls or safe.had_controls
-            had_bidi = had_bidi or safe.had_bidi
-            node.replace_with(NavigableString(safe.text))
-    return had_controls, had_bidi
+@dataclass(slots=True)
+class _Walk:
+    max_depth: int = 0
+    had_controls: bool = False
+    had_bidi: bool = False
+    quote: Tag | None = None
+
+
+def _prepare(soup: BeautifulSoup) -> _Walk:
+    """One pass over the tree: drop non-content elements, sanitize text, find the quote."""
+    walk = _Walk()
+    drops: list[Tag] = []
+    replacements: list[tuple[NavigableString, str]] = []
+    stack = [iter(soup.contents)]  # iterative: the tree may be deeper than the recursion limit
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+        elif isinstance(child, Tag):
+            if child.name in _DROPPED_ELEMENTS:
+                drops.append(child)
+                continue
+            if walk.quote is None and is_quote_element(child):
+                walk.quote = child
+            stack.append(iter(child.contents))
+            walk.max_depth = max(walk.max_depth, len(stack))
+        elif isinstance(child, NavigableString) and not isinstance(child, _NOT_TEXT):
+            safe = sanitize_text(str(child), max_chars=MAX_OUTPUT_CHARS)
+            if safe.text != child:
+                walk.had_controls = walk.had_controls or safe.had_controls
+                walk.had_bidi = walk.had_bidi or safe.had_bidi
+                replacements.append((child, safe.text))
+    for node, text in replacements:
+        node.replace_with(NavigableString(text))
+    for element in drops:
+        element.decompose()
+    return walk
+
+
+def _flat_text(soup: BeautifulSoup) -> str:
+    """The text of a tree too deep to convert, escaped so markdown shows it literally."""
+    lines = (line.strip() for line in soup.get_text("\n").split("\n"))
+    return escape_markdown("\n".join(line for line in lines if line))
 
 
 def html_to_markdown(html: str, *, max_chars: int = MAX_HTML_CHARS) -> ConvertedHtml:
     """Convert an HTML body to markdown, split at its quote container when it has one.
 
     Only the first ``max_chars`` characters are parsed. Text nodes are sanitized before
-    they are escaped; the flags say whether anything was removed.
+    they are escaped; the flags say whether anything was removed. A body nested deeper than
+    ``MAX_DEPTH`` elements is rendered as plain (escaped) text.
     """
-    truncated = len(html) > max_chars
-    soup = BeautifulSoup(html[:max_chars], "html.parser")
-    for element in soup.find_all(_DROPPED_ELEMENTS):
-        element.decompose()
-    had_controls, had_bidi = _sanitize_text_nodes(soup)
+    soup, truncated = parse_html(html, max_chars=max_chars)
+    walk = _prepare(soup)
     # A random marker cannot be forged by the email's own text.
     marker = f"\ue000{secrets.token_hex(8)}\ue000"
-    quote = find_quote_element(soup)
-    if quote is not None:
-        quote.insert_before(marker)
-    markdown = _EmailConverter(**_CONVERTER_OPTIONS).convert_soup(soup)
+    if walk.quote is not None:
+        walk.quote.insert_before(marker)
+    markdown = None
+    if walk.max_depth <= MAX_DEPTH:
+        try:
+            markdown = _EmailConverter(**_CONVERTER_OPTIONS).convert_soup(soup)
+        except RecursionError:
+            markdown = None
+    if markdown is None:
+        markdown = _flat_text(soup)
     markdown = _BLANK_RUNS.sub("\n\n", markdown)
     new, _, quoted = markdown.partition(marker)
     new = new.rstrip().rstrip(">").rstrip()
-    return ConvertedHtml(new, quoted.strip("\n"), truncated, had_controls, had_bidi)
+    return ConvertedHtml(new, quoted.strip("\n"), truncated, walk.had_controls, walk.had_bidi)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup
-
+from outreach_tui.core.html_parse import parse_html
 from outreach_tui.core.sanitize import sanitize_line
 
 MAX_LINK_HTML_CHARS: Final = 512 * 1024
@@ -119,7 +118,7 @@ def extract_links(html: str, *, max_chars: int = MAX_LINK_HTML_CHARS) -> list[Li
     """
     if not html or "<" not in html:
         return []
-    soup = BeautifulSoup(html[:max_chars], "html.parser")
+    soup, _ = parse_html(html, max_chars=max_chars)
     links: list[Link] = []
     for anchor in soup.find_all("a", href=True):
         href = sanitize_line(str(anchor.get("href", "")), 2000).replace(" ", "%20")

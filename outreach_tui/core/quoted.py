@@ -107,15 +107,18 @@ def split_quoted(text: str) -> tuple[str, str]:
     return new, "\n".join(lines[start:]).strip("\n")
 
 
+def is_quote_element(element: Tag) -> bool:
+    """True for an HTML element that holds quoted history (by class, id or cite type)."""
+    classes = element.get("class") or []
+    if any(name in classes for name in _QUOTE_CLASSES) or element.get("id") in _QUOTE_IDS:
+        return True
+    # Other blockquotes become "> " lines and are judged by the text rules.
+    return element.name == "blockquote" and element.get("type") == "cite"
+
+
 def find_quote_element(soup: BeautifulSoup) -> Tag | None:
     """Return the first element of an HTML body that holds quoted history, or None."""
     for element in soup.find_all(True):
-        classes = element.get("class") or []
-        if any(name in classes for name in _QUOTE_CLASSES):
-            return element
-        if element.get("id") in _QUOTE_IDS:
-            return element
-        # Other blockquotes become "> " lines and are judged by the text rules.
-        if element.name == "blockquote" and element.get("type") == "cite":
+        if is_quote_element(element):
             return element
     return None
