@@ -10,17 +10,18 @@ markup is read with the linear tokenizer of :mod:`outreach_tui.core.html_tokens`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from outreach_tui.core.html_tokens import TagToken, tokenize
 
 ALLOWED_TAGS: Final[frozenset[str]] = frozenset({"b", "i", "u", "a", "img"})
 
 
-@dataclass(frozen=True, slots=True)
-class DisallowedTag:
-    """A tag outside the allowlist: its lowercase name and the offset of its ``<``."""
+class DisallowedTag(NamedTuple):
+    """A tag outside the allowlist: its lowercase name and the offset of its ``<``.
+
+    A named tuple, so ``for tag, offset in disallowed_tags(html)`` works.
+    """
 
     tag: str
     offset: int

@@ -37,3 +37,15 @@ def test_offsets_and_locations_round_trip() -> None:
         assert location_to_offset(text, line, column) == offset
     assert offset_to_location(text, 4) == (1, 1)
     assert offset_to_location(text, 99) == (3, 2)
+
+
+def test_results_unpack_as_tag_offset_pairs() -> None:
+    assert [(tag, offset) for tag, offset in disallowed_tags("a<p>b<span>")] == [
+        ("p", 1),
+        ("span", 5),
+    ]
+
+
+def test_hostile_unterminated_markup_is_read_linearly() -> None:
+    html = "<p>ok</p>" + '<a b="' * 20_000  # html.parser would need minutes
+    assert disallowed_tags(html) == [DisallowedTag("p", 0)]

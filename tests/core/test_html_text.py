@@ -164,3 +164,20 @@ def test_one_megabyte_hostile_body_is_bounded() -> None:
 def test_escape_markdown_keeps_line_breaks_hard() -> None:
     assert escape_markdown("a\nb\n\nc") == "a  \nb  \n\nc  "
     assert escape_markdown("[x](y)") == "\\[x\\](y)  "
+
+
+def test_tag_budget_truncates_and_says_so() -> None:
+    html = "<b>x</b> " * 15_000  # 30,000 tags, only 70 KB
+    body = readable_body(html, "")
+    assert body.truncated
+    assert body.markdown.endswith(TRUNCATION_NOTE)
+
+
+def test_outlook_reply_header_is_quoted() -> None:
+    html = (
+        '<p>Works for me.</p><div id="divRplyFwdMsg"><b>From:</b> Bob<br>'
+        "<b>Sent:</b> Monday</div><div>Original text</div>"
+    )
+    body = readable_body(html, "")
+    assert body.markdown == "Works for me."
+    assert "Original text" in body.quoted
