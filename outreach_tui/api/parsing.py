@@ -20,10 +20,15 @@ M = TypeVar("M", bound=ApiModel)
 
 
 class BodyError(Exception):
-    """A success body that cannot be used; `reason` is one line, without any secret."""
+    """A success body that cannot be used; `reason` is one line, without any secret.
 
-    def __init__(self, reason: str) -> None:
+    `transient` is False when the body is well-formed JSON of the wrong shape: asking
+    again would only bring the same record back, so it is not worth a retry.
+    """
+
+    def __init__(self, reason: str, *, transient: bool = True) -> None:
         self.reason = reason
+        self.transient = transient
         super().__init__(reason)
 
 
@@ -97,7 +102,7 @@ def parse_item(raw: bytes, model: type[M]) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise BodyError(f"unexpected shape: {_first_error(exc)}") from None
+        raise BodyError(f"unexpected shape: {_first_error(exc)}", transient=False) from None
 
 
 def parse_list(raw: bytes, model: type[M]) -> list[M]:
@@ -111,7 +116,7 @@ def parse_list(raw: bytes, model: type[M]) -> list[M]:
     try:
         return [model.model_validate(item) for item in data]
     except ValidationError as exc:
-        raise BodyError(f"unexpected shape: {_first_error(exc)}") from None
+        raise BodyError(f"unexpected shape: {_first_error(exc)}", transient=False) from None
 
 
 def parse_data(raw: bytes) -> Any:

@@ -267,7 +267,9 @@ class ApiSession:
         try:
             result = parse(raw)
         except BodyError as exc:
-            raise self._errors.malformed(request, response, exc.reason) from None
+            raise self._errors.malformed(
+                request, response, exc.reason, transient=exc.transient
+            ) from None
         return self._errors.scrub_skipped(result)  # type: ignore[no-any-return]
 
     def _log_retry(self, request: ApiRequest, outcome: Any) -> None:

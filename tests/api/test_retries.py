@@ -12,6 +12,7 @@ from outreach_tui.api import (
     NetworkError,
     NotFoundError,
     RateLimitedError,
+    ReachkitClient,
     ServerError,
     ServerValidationError,
     UncertainWriteError,
@@ -224,3 +225,27 @@ async def test_a_429_asking_for_too_long_is_raised_not_waited_out() -> None:
             await client.list_inboxes()
     assert caught.value.retry_after == 3600
     assert len(server.requests) == 1
+
+
+async def test_a_record_of_the_wrong_shape_is_not_fetched_again() -> None:
+    """A well-formed answer that does not validate would come back the same: no retry."""
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        return httpx.Response(200, json={"data": {"id": "c1", "messages": "not a list"}})
+
+    async with ReachkitClient(
+        base_url="http://127.0.0.1",
+        api_key="k",
+        transport=httpx.MockTransport(handler),
+        requests_per_minute=None,
+    ) as client:
+        try:
+            await client.get_conversation("c1")
+        except MalformedResponseError as error:
+            assert not error.transient
+        else:
+            raise AssertionError("expected MalformedResponseError")
+    assert calls == 1
