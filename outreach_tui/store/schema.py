@@ -349,8 +349,14 @@ SELECT c.seq, c.subject,
 FROM conversations c;
 """
 
+# A campaign whose deletion is queued is hidden like any other deleted row (the generic
+# undo of a delete resets `is_deleted`, so the column must exist on every deletable table).
+_CAMPAIGN_DELETION = """
+ALTER TABLE campaigns ADD COLUMN is_deleted INTEGER NOT NULL DEFAULT 0;
+"""
+
 # Index i holds the step that brings version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (_RESOURCES, _OUTBOX, _SEARCH)
+MIGRATIONS: tuple[str, ...] = (_RESOURCES, _OUTBOX, _SEARCH, _CAMPAIGN_DELETION)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
