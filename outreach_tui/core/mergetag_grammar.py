@@ -24,6 +24,7 @@ Variable names are normalized before lookup (:func:`normalize_variable_name`), s
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Final
@@ -99,6 +100,7 @@ _CAMEL_BOUNDARY = re.compile(r"([a-z0-9])([A-Z])")
 _NON_ALNUM_RUN = re.compile(r"[^a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=4096)  # the same few keys recur on every lead
 def normalize_variable_name(name: str) -> str:
     """Return the lookup key of a variable name: ``"First Name"`` -> ``"first_name"``.
 

@@ -235,8 +235,14 @@ def missing_variables_report(
     if not counts:
         return counts
     for lead in leads:
-        values = _normalized(lead)
+        normalized: dict[str, str] | None = None
         for key in counts:
-            if not values.get(key):
+            value = lead.get(key)
+            if not value:
+                # Only a lead that lacks the exact key pays for normalizing all of its keys.
+                if normalized is None:
+                    normalized = _normalized(lead)
+                value = normalized.get(key)
+            if not value:
                 counts[key] += 1
     return counts
