@@ -194,6 +194,15 @@ def _flat_text(soup: BeautifulSoup) -> str:
     return escape_markdown("\n".join(line for line in lines if line))
 
 
+def _drop_dangling_quote_markers(markdown: str) -> str:
+    """Drop trailing lines made only of blockquote markers (left where the quote split
+    cut a blockquote). A `>` ending a line of text is the text's own and stays."""
+    lines = markdown.rstrip().split("\n")
+    while lines and ">" in lines[-1] and not lines[-1].strip(" \t>"):
+        lines.pop()
+    return "\n".join(lines).rstrip()
+
+
 def html_to_markdown(html: str, *, max_chars: int = MAX_HTML_CHARS) -> ConvertedHtml:
     """Convert an HTML body to markdown, split at its quote container when it has one.
 
@@ -217,7 +226,7 @@ def html_to_markdown(html: str, *, max_chars: int = MAX_HTML_CHARS) -> Converted
         markdown = _flat_text(soup)
     markdown = _BLANK_RUNS.sub("\n\n", markdown)
     new, _, quoted = markdown.partition(marker)
-    new = new.rstrip().rstrip(">").rstrip()
+    new = _drop_dangling_quote_markers(new)
     return ConvertedHtml(new, quoted.strip("\n"), truncated, walk.had_controls, walk.had_bidi)
 
 

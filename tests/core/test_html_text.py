@@ -181,3 +181,19 @@ def test_outlook_reply_header_is_quoted() -> None:
     body = readable_body(html, "")
     assert body.markdown == "Works for me."
     assert "Original text" in body.quoted
+
+
+def test_closing_angle_bracket_at_the_end_of_the_body_is_kept() -> None:
+    # Only a trailing line made of blockquote markers is dropped, never the text's own `>`.
+    assert html_to_markdown("<p>see &lt;https://x.example&gt;</p>").markdown.endswith(
+        "\\<https://x.example\\>"
+    )
+    assert html_to_markdown("<p>&lt;b&gt;</p>").markdown == "\\<b\\>"
+    assert html_to_markdown("<p>a -&gt;</p>").markdown == "a -\\>"
+
+
+def test_quote_split_inside_a_blockquote_leaves_no_dangling_marker() -> None:
+    html = '<blockquote><p>hi</p><div class="gmail_quote">old</div></blockquote>'
+    converted = html_to_markdown(html)
+    assert converted.markdown == "> hi"
+    assert "old" in converted.quoted
