@@ -39,6 +39,7 @@ from outreach_tui.ui.messages import (
 from outreach_tui.ui.screens.help import HelpScreen, describe_bindings
 from outreach_tui.ui.screens.inbox import InboxScreen
 from outreach_tui.ui.screens.outbox import OutboxScreen
+from outreach_tui.ui.screens.warmup import WarmupScreen
 from outreach_tui.ui.screens.welcome import WelcomeScreen
 from outreach_tui.ui.themes import discover_themes
 from outreach_tui.ui.triage import Triage
@@ -75,6 +76,7 @@ class OutreachApp(App[str | None]):
         Binding("ctrl+r", "sync_now", "Sync", id="app.sync"),
         Binding("ctrl+o", "outbox", "Outbox", id="app.outbox"),
         Binding("f2", "switch_mode('inbox')", "Inbox", show=False, id="app.mode_inbox"),
+        Binding("f5", "switch_mode('warmup')", "Warmup", id="app.mode_warmup"),
     ]
 
     def __init__(self, launch: Launch) -> None:
@@ -99,6 +101,7 @@ class OutreachApp(App[str | None]):
                 launch.db_path, self.triage, mark_read_on_open=self.config.mark_read_on_open
             ),
         )
+        self.add_mode("warmup", lambda: WarmupScreen(launch.db_path))
 
     @property
     def mark_read_on_open(self) -> bool:
@@ -178,6 +181,7 @@ class OutreachApp(App[str | None]):
             conflict=counts[outbox.CONFLICT],
             last_synced=last_text,
             rate_remaining=self.writer.rate_limit_remaining,
+            warnings=inbox_queries.health_overview(self.reader).attention_count,
         )
 
     # --- edits --------------------------------------------------------------------------
@@ -341,6 +345,11 @@ class OutreachApp(App[str | None]):
     def get_system_commands(self, screen: Screen[Any]) -> Any:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Inbox", "The unified inbox", lambda: self.switch_mode("inbox"))
+        yield SystemCommand(
+            "Warmup and inbox health",
+            "Health scores, ramp-up, warnings, inbox settings",
+            lambda: self.switch_mode("warmup"),
+        )
         yield SystemCommand("Sync now", "Pull and push now", self.action_sync_now)
         yield SystemCommand(
             "Full sync",
