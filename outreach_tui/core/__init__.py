@@ -7,6 +7,8 @@ engine build on it.
   controls, bidi overrides, length caps).
 - ``html_text`` (+ ``quoted``, ``links``): email bodies as inert markdown, quoted history
   split off, links with their real targets and a ``deceptive`` flag.
+- ``html_tokens`` / ``html_parse``: a linear tokenizer that untrusted HTML goes through
+  before ``html.parser`` (which is quadratic on some hostile markup), then BeautifulSoup.
 - ``html_allowlist``: tags of a variant body the server would unwrap.
 - ``mergetags`` (+ ``mergetag_grammar``): the server's merge-tag grammar, rendering per lead.
 - ``labels``: the 11 conversation labels, names, colour roles, picker keys.
@@ -15,4 +17,5 @@ engine build on it.
 - ``warmup``: inbox-health warnings and health bands.
 - ``filenames``: attachment names made safe inside one folder.
 - ``timefmt``: relative times for lists; ``text_position``: offsets <-> (line, column).
+- ``plain_html``: text the user typed -> escaped HTML for replies.
 """
