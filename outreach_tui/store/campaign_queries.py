@@ -1,5 +1,6 @@
 """Read queries of the campaign screens: list, detail (daily points, sequences with their
-variants and per-variant stats, attached inboxes). Effective values throughout; rows whose
+variants and per-variant stats, attached inboxes) and the leads of a campaign (counts,
+offset and keyset pages for the virtual list). Effective values throughout; rows whose
 deletion is queued are hidden, queued creations shown with their marker."""
 
 from __future__ import annotations
@@ -149,17 +150,19 @@ def _campaign(r: tuple[Any, ...]) -> CampaignRow:
 
 
 def list_campaigns(db: Database) -> list[CampaignRow]:
-    """Every cached campaign, by name."""
+    """Every cached campaign, by name (queued deletions hidden)."""
     cursor = db.conn.execute(
-        f"SELECT {_CAMPAIGN_COLUMNS} FROM campaigns ORDER BY name COLLATE NOCASE, id"
+        f"SELECT {_CAMPAIGN_COLUMNS} FROM campaigns WHERE is_deleted = 0"
+        " ORDER BY name COLLATE NOCASE, id"
     )
     return [_campaign(r) for r in cursor]
 
 
 def get_campaign(db: Database, campaign_id: str) -> CampaignRow | None:
-    """One campaign, or None."""
+    """One campaign, or None (also while its deletion is queued)."""
     r = db.conn.execute(
-        f"SELECT {_CAMPAIGN_COLUMNS} FROM campaigns WHERE id = ?", [campaign_id]
+        f"SELECT {_CAMPAIGN_COLUMNS} FROM campaigns WHERE id = ? AND is_deleted = 0",
+        [campaign_id],
     ).fetchone()
     return _campaign(r) if r else None
 

@@ -1,4 +1,4 @@
-"""Campaign settings, schedule and inbox links."""
+"""Campaigns: settings, status (launch, pause, resume), schedule, inbox links, create, delete."""
 
 from __future__ import annotations
 
@@ -8,10 +8,19 @@ from typing import Any
 from sqlite_utils import Database
 
 from outreach_tui.core.schedule import WEEKDAYS, ScheduleError, is_supported_timezone, parse_time
-from outreach_tui.store.codec import loads
+from outreach_tui.store.codec import loads, now_iso
 from outreach_tui.store.connection import write_transaction
 from outreach_tui.store.edits.common import EditError, edit_field, int_in_range, require_row
-from outreach_tui.store.outbox import OutboxItem, queue_link_op
+from outreach_tui.store.effective import refresh_rows
+from outreach_tui.store.outbox import (
+    LOCAL_ID_PREFIX,
+    OutboxItem,
+    enqueue,
+    list_items,
+    new_local_id,
+    queue_link_op,
+    withdraw,
+)
 
 _BOOLEAN_OPTIONS = (
     "stop_on_reply",
@@ -133,3 +142,121 @@ def detach_inboxes(db: Database, campaign_id: str, inbox_ids: Iterable[str]) -> 
     with write_transaction(db):
         require_row(db, "campaign", campaign_id, "id")
         return queue_link_op(db, campaign_id, ids, attach=False)
+
+
+# --- launch, pause, resume ---------------------------------------------------------------
+
+# The documented transitions (PATCH /campaigns/:id `status`): launch, pause, resume.
+STATUS_TRANSITIONS = frozenset({("draft", "active"), ("active", "paused"), ("paused", "active")})
+
+
+def launch_blockers(db: Database, campaign_id: str) -> list[str]:
+    """What the campaign lacks to be launched (effective state): "an enabled variant",
+    "an inbox"; empty when it can go."""
+    missing = []
+    variant = db.conn.execute(
+        "SELECT 1 FROM variants WHERE campaign_id = ? AND is_deleted = 0 AND enabled = 1 LIMIT 1",
+        [campaign_id],
+    ).fetchone()
+    if variant is None:
+        missing.append("an enabled variant")
+    inbox = db.conn.execute(
+        "SELECT 1 FROM campaign_inboxes WHERE campaign_id = ? AND pending_op IS NOT 'detach'"
+        " LIMIT 1",
+        [campaign_id],
+    ).fetchone()
+    if inbox is None:
+        missing.append("an inbox")
+    return missing
+
+
+def status_problem(db: Database, campaign_id: str, target: str) -> str | None:
+    """Why the campaign cannot move to `target` now (one plain sentence), or None."""
+    row = require_row(db, "campaign", campaign_id, "id, status, server_status")
+    current = row["status"]
+    if target not in ("active", "paused"):
+        return f"status must be 'active' or 'paused', got {target!r}"
+    if current == target:
+        return f"the campaign is already {target}"
+    if row["server_status"] == "draft" and current == "active" and target == "paused":
+        return None  # pausing a launch not sent yet withdraws it (see set_status)
+    if (current, target) not in STATUS_TRANSITIONS:
+        return f"a {current} campaign cannot be {'launched' if target == 'active' else target}"
+    if target == "active":
+        missing = launch_blockers(db, campaign_id)
+        if missing:
+            verb = "launch" if current == "draft" else "resume"
+            return f"cannot {verb}: the campaign needs {' and '.join(missing)}"
+    return None
+
+
+def set_status(db: Database, campaign_id: str, target: str) -> list[OutboxItem]:
+    """Launch (draft -> active), pause (active -> paused) or resume (paused -> active),
+    with the documented rules checked first (`EditError` says why not).
+
+    Pausing a campaign whose launch is still in the outbox withdraws the launch (the
+    server would refuse draft -> paused): the campaign is a draft again, [] is returned.
+    """
+    with write_transaction(db):
+        problem = status_problem(db, campaign_id, target)
+        if problem:
+            raise EditError(problem)
+        server = db.conn.execute(
+            "SELECT server_status FROM campaigns WHERE id = ?", [campaign_id]
+        ).fetchone()[0]
+        if server == "draft" and target == "paused":
+            unsent = [
+                item
+                for item in list_items(
+                    db, ("pending", "failed"), resource="campaign", resource_id=campaign_id
+                )
+                if item.field == "status"
+            ]
+            if unsent:
+                for item in unsent:
+                    db.conn.execute("DELETE FROM outbox WHERE id = ?", [item.id])
+                refresh_rows(db, "campaign", [campaign_id])
+                return []
+        item = edit_field(db, "campaign", campaign_id, "status", target)
+        return [item] if item else []
+
+
+# --- create and delete -------------------------------------------------------------------
+
+
+def create_campaign(db: Database, name: str) -> OutboxItem:
+    """Create a draft campaign (a placeholder until the server creates it)."""
+    _check_campaign_value("name", name)
+    name = name.strip()
+    with write_transaction(db):
+        placeholder = new_local_id()
+        now = now_iso()
+        db.conn.execute(
+            "INSERT INTO campaigns (id, name, server_name, status, server_status, created_at,"
+            " updated_at, is_local) VALUES (?, ?, ?, 'draft', 'draft', ?, ?, 1)",
+            [placeholder, name, name, now, now],
+        )
+        item = enqueue(db, "campaign", placeholder, "create", {"name": name})
+        refresh_rows(db, "campaign", [placeholder])
+        return item
+
+
+def delete_campaign(db: Database, campaign_id: str, *, confirm_name: str) -> list[OutboxItem]:
+    """Delete a campaign with its sequences, leads and stats (irreversible on the server).
+
+    `confirm_name` must be the campaign's name exactly (typed by the user). The campaign
+    is hidden at once; a campaign never created on the server is simply dropped.
+    """
+    with write_transaction(db):
+        row = require_row(db, "campaign", campaign_id, "id, name, is_deleted")
+        if confirm_name != row["name"]:
+            raise EditError("the name typed does not match: nothing deleted")
+        if campaign_id.startswith(LOCAL_ID_PREFIX):
+            for item in list_items(db, ("pending",), resource="campaign", resource_id=campaign_id):
+                if item.op == "create":
+                    withdraw(db, item.id)
+                    return []
+        db.conn.execute("UPDATE campaigns SET is_deleted = 1 WHERE id = ?", [campaign_id])
+        item = enqueue(db, "campaign", campaign_id, "delete")
+        refresh_rows(db, "campaign", [campaign_id])
+        return [item]

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from outreach_tui.store.codec import dumps, now_iso
+from outreach_tui.store.codec import dumps, loads, now_iso
 from outreach_tui.store.connection import write_transaction
 from outreach_tui.store.edits.common import EditError, require_row
 from outreach_tui.store.effective import refresh_rows
@@ -27,6 +27,9 @@ def _email(value: Any) -> str:
     return value.strip()
 
 
+IF_EXISTS = ("fail", "skip", "update")
+
+
 def add_lead(
     db: Database,
     campaign_id: str,
@@ -35,9 +38,18 @@ def add_lead(
     first_name: str | None = None,
     last_name: str | None = None,
     variables: Mapping[str, str] | None = None,
-) -> OutboxItem:
-    """Add a lead to a campaign (a placeholder until the server creates it)."""
+    if_exists: str = "fail",
+) -> OutboxItem | None:
+    """Add a lead to a campaign (a placeholder until the server creates it).
+
+    `if_exists` is the API's choice for an address already in the campaign, checked
+    against the cache first: "fail" -> `EditError`; "skip" -> nothing queued (None);
+    "update" -> the cached lead shows the new names and variables at once and the
+    create is queued with `if_exists: update` (no second row).
+    """
     address = _email(email)
+    if if_exists not in IF_EXISTS:
+        raise EditError(f"if_exists must be one of {', '.join(IF_EXISTS)}, got {if_exists!r}")
     if variables is not None and not all(
         isinstance(k, str) and isinstance(v, str) for k, v in variables.items()
     ):
@@ -49,9 +61,35 @@ def add_lead(
         body["last_name"] = last_name
     if variables:
         body["variables"] = dict(variables)
+    if if_exists != "fail":
+        body["if_exists"] = if_exists
+    context = {"campaign_id": campaign_id}
     with write_transaction(db):
         require_row(db, "campaign", campaign_id, "id")
+        existing = db.conn.execute(
+            "SELECT id, variables FROM leads WHERE campaign_id = ? AND email = ? COLLATE NOCASE"
+            " AND is_deleted = 0 LIMIT 1",
+            [campaign_id, address],
+        ).fetchone()
         placeholder = new_local_id()
+        if existing is not None:
+            if if_exists == "fail":
+                raise EditError(
+                    f"{address} is already a lead of this campaign (choose skip or update)"
+                )
+            if if_exists == "skip":
+                return None
+            # The server merges into the lead it has; the placeholder gets no row of its
+            # own and is renamed onto that lead when the answer lands.
+            # Given variables replace the old set (the reference is silent; the
+            # simulator does the same), none given keeps it.
+            merged = dict(variables) if variables else loads(existing[1], {})
+            db.conn.execute(
+                "UPDATE leads SET first_name = COALESCE(?, first_name),"
+                " last_name = COALESCE(?, last_name), variables = ? WHERE id = ?",
+                [first_name, last_name, dumps(merged), existing[0]],
+            )
+            return enqueue(db, "lead", placeholder, "create", body, context=context)
         db.conn.execute(
             "INSERT INTO leads (id, campaign_id, email, first_name, last_name, status,"
             " variables, created_at, is_local) VALUES (?, ?, ?, ?, ?, 'uncontacted', ?, ?, 1)",
@@ -65,9 +103,7 @@ def add_lead(
                 now_iso(),
             ],
         )
-        item = enqueue(
-            db, "lead", placeholder, "create", body, context={"campaign_id": campaign_id}
-        )
+        item = enqueue(db, "lead", placeholder, "create", body, context=context)
         refresh_rows(db, "lead", [placeholder])
         return item
 
