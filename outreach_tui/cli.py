@@ -14,6 +14,7 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from outreach_tui import __version__
 from outreach_tui.commands import CommandError
@@ -31,6 +32,13 @@ LABELS = (
     "unsubscribe",
     "left_company",
 )
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line (exit 2), per the CLI contract."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
 def _positive_int(text: str) -> int:
@@ -59,7 +67,7 @@ def _global_options(*, suppress_defaults: bool) -> argparse.ArgumentParser:
     The sub-command copies use SUPPRESS so that a value given before the command is not
     overwritten by the sub-parser's default.
     """
-    parent = argparse.ArgumentParser(add_help=False)
+    parent = _Parser(add_help=False)
     default = argparse.SUPPRESS if suppress_defaults else None
     parent.add_argument("--profile", metavar="NAME", default=default, help="profile to use")
     parent.add_argument("--base-url", metavar="URL", default=default, help="Reachkit API base URL")
@@ -76,7 +84,7 @@ def _export_format(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     """Build the full argument parser of the CLI contract."""
     common = _global_options(suppress_defaults=True)
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="outreach-tui",
         description="Unified inbox and campaign console for Reachkit.",
         parents=[_global_options(suppress_defaults=False)],

@@ -79,7 +79,15 @@ class Config:
     theme: str = DEFAULT_THEME
     keymap: dict[str, str] = field(default_factory=dict)
     sync_interval_minutes: float = 5.0
+    # The client's own request budget; the server's X-RateLimit headers pace it further.
+    # 0 = no local budget (headers only).
+    requests_per_minute: int = 60
     mark_read_on_open: bool = True
+
+    @property
+    def request_budget(self) -> int | None:
+        """`requests_per_minute` as the API client takes it (None: no local budget)."""
+        return self.requests_per_minute or None
 
     def profile(self, name: str) -> Profile:
         """The named profile, or an empty one (a profile exists once it is used)."""
@@ -160,6 +168,14 @@ def parse_config(data: dict[str, Any], source: str = "config.toml") -> Config:
     )
     if interval < 0:
         raise ConfigError(f"{source}: sync.interval_minutes must be >= 0 (0 turns it off)")
+    budget = _expect(
+        sync.get("requests_per_minute", 60), int, f"{source}: sync.requests_per_minute"
+    )
+    if budget < 0:
+        raise ConfigError(f"{source}: sync.requests_per_minute must be >= 0 (0: no local budget)")
+    extra = sorted(set(sync) - {"interval_minutes", "requests_per_minute"})
+    if extra:
+        raise ConfigError(f"{source}: unknown setting 'sync.{extra[0]}'")
     inbox = _expect(data.get("inbox", {}), dict, f"{source}: inbox")
     mark_read = _expect(
         inbox.get("mark_read_on_open", True), bool, f"{source}: inbox.mark_read_on_open"
@@ -170,6 +186,7 @@ def parse_config(data: dict[str, Any], source: str = "config.toml") -> Config:
         theme=theme,
         keymap=dict(keymap),
         sync_interval_minutes=float(interval),
+        requests_per_minute=budget,
         mark_read_on_open=mark_read,
     )
 
@@ -201,7 +218,10 @@ def config_to_toml(config: Config) -> dict[str, Any]:
         "theme": config.theme,
         "profiles": profiles,
         "keymap": dict(sorted(config.keymap.items())),
-        "sync": {"interval_minutes": config.sync_interval_minutes},
+        "sync": {
+            "interval_minutes": config.sync_interval_minutes,
+            "requests_per_minute": config.requests_per_minute,
+        },
         "inbox": {"mark_read_on_open": config.mark_read_on_open},
     }
 

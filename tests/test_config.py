@@ -34,6 +34,7 @@ def test_config_round_trips_through_the_file() -> None:
         theme="reachkit-light",
         keymap={"inbox.label": "L"},
         sync_interval_minutes=2.5,
+        requests_per_minute=0,
         mark_read_on_open=False,
     ).with_profile(Profile(name="acme", base_url="https://api.example.com", db="/tmp/a.db"))
     path = save_config(original)
@@ -48,6 +49,8 @@ def test_config_round_trips_through_the_file() -> None:
         ("colour = 'red'", "unknown setting 'colour'"),
         ("[sync]\ninterval_minutes = true", "sync.interval_minutes"),
         ("[sync]\ninterval_minutes = -1", "must be >= 0"),
+        ("[sync]\nrequests_per_minute = 1.5", "sync.requests_per_minute"),
+        ("[sync]\nspeed = 3", "unknown setting 'sync.speed'"),
         ("[profiles.x]\nbase_url = 'http://example.com'", "refusing plain http"),
         ("[profiles.x]\napi_key = 'secret'", "unknown setting 'api_key'"),
         ("active_profile = '../etc'", "invalid profile name"),

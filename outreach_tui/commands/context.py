@@ -65,6 +65,7 @@ class CommandContext:
         """A client for the profile's server (not yet entered: use `async with`)."""
         base_url = self.require_base_url()
         api_key = self.require_api_key()
+        options.setdefault("requests_per_minute", self.config.request_budget)
         try:
             return ReachkitClient(base_url=base_url, api_key=api_key, **options)  # type: ignore[arg-type]
         except ReachkitError as error:

@@ -42,9 +42,10 @@ def _normal_launch(context: CommandContext) -> object:
     client_factory = None
     if api_key and context.base_url:
         base_url = context.base_url
+        budget = context.config.request_budget
 
         def client_factory() -> ReachkitClient:
-            return ReachkitClient(base_url=base_url, api_key=api_key)
+            return ReachkitClient(base_url=base_url, api_key=api_key, requests_per_minute=budget)
 
     return Launch(
         profile=context.profile,
