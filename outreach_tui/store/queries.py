@@ -418,3 +418,15 @@ def count_unread_since(db: Database, since: str) -> int:
     return db.conn.execute(
         "SELECT COUNT(*) FROM conversations WHERE last_activity > ? AND is_read = 0", [since]
     ).fetchone()[0]
+
+
+def any_campaign_linked(db: Database) -> bool:
+    """True when some conversation is linked to a campaign (its lead has been pulled).
+
+    One probe of the campaign index: cheap at any size."""
+    return (
+        db.conn.execute(
+            "SELECT 1 FROM conversations WHERE campaign_id IS NOT NULL LIMIT 1"
+        ).fetchone()
+        is not None
+    )
