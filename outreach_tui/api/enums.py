@@ -13,6 +13,9 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import PlainSerializer, PlainValidator
 
+from outreach_tui.core.schedule import TIMEZONES
+from outreach_tui.core.schedule import WEEKDAYS as WEEKDAYS
+
 
 class Label(StrEnum):
     """A conversation label (the reference's 11 values)."""
@@ -94,48 +97,10 @@ class IfExists(StrEnum):
     UPDATE = "update"
 
 
-SUPPORTED_TIMEZONES: frozenset[str] = frozenset(
-    {
-        "Pacific/Honolulu",
-        "America/Anchorage",
-        "America/Los_Angeles",
-        "America/Vancouver",
-        "America/Phoenix",
-        "America/Denver",
-        "America/Chicago",
-        "America/New_York",
-        "America/Toronto",
-        "America/Sao_Paulo",
-        "Europe/London",
-        "Europe/Paris",
-        "Europe/Berlin",
-        "Europe/Kiev",
-        "Europe/Moscow",
-        "Asia/Tehran",
-        "Asia/Dubai",
-        "Asia/Karachi",
-        "Asia/Kolkata",
-        "Asia/Bangkok",
-        "Asia/Shanghai",
-        "Asia/Hong_Kong",
-        "Asia/Singapore",
-        "Asia/Tokyo",
-        "Australia/Sydney",
-        "Pacific/Auckland",
-    }
-)
+# The schedule vocabularies are the reference's lists, kept once in core.
+SUPPORTED_TIMEZONES: frozenset[str] = frozenset(TIMEZONES)
 
 _E = TypeVar("_E", bound=StrEnum)
-
-WEEKDAYS: tuple[str, ...] = (
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-)
 
 
 def _open_validator(enum: type[_E]) -> PlainValidator:

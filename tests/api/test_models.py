@@ -241,3 +241,10 @@ def test_inbox_sequence_schedule_warmup_parse() -> None:
         }
     )
     assert warmup.daily[0].spam_count == 0
+
+
+def test_label_enum_spells_the_labels_core_knows_in_the_same_order() -> None:
+    from outreach_tui.api import Label
+    from outreach_tui.core.labels import LABEL_VALUES
+
+    assert tuple(Label) == LABEL_VALUES
