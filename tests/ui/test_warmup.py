@@ -9,7 +9,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from outreach_tui.store import outbox
 from outreach_tui.store.connection import open_reader, open_writer
@@ -48,7 +48,7 @@ async def _open_detail(
     """Open the first inbox of the list with that connection status."""
     screen = await _open_list(app, pilot)
     index = next(i for i, r in enumerate(screen.shown) if r.inbox.connection_status == status)
-    screen.query_one(DataTable).move_cursor(row=index)
+    screen.table.move_cursor(index)
     await pilot.press("enter")
     await wait_for(pilot, lambda: isinstance(app.screen, WarmupDetailScreen))
     detail = app.screen
@@ -77,7 +77,7 @@ async def test_list_shows_every_inbox_its_warnings_and_the_status_bar_count(
         screen = await _open_list(app, pilot)
         overview = screen.overview
         assert overview is not None
-        table = screen.query_one(DataTable)
+        table = screen.table
         assert table.row_count == len(overview.inboxes) == 6
         assert overview.attention_count > 0
         await wait_for(pilot, lambda: app.status_info.warnings == overview.attention_count)
@@ -169,7 +169,7 @@ async def test_empty_reply_to_clears_it_on_the_server(
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _open_list(app, pilot)
         with_reply_to = next(i for i, r in enumerate(screen.shown) if r.inbox.reply_to)
-        screen.query_one(DataTable).move_cursor(row=with_reply_to)
+        screen.table.move_cursor(with_reply_to)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, WarmupDetailScreen))
         detail = app.screen

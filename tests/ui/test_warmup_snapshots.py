@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable
 
 from outreach_tui.ui.screens.warmup import WarmupScreen
 from outreach_tui.ui.screens.warmup_detail import WarmupDetailScreen
@@ -47,7 +46,7 @@ def test_warmup_detail_snapshot(synced_db: Path, snap_compare: Any) -> None:
             (r for r in screen.shown if r.stats and r.stats.sent),
             key=lambda r: r.inbox.health_score or 0,
         )
-        screen.query_one(DataTable).move_cursor(row=screen.shown.index(failing))
+        screen.table.move_cursor(screen.shown.index(failing))
         await pilot.press("enter")
         app = pilot.app
         await wait_for(pilot, lambda: isinstance(app.screen, WarmupDetailScreen))

@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.connection import open_reader
@@ -34,11 +34,10 @@ from outreach_tui.ui.widgets.warmup_badges import (
     warning_lines,
     warning_marker,
 )
+from outreach_tui.ui.widgets.warmup_table import Column, PreparedRow, WarmupTable, prepare_row
 
 if TYPE_CHECKING:
     from outreach_tui.ui.app import OutreachApp
-
-EMAIL_WIDTH = 26
 
 
 @dataclass(frozen=True)
@@ -90,20 +89,21 @@ FILTERS = (
     ProblemFilter("campaign without a healthy inbox", frozenset({"campaign_unhealthy_inboxes"})),
 )
 
+# Numbers are over the 7 days of warmup stats; "Cmp" counts the campaigns using the inbox.
 COLUMNS = (
-    ("Email", "email", EMAIL_WIDTH),
-    ("Provider", "provider", 9),
-    ("Connection", "connection", 10),
-    ("Act", "active", 3),
-    ("Warm", "warming", 4),
-    ("Health", "health", 6),
-    ("Ramp-up", "ramp", 11),
-    ("Sent", "sent", 4),
-    ("Recv", "received", 4),
-    ("Saved", "saved", 5),
-    ("Spam", "spam", 5),
-    ("Cmp", "campaigns", 3),
-    ("Warn", "warnings", 4),
+    Column("Email", 0),
+    Column("Provider", 9),
+    Column("Connection", 10),
+    Column("Act", 3),
+    Column("Warm", 4),
+    Column("Health", 6, "right"),
+    Column("Ramp-up", 11),
+    Column("Sent", 4, "right"),
+    Column("Recv", 4, "right"),
+    Column("Saved", 5, "right"),
+    Column("Spam", 5, "right"),
+    Column("Cmp", 3, "right"),
+    Column("Warn", 4),
 )
 
 
@@ -112,10 +112,9 @@ def _number(value: int | None) -> Text:
 
 
 def inbox_cells(row: InboxHealthRow) -> list[Text]:
-    """The table cells of one inbox, in COLUMNS order."""
+    """The table cells of one inbox, in COLUMNS order (built off the UI thread)."""
     inbox, stats = row.inbox, row.stats
     email = Text(sanitize_line(inbox.email, 120), no_wrap=True)
-    email.truncate(EMAIL_WIDTH, overflow="ellipsis")
     if inbox.local_state:
         email.stylize("italic")
     return [
@@ -148,7 +147,6 @@ class WarmupScreen(Screen[None]):
 
     DEFAULT_CSS = """
     WarmupScreen #warmup-bar { height: 1; padding: 0 1; background: $boost; }
-    WarmupScreen #warmup-table { height: 1fr; }
     WarmupScreen #warmup-warnings {
         height: 7; padding: 0 1; border-top: solid $primary-darken-2;
     }
@@ -161,6 +159,7 @@ class WarmupScreen(Screen[None]):
         self.sort_index = 0
         self.filter_index = 0
         self.shown: list[InboxHealthRow] = []
+        self._cells: dict[str, PreparedRow] = {}
         self._refresher: WarmupRefresher | None = None
 
     @property
@@ -176,20 +175,18 @@ class WarmupScreen(Screen[None]):
         return self._refresher
 
     @property
-    def table(self) -> DataTable[Text]:
+    def table(self) -> WarmupTable:
         """The inbox table."""
-        return self.query_one("#warmup-table", DataTable)
+        return self.query_one("#warmup-table", WarmupTable)
 
     def compose(self) -> ComposeResult:
         yield Static(id="warmup-bar")
-        yield DataTable(id="warmup-table", cursor_type="row", zebra_stripes=True)
+        yield WarmupTable(COLUMNS, empty_text="No inbox to show.", id="warmup-table")
         yield Static(id="warmup-warnings")
         yield StatusBar(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        for label, key, width in COLUMNS:
-            self.table.add_column(label, width=width, key=key)
         self._update_bar()
         self.table.focus()
         self.load()
@@ -209,36 +206,30 @@ class WarmupScreen(Screen[None]):
             overview = health_overview(db)
         finally:
             db.close()
-        self.app.call_from_thread(self._apply, overview)
+        cells = {row.inbox.id: prepare_row(inbox_cells(row)) for row in overview.inboxes}
+        self.app.call_from_thread(self._apply, overview, cells)
 
     # --- showing ------------------------------------------------------------------------
 
-    def _apply(self, overview: HealthOverview) -> None:
-        self.overview = overview
+    def _apply(self, overview: HealthOverview, cells: dict[str, PreparedRow]) -> None:
+        self.overview, self._cells = overview, cells
         self._show()
 
     def _show(self) -> None:
+        """Sort and filter the loaded rows into the table (the cells are ready-made)."""
         if self.overview is None:
             return
-        table = self.table
-        current = self.current_row
-        keep = current.inbox.id if current else None
         order = SORTS[self.sort_index]
         flt = FILTERS[self.filter_index]
         self.shown = sorted((r for r in self.overview.inboxes if flt.keeps(r)), key=order.key)
-        table.clear()
-        for row in self.shown:
-            table.add_row(*inbox_cells(row), key=row.inbox.id)
-        ids = [row.inbox.id for row in self.shown]
-        if keep in ids:
-            table.move_cursor(row=ids.index(keep), animate=False)
+        self.table.set_rows([(row.inbox.id, self._cells[row.inbox.id]) for row in self.shown])
         self._update_bar()
         self._show_warnings()
 
     @property
     def current_row(self) -> InboxHealthRow | None:
         """The highlighted inbox, or None when the list is empty."""
-        index = self.table.cursor_row if self.is_mounted else -1
+        index = self.table.cursor if self.is_mounted else -1
         return self.shown[index] if 0 <= index < len(self.shown) else None
 
     def _update_bar(self) -> None:
@@ -277,12 +268,12 @@ class WarmupScreen(Screen[None]):
             text.append_text(warning_lines(row.warnings, with_subject=False))
             panel.update(text)
 
-    @on(DataTable.RowHighlighted, "#warmup-table")
+    @on(WarmupTable.Highlighted, "#warmup-table")
     def _highlighted(self) -> None:
         self._show_warnings()
 
-    @on(DataTable.RowSelected, "#warmup-table")
-    def _selected(self) -> None:
+    @on(WarmupTable.Opened, "#warmup-table")
+    def _opened(self) -> None:
         self.action_open()
 
     # --- actions ------------------------------------------------------------------------
