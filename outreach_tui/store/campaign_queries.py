@@ -286,6 +286,30 @@ _LEAD_COLUMNS = (
 _LEAD_ORDER = "ORDER BY created_at DESC, id DESC"
 
 
+@dataclass(frozen=True)
+class LeadMergeRow:
+    """What merge tags can read of one lead (the sequence editor's preview and report)."""
+
+    id: str
+    email: str
+    first_name: str | None
+    last_name: str | None
+    variables: dict[str, Any]
+
+
+def lead_merge_rows(db: Database, campaign_id: str) -> list[LeadMergeRow]:
+    """The campaign's cached leads in the lead list's order (newest first), queued
+    deletions hidden, with only the columns templates read (a worker's read: all rows)."""
+    return [
+        LeadMergeRow(r[0], r[1], r[2], r[3], loads(r[4], {}))
+        for r in db.conn.execute(
+            "SELECT id, email, first_name, last_name, variables FROM leads"
+            f" WHERE campaign_id = ? AND is_deleted = 0 {_LEAD_ORDER}",
+            [campaign_id],
+        )
+    ]
+
+
 def _lead(r: tuple[Any, ...]) -> LeadRow:
     return LeadRow(
         *r[:6],
