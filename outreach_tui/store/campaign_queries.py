@@ -224,6 +224,16 @@ def campaign_inboxes(db: Database, campaign_id: str) -> list[LinkedInbox]:
     ]
 
 
+def inbox_counts(db: Database) -> dict[str, int]:
+    """How many inboxes each campaign has attached (queued detaches excluded)."""
+    return dict(
+        db.conn.execute(
+            "SELECT campaign_id, COUNT(*) FROM campaign_inboxes"
+            " WHERE pending_op IS NOT 'detach' GROUP BY campaign_id"
+        )
+    )
+
+
 def campaign_detail(db: Database, campaign_id: str) -> CampaignDetail | None:
     """The campaign screen's data, or None when the campaign is not cached."""
     campaign = get_campaign(db, campaign_id)
