@@ -36,6 +36,7 @@ from outreach_tui.ui.messages import (
     SyncFinished,
     SyncProgressed,
 )
+from outreach_tui.ui.screens.campaigns import CampaignsScreen
 from outreach_tui.ui.screens.help import HelpScreen, describe_bindings
 from outreach_tui.ui.screens.inbox import InboxScreen
 from outreach_tui.ui.screens.outbox import OutboxScreen
@@ -76,6 +77,7 @@ class OutreachApp(App[str | None]):
         Binding("ctrl+r", "sync_now", "Sync", id="app.sync"),
         Binding("ctrl+o", "outbox", "Outbox", id="app.outbox"),
         Binding("f2", "switch_mode('inbox')", "Inbox", show=False, id="app.mode_inbox"),
+        Binding("f3", "switch_mode('campaigns')", "Campaigns", id="app.mode_campaigns"),
         Binding("f5", "switch_mode('warmup')", "Warmup", id="app.mode_warmup"),
     ]
 
@@ -101,6 +103,7 @@ class OutreachApp(App[str | None]):
                 launch.db_path, self.triage, mark_read_on_open=self.config.mark_read_on_open
             ),
         )
+        self.add_mode("campaigns", lambda: CampaignsScreen(launch.db_path))
         self.add_mode("warmup", lambda: WarmupScreen(launch.db_path))
 
     @property
@@ -355,6 +358,11 @@ class OutreachApp(App[str | None]):
     def get_system_commands(self, screen: Screen[Any]) -> Any:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Inbox", "The unified inbox", lambda: self.switch_mode("inbox"))
+        yield SystemCommand(
+            "Campaigns",
+            "Campaign console: stats, A/B results, controls, schedule, inboxes, leads",
+            lambda: self.switch_mode("campaigns"),
+        )
         yield SystemCommand(
             "Warmup and inbox health",
             "Health scores, ramp-up, warnings, inbox settings",
