@@ -9,7 +9,7 @@ keys in `config.toml` (`[keymap]`); themes are files (see `themes.py`).
 from __future__ import annotations
 
 import concurrent.futures
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,10 +41,11 @@ from outreach_tui.ui.screens.help import HelpScreen, describe_bindings
 from outreach_tui.ui.screens.inbox import InboxScreen
 from outreach_tui.ui.screens.outbox import OutboxScreen
 from outreach_tui.ui.screens.warmup import WarmupScreen
-from outreach_tui.ui.screens.welcome import WelcomeScreen
+from outreach_tui.ui.screens.welcome import WelcomeScreen, check_api_key
 from outreach_tui.ui.themes import discover_themes
 from outreach_tui.ui.triage import Triage
 from outreach_tui.ui.widgets.status_bar import StatusBar, StatusInfo
+from outreach_tui.ui.worker_errors import WorkerErrorsToStatus
 from outreach_tui.ui.writer_thread import ClientFactory, WriterThread
 
 STORE_REFRESH_INTERVAL = 0.5  # seconds between repaints while a sync streams pages in
@@ -64,9 +65,11 @@ class Launch:
     welcome: bool = False  # no key yet: show the welcome screen
     sync_on_start: bool = True
     sync_interval_seconds: float | None = None  # None: from the config
+    # How the welcome screen checks a key (tests pass a fake); None: one real request.
+    key_checker: Callable[[str, str], Awaitable[None]] | None = None
 
 
-class OutreachApp(App[str | None]):
+class OutreachApp(WorkerErrorsToStatus, App[str | None]):
     """outreach-tui: the unified inbox and campaign console."""
 
     TITLE = "outreach-tui"
@@ -130,6 +133,7 @@ class OutreachApp(App[str | None]):
                     config=self.config,
                     paths=self.launch.paths,
                     base_url=self.launch.base_url,
+                    checker=self.launch.key_checker or check_api_key,
                 )
             )
             return

@@ -15,7 +15,9 @@ async def test_quick_label_is_applied_queued_and_moves_to_the_next_row(synced_db
     app = make_app(synced_db)
     async with app.run_test(size=(120, 40)) as pilot:
         conversations = app.screen.query_one(ConversationList)
-        await wait_for(pilot, lambda: conversations.loaded and conversations.current_row is not None)
+        await wait_for(
+            pilot, lambda: conversations.loaded and conversations.current_row is not None
+        )
         first = conversations.current_row
         assert first is not None
         await pilot.press("i")

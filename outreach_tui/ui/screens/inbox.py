@@ -27,6 +27,7 @@ from outreach_tui.ui.screens.thread import ThreadScreen
 from outreach_tui.ui.triage import Triage
 from outreach_tui.ui.widgets.conversation_list import ConversationList
 from outreach_tui.ui.widgets.status_bar import StatusBar
+from outreach_tui.ui.worker_errors import WorkerErrorsToStatus
 
 SEARCH_DEBOUNCE = 0.25
 FOLDERS: tuple[str | None, ...] = ("primary", "others", None)
@@ -39,7 +40,7 @@ QUICK_LABELS = {
 }
 
 
-class InboxScreen(Screen[None]):
+class InboxScreen(WorkerErrorsToStatus, Screen[None]):
     """The SDR's home: triage replies from the keyboard."""
 
     BINDINGS = [
@@ -98,16 +99,16 @@ class InboxScreen(Screen[None]):
         try:
             campaigns = {c.id: c.name for c in campaign_queries.list_campaigns(db)}
             inboxes = {i.id: i.email for i in inbox_queries.list_inboxes(db)}
+            linked = queries.any_campaign_linked(db)
         finally:
             db.close()
-        self.app.call_from_thread(self._apply_names, campaigns, inboxes)
+        self.app.call_from_thread(self._apply_names, campaigns, inboxes, linked)
 
-    def _apply_names(self, campaigns: dict[str, str], inboxes: dict[str, str]) -> None:
+    def _apply_names(
+        self, campaigns: dict[str, str], inboxes: dict[str, str], linked: bool
+    ) -> None:
         self._campaign_names, self._inbox_emails = campaigns, inboxes
-        conversation_list = self.conversation_list
-        conversation_list.campaign_names = campaigns
-        conversation_list.inbox_emails = inboxes
-        conversation_list.refresh()
+        self.conversation_list.set_names(campaigns, inboxes, show_campaigns=linked)
 
     def on_screen_resume(self) -> None:
         self.store_changed()
@@ -153,6 +154,11 @@ class InboxScreen(Screen[None]):
     def _list_loaded(self, event: ConversationList.Loaded) -> None:
         self._update_filter_bar(event.total)
 
+    @on(ConversationList.Highlighted)
+    def _highlighted(self) -> None:
+        if self.conversation_list.selected:
+            self._update_filter_bar(self.conversation_list.total)
+
     @on(ConversationList.Opened)
     def _open(self, event: ConversationList.Opened) -> None:
         self.open_thread(event.row)
@@ -184,8 +190,7 @@ class InboxScreen(Screen[None]):
         """One key per decision: move on to the next conversation, drop the selection."""
         conversation_list = self.conversation_list
         if conversation_list.selected:
-            conversation_list.selected.clear()
-            conversation_list.refresh()
+            conversation_list.clear_selection()
             self._update_filter_bar(conversation_list.total)
         elif len(rows) == 1:
             conversation_list.move_cursor(conversation_list.cursor + 1)
@@ -256,8 +261,7 @@ class InboxScreen(Screen[None]):
             return
         conversation_list = self.conversation_list
         if conversation_list.selected:
-            conversation_list.selected.clear()
-            conversation_list.refresh()
+            conversation_list.clear_selection()
             self._update_filter_bar(conversation_list.total)
 
     def action_cycle_folder(self) -> None:

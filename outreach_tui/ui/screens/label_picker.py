@@ -21,7 +21,7 @@ class LabelPicker(ModalScreen[PickerChoice | None]):
     DEFAULT_CSS = """
     LabelPicker { align: center middle; }
     LabelPicker > Vertical {
-        width: 44; height: auto; padding: 1 2;
+        width: 48; height: auto; padding: 1 2;
         border: round $accent; background: $panel;
     }
     LabelPicker .title { text-style: bold; margin-bottom: 1; }
@@ -41,7 +41,7 @@ class LabelPicker(ModalScreen[PickerChoice | None]):
                 lines.append(f"  ({self.counts[info.value]})", style="dim")
             lines.append("\n")
         lines.append(f" {CLEAR_OVERRIDE_KEY} ", style="bold reverse")
-        lines.append("  Clear override (back to the AI label)\n")
+        lines.append(" or backspace: back to the AI label\n")
         lines.append("esc", style="bold reverse")
         lines.append("  Cancel")
         with Vertical():

@@ -25,6 +25,7 @@ from outreach_tui.store import conflicts, outbox
 from outreach_tui.store.connection import open_reader
 from outreach_tui.store.outbox import OutboxItem
 from outreach_tui.ui.widgets.status_bar import StatusBar
+from outreach_tui.ui.worker_errors import WorkerErrorsToStatus
 
 _SHOWN_STATES = (outbox.CONFLICT, outbox.FAILED, outbox.PENDING, outbox.IN_FLIGHT)
 
@@ -54,7 +55,7 @@ def conflict_diff(item: OutboxItem) -> Text:
     return text
 
 
-class OutboxScreen(Screen[None]):
+class OutboxScreen(WorkerErrorsToStatus, Screen[None]):
     """Pending, refused and conflicting changes, and the conflict log."""
 
     BINDINGS = [

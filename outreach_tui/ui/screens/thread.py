@@ -1,101 +1,43 @@
-"""The thread view: every message of a conversation, safe to read.
+"""The thread view: every message of a conversation, safe to read, with the triage keys.
 
-Bodies are converted (HTML -> markdown, quoted history split off, links with their real
-targets) by `core.html_text` on a worker thread, then shown with Textual's Markdown widget
-with link opening turned off: the links are listed below each message with their true
-target, deceptive ones flagged. Headers are `Text` objects, never markup.
+Messages are converted on a worker thread and shown by `widgets.message_view`. The title
+names the sender and flags a name or subject that carried bidi controls. Attachments are
+saved (never opened) under a sanitized name inside a folder the user picks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Collapsible, Footer, Input, Markdown, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from outreach_tui.core.html_text import readable_body
 from outreach_tui.core.labels import display_name
-from outreach_tui.core.links import Link, extract_links
-from outreach_tui.core.sanitize import sanitize_line
+from outreach_tui.core.sanitize import sanitize_line, sanitize_text
 from outreach_tui.store import queries
 from outreach_tui.store.connection import open_reader
-from outreach_tui.store.records import AttachmentRow, ConversationRow, MessageRow, Thread
+from outreach_tui.store.records import AttachmentRow, ConversationRow, Thread
 from outreach_tui.ui.triage import Triage
+from outreach_tui.ui.widgets.message_view import (
+    BIDI_NOTE,
+    RenderedMessage,
+    message_widget,
+    render_message,
+    size_text,
+)
 from outreach_tui.ui.widgets.status_bar import StatusBar
+from outreach_tui.ui.worker_errors import WorkerErrorsToStatus
 
 
-@dataclass(frozen=True)
-class RenderedMessage:
-    """A message prepared off the UI thread."""
-
-    message: MessageRow
-    markdown: str
-    quoted: str
-    links: tuple[Link, ...]
-    flagged_bidi: bool
-
-
-def _size(n: int) -> str:
-    for unit in ("B", "KB", "MB"):
-        if n < 1024 or unit == "MB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024  # type: ignore[assignment]
-    return f"{n} B"
-
-
-def _recipients(recipients: tuple[dict[str, object], ...]) -> str:
-    parts = []
-    for r in recipients:
-        email = sanitize_line(str(r.get("email") or ""), 80)
-        name = sanitize_line(str(r.get("name") or ""), 60)
-        parts.append(f"{name} <{email}>" if name else email)
-    return ", ".join(parts)
-
-
-def message_header(message: MessageRow, *, bidi: bool) -> Text:
-    """The header lines of one message as plain Text."""
-    text = Text()
-    arrow = "→ sent" if message.direction == "outgoing" else "← received"
-    text.append(arrow, style="bold cyan" if message.direction == "outgoing" else "bold green")
-    text.append(f"  {sanitize_line(message.from_email, 80)}", style="bold")
-    text.append(f"  {sanitize_line(message.email_date or '', 40)}", style="dim")
-    if message.queued:
-        text.append(f"  [{message.outbox_state or 'queued'}: not sent yet]", style="yellow")
-    if bidi:
-        text.append("  ⚠ hidden text-direction characters removed", style="yellow")
-    to = _recipients(message.to_recipients)
-    if to:
-        text.append(f"\nto: {to}", style="dim")
-    cc = _recipients(message.cc_recipients)
-    if cc:
-        text.append(f"\ncc: {cc}", style="dim")
-    return text
-
-
-def link_list(links: tuple[Link, ...]) -> Text:
-    """The links of a message, each with its real target; deceptive ones flagged."""
-    text = Text()
-    for number, link in enumerate(links, start=1):
-        if number > 1:
-            text.append("\n")
-        text.append(f"[{number}] ", style="dim")
-        text.append(sanitize_line(link.text, 60) or "(no text)")
-        text.append(" → ")
-        text.append(sanitize_line(link.href, 200), style="underline")
-        if link.deceptive:
-            text.append("  ⚠ the text shows a different address", style="bold red")
-    return text
-
-
-class ThreadScreen(Screen[None]):
+class ThreadScreen(WorkerErrorsToStatus, Screen[None]):
     """One conversation, with the triage keys of the inbox."""
 
     BINDINGS = [
@@ -152,8 +94,17 @@ class ThreadScreen(Screen[None]):
 
     def _title(self) -> Text:
         row = self.row
+        subject = sanitize_text(row.subject or "(no subject)", multiline=False, max_chars=150)
+        sender = sanitize_text(row.sender_name, multiline=False, max_chars=60)
         text = Text()
-        text.append(sanitize_line(row.subject or "(no subject)", 150), style="bold")
+        text.append(subject.text, style="bold")
+        text.append("\n")
+        text.append("from ", style="dim")
+        if sender.text:
+            text.append(f"{sender.text} ")
+        text.append(f"<{sanitize_line(row.sender_email, 80)}>")
+        if subject.had_bidi or sender.had_bidi:
+            text.append(f"  {BIDI_NOTE}", style="bold yellow")
         text.append("\n")
         label = display_name(row.label)
         if row.overridden:
@@ -165,6 +116,10 @@ class ThreadScreen(Screen[None]):
         return text
 
     def on_mount(self) -> None:
+        self.load()
+
+    def store_changed(self) -> None:
+        """Called by the app when the cache changed (a triage edit, a sync page)."""
         self.load()
 
     def show_row(self, row: ConversationRow) -> None:
@@ -186,13 +141,7 @@ class ThreadScreen(Screen[None]):
         if thread is None:
             self.app.call_from_thread(self._show_missing)
             return
-        rendered = []
-        for message in thread.messages:
-            body = readable_body(message.html_body, message.text_body)
-            links = tuple(extract_links(message.html_body)) if message.html_body else ()
-            rendered.append(
-                RenderedMessage(message, body.markdown, body.quoted, links, body.had_bidi)
-            )
+        rendered = [render_message(message) for message in thread.messages]
         self.app.call_from_thread(self._show, thread, rendered)
 
     def _show_missing(self) -> None:
@@ -201,36 +150,18 @@ class ThreadScreen(Screen[None]):
         body.mount(Static("This conversation is no longer in the cache.", markup=False))
 
     def _show(self, thread: Thread, rendered: list[RenderedMessage]) -> None:
+        if thread.conversation.id != self.row.id:
+            return  # j/k moved on while this one was read
+        unchanged = self.thread is not None and self.thread.messages == thread.messages
         self.thread = thread
         self.row = thread.conversation
         self.query_one("#thread-title", Static).update(self._title())
+        if unchanged:
+            return  # only the row changed (label, read state): keep the scroll position
+        now = datetime.now(UTC)
         body = self.query_one("#thread-body", VerticalScroll)
-        widgets = []
-        for item in rendered:
-            message = item.message
-            classes = "message " + message.direction + (" queued" if message.queued else "")
-            parts = [Static(message_header(message, bidi=item.flagged_bidi))]
-            parts.append(Markdown(item.markdown or "*(empty message)*", open_links=False))
-            if item.quoted:
-                lines = item.quoted.count("\n") + 1
-                parts.append(
-                    Collapsible(
-                        Markdown(item.quoted, open_links=False),
-                        title=f"quoted history ({lines} lines)",
-                        collapsed=True,
-                    )
-                )
-            if item.links:
-                parts.append(Static(link_list(item.links), classes="links"))
-            if message.attachments:
-                text = Text()
-                for attachment in message.attachments:
-                    text.append(f"📎 {sanitize_line(attachment.filename, 80)}")
-                    text.append(f"  {_size(attachment.size)}  (s to save)\n", style="dim")
-                parts.append(Static(text, classes="attachments"))
-            widgets.append(Vertical(*parts, classes=classes))
         body.remove_children()
-        body.mount_all(widgets)
+        body.mount_all([message_widget(item, now) for item in rendered])
 
     # --- actions: triage keys act on this conversation ---
 
@@ -283,7 +214,7 @@ class ThreadScreen(Screen[None]):
         picker = self.query_one("#attachment-picker", OptionList)
         picker.clear_options()
         picker.add_options(
-            Option(Text(f"{sanitize_line(a.filename, 80)}  ({_size(a.size)})"), id=a.id)
+            Option(Text(f"{sanitize_line(a.filename, 80)}  ({size_text(a.size)})"), id=a.id)
             for a in attachments
         )
         picker.display = True

@@ -9,13 +9,14 @@ from dataclasses import replace
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
 from outreach_tui.api import AuthenticationError, ReachkitClient, ReachkitError
 from outreach_tui.config import AppPaths, Config, ConfigError, save_config, validate_base_url
 from outreach_tui.credentials import API_KEY_ENV, CredentialStoreError, store_api_key
+from outreach_tui.ui.widgets.status_bar import StatusBar
 
 RESTART = "restart"
 DEMO = "demo"
@@ -33,8 +34,8 @@ class WelcomeScreen(Screen[None]):
     BINDINGS = [Binding("ctrl+d", "demo", "Open the demo", id="welcome.demo")]
 
     DEFAULT_CSS = """
-    WelcomeScreen { align: center middle; }
-    WelcomeScreen > Vertical {
+    WelcomeScreen #welcome-body { height: 1fr; align: center middle; }
+    WelcomeScreen #welcome-body > Vertical {
         width: 80; height: auto; border: round $accent; padding: 1 2; background: $panel;
     }
     WelcomeScreen .title { text-style: bold; margin-bottom: 1; }
@@ -61,7 +62,7 @@ class WelcomeScreen(Screen[None]):
         self.checker = checker
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Container(id="welcome-body"), Vertical():
             yield Static("Welcome to outreach-tui", classes="title", markup=False)
             yield Static(
                 "Connect your Reachkit workspace with an API key (Settings → Integrations in "
@@ -78,6 +79,7 @@ class WelcomeScreen(Screen[None]):
             with Horizontal():
                 yield Button("Connect", variant="primary", id="connect")
                 yield Button("Open the demo", id="demo")
+        yield StatusBar(id="status")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -1,0 +1,153 @@
+"""Moving through the inbox and in and out of threads: j/k/arrows/paging, enter/esc,
+u for read state, opening marks read (and does not when the config says so)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from outreach_tui.config import Config
+from outreach_tui.store import outbox
+from outreach_tui.ui.screens.inbox import InboxScreen
+from outreach_tui.ui.screens.thread import ThreadScreen
+
+from .conftest import (
+    make_app,
+    open_inbox,
+    outbox_items,
+    pending_changes,
+    row_text,
+    screen_text,
+    stored_row,
+    wait_for,
+    wait_for_screen,
+    wait_for_text,
+)
+
+# Row 5 of the primary folder is unread and has no label (seeded data, frozen clock).
+UNREAD_ROW = 5
+
+
+async def test_cursor_keys_move_one_row_page_and_ends(synced_db: Path) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        conversations = await open_inbox(pilot)
+        total = conversations.total
+        assert total == 43
+        moves = [
+            ("j", 1),
+            ("down", 2),
+            ("k", 1),
+            ("up", 0),
+            ("up", 0),  # stays on the first row
+            ("G", total - 1),
+            ("j", total - 1),  # stays on the last row
+            ("g", 0),
+            ("end", total - 1),
+            ("home", 0),
+            ("pagedown", conversations.scrollable_content_region.height - 1),
+            ("pageup", 0),
+        ]
+        for key, expected in moves:
+            await pilot.press(key)
+            assert conversations.cursor == expected, key
+        await pilot.press("G")
+        await pilot.pause()
+        last = conversations.row_at(total - 1)
+        assert last is not None
+        # The last row is scrolled into view and painted as the cursor line.
+        assert last.subject[:20] in row_text(conversations, total - 1)
+
+
+async def test_enter_opens_the_thread_marks_it_read_and_escape_returns(synced_db: Path) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        conversations = await open_inbox(pilot)
+        for _ in range(UNREAD_ROW):
+            await pilot.press("j")
+        row = conversations.current_row
+        assert row is not None and not row.is_read
+        assert row_text(conversations, UNREAD_ROW)[1] == "●"
+        await pilot.press("enter")
+        await wait_for_screen(pilot, ThreadScreen)
+        thread_screen = app.screen
+        assert isinstance(thread_screen, ThreadScreen)
+        await wait_for_text(pilot, row.subject, "← received")
+        await wait_for(pilot, lambda: stored_row(synced_db, row.id).is_read)
+        assert pending_changes(synced_db) == [(row.id, "is_read", True)]
+        await pilot.press("escape")
+        await wait_for_screen(pilot, InboxScreen)
+        await wait_for(pilot, lambda: conversations.row_at(UNREAD_ROW).is_read)  # type: ignore[union-attr]
+        await pilot.pause()
+        line = row_text(conversations, UNREAD_ROW)
+        assert line[1] == " " and line[2] == "↑"  # no unread dot; pending mark
+
+
+async def test_opening_does_not_mark_read_when_switched_off(synced_db: Path) -> None:
+    app = make_app(synced_db, config=Config(mark_read_on_open=False))
+    async with app.run_test(size=(120, 40)) as pilot:
+        conversations = await open_inbox(pilot)
+        conversations.move_cursor(UNREAD_ROW)
+        row = conversations.current_row
+        assert row is not None and not row.is_read
+        await pilot.press("enter")
+        await wait_for_screen(pilot, ThreadScreen)
+        await wait_for_text(pilot, row.subject, "unread", "← received")
+        await pilot.press("escape")
+        await wait_for_screen(pilot, InboxScreen)
+        await pilot.pause()
+    assert not stored_row(synced_db, row.id).is_read
+    assert outbox_items(synced_db) == []
+
+
+async def test_u_toggles_read_state_and_moves_on(synced_db: Path) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        conversations = await open_inbox(pilot)
+        conversations.move_cursor(UNREAD_ROW)
+        row = conversations.current_row
+        assert row is not None and not row.is_read
+        await pilot.press("u")
+        await wait_for(pilot, lambda: app.status_info.pending == 1)
+        assert conversations.cursor == UNREAD_ROW + 1  # one key per decision
+        assert stored_row(synced_db, row.id).is_read
+        assert pending_changes(synced_db) == [(row.id, "is_read", True)]
+        assert "↑1 pending" in screen_text(app)
+        # Back to unread: the change returns to the server's value, nothing is left to push.
+        await pilot.press("k", "u")
+        await wait_for(pilot, lambda: app.status_info.pending == 0)
+        assert not stored_row(synced_db, row.id).is_read
+        await pilot.pause()
+        assert row_text(conversations, UNREAD_ROW)[1] == "●"
+    assert outbox_items(synced_db, outbox.PENDING) == []
+
+
+async def test_j_and_k_in_a_thread_step_through_the_list(synced_db: Path) -> None:
+    app = make_app(synced_db, config=Config(mark_read_on_open=False))
+    async with app.run_test(size=(120, 40)) as pilot:
+        conversations = await open_inbox(pilot)
+        second = conversations.row_at(1)
+        third = conversations.row_at(2)
+        assert second is not None and third is not None
+        await pilot.press("j", "enter")
+        await wait_for_screen(pilot, ThreadScreen)
+        thread_screen = app.screen
+        assert isinstance(thread_screen, ThreadScreen)
+        await pilot.press("j")
+        await wait_for(
+            pilot,
+            lambda: (
+                thread_screen.thread is not None
+                and thread_screen.thread.conversation.id == third.id
+            ),
+        )
+        assert conversations.cursor == 2
+        await wait_for_text(pilot, third.subject)
+        await pilot.press("k")
+        await wait_for(
+            pilot,
+            lambda: (
+                thread_screen.thread is not None
+                and thread_screen.thread.conversation.id == second.id
+            ),
+        )
+        assert conversations.cursor == 1
