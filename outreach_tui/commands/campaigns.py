@@ -9,13 +9,14 @@ the top level (as `GET /campaigns/:id/analytics`). `show --csv` prints the daily
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from typing import Any
 
 from outreach_tui.commands import EXIT_USAGE, CommandError
 from outreach_tui.commands.context import resolve_context
 from outreach_tui.commands.output import print_csv, print_json, print_table, safe
 from outreach_tui.store import campaign_queries
-from outreach_tui.store.campaign_queries import CampaignDetail, CampaignRow
+from outreach_tui.store.campaign_queries import CampaignDetail, CampaignRow, LinkedInbox
 
 _OPTIONS = (
     "daily_limit",
@@ -45,7 +46,20 @@ def missing_subcommand(args: argparse.Namespace) -> int:
     raise CommandError("campaigns needs a subcommand: list or show", exit_code=EXIT_USAGE)
 
 
-def campaign_json(row: CampaignRow) -> dict[str, Any]:
+def _inboxes_json(inboxes: Iterable[LinkedInbox]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": i.inbox_id,
+            "email": i.email,
+            "provider": i.provider,
+            "is_active": i.is_active,
+            "connection_status": i.connection_status,
+        }
+        for i in inboxes
+    ]
+
+
+def campaign_json(row: CampaignRow, inboxes: Iterable[LinkedInbox] | None = None) -> dict[str, Any]:
     """A cached campaign in the API's list shape (`stats` without daily/sequences)."""
     return {
         "id": row.id,
@@ -55,6 +69,7 @@ def campaign_json(row: CampaignRow) -> dict[str, Any]:
         "options": {name: getattr(row, name) for name in _OPTIONS},
         "schedule": row.schedule,
         "stats": {name: getattr(row, name) for name in _STATS},
+        "inboxes": _inboxes_json(inboxes or ()),
         "created_at": row.created_at,
         "updated_at": row.updated_at,
         "pending": row.local_state,
@@ -63,7 +78,7 @@ def campaign_json(row: CampaignRow) -> dict[str, Any]:
 
 def campaign_detail_json(detail: CampaignDetail) -> dict[str, Any]:
     """A cached campaign in the API's detail shape plus the analytics' arrays."""
-    data = campaign_json(detail.campaign)
+    data = campaign_json(detail.campaign, detail.inboxes)
     daily = [{"date": p.date, "sent": p.sent, "replies": p.replies} for p in detail.daily]
     sequences = [
         {
@@ -87,21 +102,12 @@ def campaign_detail_json(detail: CampaignDetail) -> dict[str, Any]:
     data["stats"] = {**data["stats"], "daily": daily, "sequences": sequences}
     data["daily"] = daily
     data["sequences"] = sequences
-    data["inboxes"] = [
-        {
-            "id": i.inbox_id,
-            "email": i.email,
-            "provider": i.provider,
-            "is_active": i.is_active,
-            "connection_status": i.connection_status,
-        }
-        for i in detail.inboxes
-    ]
     return data
 
 
 def _percent(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}%"
+    # Two decimals: the API's own precision, and what the campaign screens show.
+    return "" if value is None else f"{value:.2f}%"
 
 
 def list_campaigns(args: argparse.Namespace) -> int:
@@ -110,13 +116,20 @@ def list_campaigns(args: argparse.Namespace) -> int:
     db = context.open_db()
     try:
         rows = campaign_queries.list_campaigns(db)
+        inboxes = {row.id: campaign_queries.campaign_inboxes(db, row.id) for row in rows}
     finally:
         db.close()
     if args.json:
-        print_json([campaign_json(row) for row in rows])
+        print_json([campaign_json(row, inboxes[row.id]) for row in rows])
         return 0
     if args.csv:
-        print_csv(campaign_json(row) for row in rows)
+        records = []
+        for row in rows:
+            record = campaign_json(row)
+            del record["inboxes"]  # a list does not fit a cell; the count does
+            record["inbox_count"] = len(inboxes[row.id])
+            records.append(record)
+        print_csv(records)
         return 0
     table = [
         [
