@@ -15,6 +15,7 @@ from outreach_tui.store import outbox
 from outreach_tui.store.connection import open_reader, open_writer
 from outreach_tui.store.inbox_queries import health_overview
 from outreach_tui.ui.app import OutreachApp
+from outreach_tui.ui.screens.campaign_detail import CampaignDetailScreen
 from outreach_tui.ui.screens.warmup import FILTERS, WarmupScreen
 from outreach_tui.ui.screens.warmup_detail import WarmupDetailScreen
 
@@ -237,3 +238,23 @@ async def test_stale_stats_are_refreshed_once_when_the_detail_opens(
         await wait_for(pilot, lambda: pulled_at(inbox_id) != "2026-01-01T00:00:00.000000Z")
         others = [r.inbox.id for r in detail.app.screen_stack[-2].shown if r.inbox.id != inbox_id]  # type: ignore[attr-defined]
         assert all(pulled_at(other) == "2026-01-01T00:00:00.000000Z" for other in others)
+
+
+async def test_a_campaign_using_the_inbox_opens_in_the_campaign_console(synced_db: Path) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_list(app, pilot)
+        busiest = max(range(len(screen.shown)), key=lambda i: len(screen.shown[i].campaigns))
+        screen.table.move_cursor(busiest)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, WarmupDetailScreen))
+        detail = app.screen
+        assert isinstance(detail, WarmupDetailScreen)
+        await wait_for(pilot, lambda: detail.row is not None)
+        campaigns = detail.row.campaigns  # type: ignore[union-attr]
+        assert len(campaigns) >= 2
+        await pilot.press("c", "down", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CampaignDetailScreen))
+        assert app.screen.campaign_id == campaigns[1].campaign_id  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is detail)

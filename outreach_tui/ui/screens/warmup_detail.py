@@ -5,6 +5,7 @@ and signature are queued together on ctrl+s (or enter in a field), each validate
 with a plain message, nothing queued when one is wrong. Every change goes through
 `store.edits.update_inbox` (local change + outbox item, pushed by the next sync). Stats
 older than the sync engine's limit are refreshed when the screen opens (one request).
+Enter on a campaign opens it in the campaign console, over this screen.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult, UnknownModeError
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -28,6 +29,7 @@ from outreach_tui.core.warmup import health_band
 from outreach_tui.store.connection import open_reader
 from outreach_tui.store.edits import update_inbox
 from outreach_tui.store.inbox_queries import InboxHealthRow, health_overview
+from outreach_tui.ui.screens.campaign_detail import CampaignDetailScreen
 from outreach_tui.ui.screens.warmup_refresh import WarmupRefresher, is_stale
 from outreach_tui.ui.widgets.day_chart import DayChart
 from outreach_tui.ui.widgets.status_bar import StatusBar
@@ -332,8 +334,11 @@ class WarmupDetailScreen(Screen[None]):
     # --- campaigns, refresh, back -------------------------------------------------------
 
     def action_focus_campaigns(self) -> None:
-        """Move to the campaign list."""
-        self.query_one("#detail-campaigns", OptionList).focus()
+        """Move to the campaign list, on its first campaign."""
+        options = self.query_one("#detail-campaigns", OptionList)
+        if options.highlighted is None and options.option_count:
+            options.highlighted = 0
+        options.focus()
 
     @on(OptionList.OptionSelected, "#detail-campaigns")
     def _campaign_selected(self, event: OptionList.OptionSelected) -> None:
@@ -341,16 +346,8 @@ class WarmupDetailScreen(Screen[None]):
             self.open_campaign(event.option.id)
 
     def open_campaign(self, campaign_id: str) -> None:
-        """Jump to a campaign on the campaigns screen."""
-        app = self.outreach
-        try:
-            app.switch_mode("campaigns")
-        except UnknownModeError:
-            app.status("The campaigns screen is not available in this build.")
-            return
-        show = getattr(app.screen, "show_campaign", None)
-        if callable(show):
-            show(campaign_id)
+        """Open the campaign console's detail over this screen (escape comes back here)."""
+        self.app.push_screen(CampaignDetailScreen(self.db_path, campaign_id))
 
     def action_refresh_stats(self) -> None:
         """Pull this inbox's warmup stats now (one request)."""
