@@ -40,6 +40,7 @@ from outreach_tui.ui.screens.campaigns import CampaignsScreen
 from outreach_tui.ui.screens.help import HelpScreen, describe_bindings
 from outreach_tui.ui.screens.inbox import InboxScreen
 from outreach_tui.ui.screens.outbox import OutboxScreen
+from outreach_tui.ui.screens.sequence import SequenceScreen
 from outreach_tui.ui.screens.warmup import WarmupScreen
 from outreach_tui.ui.screens.welcome import WelcomeScreen, check_api_key
 from outreach_tui.ui.themes import discover_themes
@@ -81,6 +82,7 @@ class OutreachApp(WorkerErrorsToStatus, App[str | None]):
         Binding("ctrl+o", "outbox", "Outbox", id="app.outbox"),
         Binding("f2", "switch_mode('inbox')", "Inbox", show=False, id="app.mode_inbox"),
         Binding("f3", "switch_mode('campaigns')", "Campaigns", id="app.mode_campaigns"),
+        Binding("f4", "switch_mode('sequences')", "Sequences", id="app.mode_sequences"),
         Binding("f5", "switch_mode('warmup')", "Warmup", id="app.mode_warmup"),
     ]
 
@@ -107,6 +109,7 @@ class OutreachApp(WorkerErrorsToStatus, App[str | None]):
             ),
         )
         self.add_mode("campaigns", lambda: CampaignsScreen(launch.db_path))
+        self.add_mode("sequences", lambda: SequenceScreen(launch.db_path))
         self.add_mode("warmup", lambda: WarmupScreen(launch.db_path))
 
     @property
@@ -165,6 +168,19 @@ class OutreachApp(WorkerErrorsToStatus, App[str | None]):
             self.status(f"Could not save the theme choice: {error}")
 
     # --- status -------------------------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A toast whose text is never parsed as markup (it often quotes strangers: file
+        names, server errors), whatever the caller asked for."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def status(self, message: str) -> None:
         """Show one line in the status bar (errors never open a modal)."""
@@ -366,6 +382,11 @@ class OutreachApp(WorkerErrorsToStatus, App[str | None]):
             "Campaigns",
             "Campaign console: stats, A/B results, controls, schedule, inboxes, leads",
             lambda: self.switch_mode("campaigns"),
+        )
+        yield SystemCommand(
+            "Sequence editor",
+            "Steps, delays, A/B variants, merge tags, preview per lead",
+            lambda: self.switch_mode("sequences"),
         )
         yield SystemCommand(
             "Warmup and inbox health",

@@ -182,7 +182,7 @@ def rendered_strips(app: App[object]) -> list[Strip]:
     for widget in app.screen.walk_children(with_self=True):
         if not widget.display or not widget.region:
             continue
-        width, height = widget.size
+        width, height = widget.outer_size  # lines include padding and border
         if width and height:
             strips.extend(widget.render_lines(Region(0, 0, width, height)))
     return strips

@@ -10,6 +10,7 @@ import os
 import shlex
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -90,17 +91,34 @@ class ReplyScreen(ModalScreen[str | None]):
 
     def action_external_editor(self) -> None:
         """Edit the draft in $VISUAL/$EDITOR (the TUI is suspended meanwhile)."""
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        editor = external_editor()
         if not editor:
             self.notify("Set $EDITOR to use an external editor.", severity="warning")
             return
-        with tempfile.TemporaryDirectory(prefix="outreach-reply-") as folder:
-            path = Path(folder) / "reply.txt"
-            path.write_text(self.text, encoding="utf-8")
-            try:
-                with self.app.suspend():
-                    subprocess.run([*shlex.split(editor), str(path)], check=False)
-            except Exception as error:  # a missing editor, no terminal to suspend
-                self.notify(f"Could not run {editor}: {error}", severity="error")
-                return
-            self.query_one(TextArea).text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            with self.app.suspend():
+                text = edit_in_editor(self.text, editor)
+        except Exception as error:  # a missing editor, no terminal to suspend
+            self.notify(f"Could not run {editor}: {error}", severity="error")
+            return
+        self.query_one(TextArea).text = text
+
+
+def external_editor() -> str | None:
+    """The user's editor command: $VISUAL, else $EDITOR (None when neither is set)."""
+    return os.environ.get("VISUAL") or os.environ.get("EDITOR") or None
+
+
+def edit_in_editor(
+    text: str,
+    editor: str,
+    run: Callable[[list[str]], object] = lambda argv: subprocess.run(argv, check=False),
+) -> str:
+    """Open `text` in `editor` (a shell-style command line) on a private temporary file
+    and return what the file holds when the editor exits; raises OSError when it cannot
+    start. The file lives in a fresh directory only this user can read."""
+    with tempfile.TemporaryDirectory(prefix="outreach-reply-") as folder:
+        path = Path(folder) / "reply.txt"
+        path.write_text(text, encoding="utf-8")
+        run([*shlex.split(editor), str(path)])
+        return path.read_text(encoding="utf-8", errors="replace")
