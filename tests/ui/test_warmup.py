@@ -9,7 +9,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from textual.pilot import Pilot
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Checkbox, Input, Static, TextArea
 
 from outreach_tui.store import outbox
 from outreach_tui.store.connection import open_reader, open_writer
@@ -258,3 +258,15 @@ async def test_a_campaign_using_the_inbox_opens_in_the_campaign_console(synced_d
         assert app.screen.campaign_id == campaigns[1].campaign_id  # type: ignore[attr-defined]
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is detail)
+
+
+async def test_a_toggle_flipped_twice_cancels_out(synced_db: Path) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        detail = await _open_detail(app, pilot)
+        await pilot.press("w", "w", "a")
+        expected = [(detail.inbox_id, "is_active", False)]
+        await wait_for(pilot, lambda: _pending(synced_db) == expected)
+        await wait_for(pilot, lambda: detail.row.inbox.is_active is False)  # type: ignore[union-attr]
+        assert detail.row.inbox.is_warming is True  # type: ignore[union-attr]
+        assert detail.query_one("#warming", Checkbox).value is True

@@ -50,6 +50,7 @@ LIMITS = {
     "daily_warmup_limit": ("Daily warmup limit", 1, 100),
 }
 TEXT_FIELDS = ("first_name", "last_name", "reply_to")
+_TOGGLES = {"is_warming": "warming", "is_active": "active"}  # field -> checkbox id
 FIELD_LABELS = {
     "daily_campaign_limit": "Campaign limit/day",
     "daily_warmup_limit": "Warmup limit/day",
@@ -119,6 +120,7 @@ class WarmupDetailScreen(Screen[None]):
         self.refresher = refresher
         self.row: InboxHealthRow | None = None
         self._loaded: dict[str, str] = {}  # field -> text last put in its widget
+        self._toggled: dict[str, bool] = {}  # is_warming/is_active -> value shown or queued
         self._asked_refresh = False
 
     @property
@@ -250,8 +252,9 @@ class WarmupDetailScreen(Screen[None]):
 
     def _show_settings(self, row: InboxHealthRow) -> None:
         inbox = row.inbox
-        self.query_one("#warming", Checkbox).value = bool(inbox.is_warming)
-        self.query_one("#active", Checkbox).value = bool(inbox.is_active)
+        for field, widget_id in _TOGGLES.items():
+            self._toggled[field] = bool(getattr(inbox, field))
+            self.query_one(f"#{widget_id}", Checkbox).value = self._toggled[field]
         values = {field: getattr(inbox, field) for field in (*LIMITS, *TEXT_FIELDS)}
         for field, value in values.items():
             widget = self.query_one(f"#{field}", Input)
@@ -274,11 +277,10 @@ class WarmupDetailScreen(Screen[None]):
 
     @on(Checkbox.Changed)
     def _checkbox_changed(self, event: Checkbox.Changed) -> None:
-        if self.row is None:
-            return
-        field = {"warming": "is_warming", "active": "is_active"}.get(event.checkbox.id or "")
-        if field is None or bool(getattr(self.row.inbox, field)) == event.value:
+        field = next((f for f, i in _TOGGLES.items() if i == event.checkbox.id), None)
+        if field is None or field not in self._toggled or self._toggled[field] == event.value:
             return  # the screen set it from the store: not a user change
+        self._toggled[field] = event.value
         what = {"is_warming": "Warmup", "is_active": "Sending"}[field]
         self._queue({field: event.value}, f"{what} {'on' if event.value else 'off'}: queued")
 
