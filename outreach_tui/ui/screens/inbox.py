@@ -132,10 +132,10 @@ class InboxScreen(WorkerErrorsToStatus, Screen[None]):
             text.append("  unread only", style="bold")
         if flt.campaign_id:
             name = self._campaign_names.get(flt.campaign_id, flt.campaign_id)
-            text.append(f"  campaign: {sanitize_line(name, 30)}")
+            text.append(f"  campaign: {sanitize_line(name, 40)}")
         if flt.inbox_id:
             email = self._inbox_emails.get(flt.inbox_id, flt.inbox_id)
-            text.append(f"  inbox: {sanitize_line(email, 30)}")
+            text.append(f"  inbox: {sanitize_line(email, 50)}")
         if flt.search:
             text.append(f"  search: {sanitize_line(flt.search, 40)!r}")
         if total is not None:

@@ -1,0 +1,206 @@
+"""Narrowing the inbox: / searches the local FTS index as you type (debounced), f cycles
+the folder, U toggles unread only, v opens the filters (labels with counts, unread,
+campaign, sending inbox)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from starlette.applications import Starlette
+from textual.message import Message
+from textual.widgets import OptionList
+
+from outreach_tui.store import queries
+from outreach_tui.store.connection import open_reader
+from outreach_tui.store.records import ConversationFilter
+from outreach_tui.sync.pull import pull_leads
+from outreach_tui.ui.screens import inbox as inbox_module
+from outreach_tui.ui.screens.filters import FilterScreen
+from outreach_tui.ui.screens.inbox import InboxScreen
+from outreach_tui.ui.widgets.conversation_list import ConversationList
+
+from .conftest import (
+    API_KEY,
+    client_factory_for,
+    make_app,
+    open_inbox,
+    row_text,
+    screen_text,
+    wait_for,
+    wait_for_screen,
+    wait_for_text,
+)
+
+
+def _count(db_path: Path, flt: ConversationFilter) -> int:
+    db = open_reader(db_path)
+    try:
+        return queries.count_conversations(db, flt)
+    finally:
+        db.close()
+
+
+def _shown(conversations: ConversationList) -> list[str]:
+    rows = [conversations.row_at(i) for i in range(conversations.total)]
+    assert all(row is not None for row in rows)
+    return [row.id for row in rows if row is not None]
+
+
+async def test_slash_searches_as_you_type_once_typing_pauses(
+    synced_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A long pause makes "typed quickly" certain on a loaded machine.
+    monkeypatch.setattr(inbox_module, "SEARCH_DEBOUNCE", 1.0)
+    loads: list[int] = []
+    seen: list[Message] = []
+
+    def hook(message: Message) -> None:
+        # The hook sees a message at every node it bubbles through: count each once.
+        if isinstance(message, ConversationList.Loaded) and all(m is not message for m in seen):
+            seen.append(message)
+            loads.append(message.total)
+
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        conversations = await open_inbox(pilot)
+        screen = app.screen
+        assert isinstance(screen, InboxScreen)
+        await wait_for(pilot, lambda: len(loads) >= 1)
+        before = len(loads)
+        await pilot.press("slash", *"invoice")
+        assert len(loads) == before  # nothing reloaded per key
+        expected = _count(synced_db, ConversationFilter(folder="primary", search="invoice"))
+        assert 0 < expected < conversations.total
+        await wait_for(pilot, lambda: len(loads) == before + 1 and conversations.loaded)
+        assert loads[-1] == expected  # one reload for the whole word, FTS results
+        assert screen.filter.search == "invoice"
+        await wait_for_text(pilot, "search: 'invoice'", f"— {expected} conversation")
+        assert "invoice" in row_text(conversations, 0).lower()
+        await pilot.pause(1.2)
+        assert len(loads) == before + 1
+        # enter goes back to the list, escape clears the search.
+        await pilot.press("enter")
+        assert conversations.has_focus
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: conversations.total == 43)
+        assert screen.filter.search is None
+
+
+async def test_f_cycles_primary_others_all(synced_db: Path) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        conversations = await open_inbox(pilot)
+        assert conversations.total == 43
+        others = _count(synced_db, ConversationFilter(folder="others"))
+        for expected_folder, expected_total in (("others", others), (None, 43 + others)):
+            await pilot.press("f")
+            await wait_for(pilot, lambda t=expected_total: conversations.total == t)
+            db = open_reader(synced_db)
+            try:
+                folders = {queries.get_conversation(db, i).folder for i in _shown(conversations)}  # type: ignore[union-attr]
+            finally:
+                db.close()
+            assert folders == ({expected_folder} if expected_folder else {"primary", "others"})
+        await wait_for_text(pilot, f"— {43 + others} conversations")
+        await pilot.press("f")
+        await wait_for(pilot, lambda: conversations.total == 43)
+
+
+async def test_capital_u_shows_unread_only(synced_db: Path) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        conversations = await open_inbox(pilot)
+        unread = _count(synced_db, ConversationFilter(folder="primary", unread=True))
+        await pilot.press("U")
+        await wait_for(pilot, lambda: conversations.total == unread)
+        await wait_for_text(pilot, "unread only")
+        assert all(not conversations.row_at(i).is_read for i in range(unread))  # type: ignore[union-attr]
+        await pilot.press("U")
+        await wait_for(pilot, lambda: conversations.total == 43)
+
+
+async def test_v_filters_by_label_with_counts_then_unread(synced_db: Path) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        conversations = await open_inbox(pilot)
+        db = open_reader(synced_db)
+        try:
+            counts = queries.label_counts(db, ConversationFilter(folder="primary"))
+        finally:
+            db.close()
+        await pilot.press("v")
+        await wait_for_screen(pilot, FilterScreen)
+        await wait_for_text(
+            pilot,
+            f"All labels  {counts.total}",
+            f"Interested  {counts.by_label['interested']}",
+            f"Needs more info  {counts.by_label['needs_more_info']}",
+            f"No label  {counts.by_label['none']}",
+            f"Unread only ({counts.unread})",
+        )
+        await pilot.press("down", "enter")  # Interested
+        await wait_for_screen(pilot, InboxScreen)
+        await wait_for(pilot, lambda: conversations.total == counts.by_label["interested"])
+        assert all(conversations.row_at(i).label == "interested" for i in range(5))  # type: ignore[union-attr]
+        await wait_for_text(pilot, "label: Interested")
+        # Unread only on top of it: shift+tab to the checkbox, space, ctrl+s applies.
+        await pilot.press("v")
+        await wait_for_screen(pilot, FilterScreen)
+        await pilot.press("shift+tab", "space", "ctrl+s")
+        await wait_for_screen(pilot, InboxScreen)
+        expected = _count(
+            synced_db, ConversationFilter(folder="primary", label="interested", unread=True)
+        )
+        await wait_for(pilot, lambda: conversations.total == expected)
+        await wait_for_text(pilot, "label: Interested  unread only")
+
+
+async def test_campaign_column_and_filter_once_leads_are_pulled(
+    synced_db: Path, simulator: Starlette
+) -> None:
+    app = make_app(synced_db, client_factory_for(simulator))
+    async with app.run_test(size=(120, 40)) as pilot:
+        conversations = await open_inbox(pilot)
+        first = conversations.row_at(0)
+        assert first is not None and first.lead_id and first.campaign_id is None
+        # Campaign ids come through leads, pulled on demand: no column until then.
+        await pilot.pause()
+        width = len(row_text(conversations, 0))
+        assert "Q4 blast" not in screen_text(app)
+        workspace = simulator.state.simulator.workspace(API_KEY)
+        campaign_id = workspace.leads[first.lead_id].campaign_id
+        pulled = app.writer.run_pull(lambda run: pull_leads(run, campaign_id))
+        assert (await asyncio.wrap_future(pulled)).ok
+        linked = _count(synced_db, ConversationFilter(folder="primary", campaign_id=campaign_id))
+        assert linked > 0
+        name = workspace.campaigns[campaign_id].name
+        await wait_for_text(pilot, name[:16])  # the campaign column appears
+        assert len(row_text(conversations, 0)) == width
+        await pilot.press("v")
+        await wait_for_screen(pilot, FilterScreen)
+        campaigns = app.screen.query_one("#filter-campaign", OptionList)
+        await pilot.press("tab")
+        assert campaigns.has_focus
+        target = campaigns.get_option_index(campaign_id)
+        await pilot.press(*["down"] * target, "enter")
+        await wait_for_screen(pilot, InboxScreen)
+        await wait_for(pilot, lambda: conversations.total == linked)
+        assert {conversations.row_at(i).campaign_id for i in range(linked)} == {campaign_id}  # type: ignore[union-attr]
+        await wait_for_text(pilot, f"campaign: {name}")
+
+
+async def test_v_filters_by_sending_inbox(synced_db: Path) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        conversations = await open_inbox(pilot)
+        inbox = sorted(app.list_inboxes(), key=lambda i: i.email.lower())[0]
+        expected = _count(synced_db, ConversationFilter(folder="primary", inbox_id=inbox.id))
+        await pilot.press("v")
+        await wait_for_screen(pilot, FilterScreen)
+        await pilot.press("tab", "tab", "down", "enter")
+        await wait_for_screen(pilot, InboxScreen)
+        await wait_for(pilot, lambda: conversations.total == expected)
+        assert {conversations.row_at(i).inbox_id for i in range(expected)} == {inbox.id}  # type: ignore[union-attr]
+        await wait_for_text(pilot, f"inbox: {inbox.email}")
