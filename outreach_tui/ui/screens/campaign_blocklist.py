@@ -48,6 +48,21 @@ def verdict_text(email: str, blocked: bool, source: str) -> Text:
     return text
 
 
+def server_verdict_text(email: str, blocked: bool, rows: list[BlocklistRow]) -> Text:
+    """The server's answer, reconciled with what is queued here."""
+    cached = next((r for r in rows if r.email.casefold() == email.strip().casefold()), None)
+    if not blocked and cached is not None and cached.local_state is not None:
+        text = Text(f"{sanitize_line(email, 80)}: ", style="bold")
+        text.append("blocked here, not on the server yet", style="yellow")
+        text.append(" (syncs next)", style="dim")
+        return text
+    if blocked and cached is None:
+        text = verdict_text(email, True, "server")
+        text.append(" — the cached list is behind: p pulls it", style="dim")
+        return text
+    return verdict_text(email, blocked, "server")
+
+
 class BlocklistScreen(Screen[None]):
     """Blocked addresses of the workspace."""
 
@@ -198,7 +213,7 @@ class BlocklistScreen(Screen[None]):
             if event.error or "blocked" not in answer:
                 self.outreach_app.status(event.error or "The server gave no answer.")
                 return
-            self._answer(verdict_text(email, answer["blocked"], "server"))
+            self._answer(server_verdict_text(email, answer["blocked"], self.rows))
             self.outreach_app.status("")
             return
         if event.error:

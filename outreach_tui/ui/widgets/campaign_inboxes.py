@@ -109,8 +109,8 @@ class CampaignInboxes(Vertical):
                     for i in inboxes
                 ]
             )
-        if highlighted is not None and inboxes:
-            choices.highlighted = min(highlighted, len(inboxes) - 1)
+        if inboxes:
+            choices.highlighted = min(highlighted or 0, len(inboxes) - 1)
         self.dirty = False
         self._summary()
 

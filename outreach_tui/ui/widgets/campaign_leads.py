@@ -118,7 +118,7 @@ class CampaignLeads(Vertical):
         yield Static(id="lead-filter")
         yield Static(id="lead-note")
         yield Input(placeholder="Search email or name…", id="lead-search")
-        yield LeadList(self.db_path, self.campaign_id, id="leads")
+        yield LeadList(self.db_path, self.campaign_id, id="lead-list")
 
     @property
     def outreach_app(self) -> OutreachApp:
