@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Vertical
@@ -38,10 +39,11 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(f"Keys — {self.title_text}", classes="title", markup=False)
-            table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True)
+            table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True)
             table.add_columns("Key", "Action", "Id (for [keymap] in config.toml)")
             for row in self.rows:
-                table.add_row(*row)
+                # Text cells: a plain str cell would be parsed as markup (a key like "[").
+                table.add_row(*(Text(cell) for cell in row))
             yield table
             yield Static(
                 "ctrl+p opens the command palette (every screen and action, themes).",

@@ -31,7 +31,8 @@ async def check_api_key(base_url: str, api_key: str) -> None:
 class WelcomeScreen(Screen[None]):
     """Connect a workspace or try the demo. Exits the app with RESTART or DEMO."""
 
-    BINDINGS = [Binding("ctrl+d", "demo", "Open the demo", id="welcome.demo")]
+    # Priority: the inputs would take ctrl+d (delete right) first.
+    BINDINGS = [Binding("ctrl+d", "demo", "Open the demo", id="welcome.demo", priority=True)]
 
     DEFAULT_CSS = """
     WelcomeScreen #welcome-body { height: 1fr; align: center middle; }

@@ -1,0 +1,123 @@
+"""The shell around the areas: the help screen lists the focused screen's keys with their
+ids, `[keymap]` in config.toml remaps them, a theme picked in the palette is remembered,
+the status bar says online/offline, when the last sync was and the request budget."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.applications import Starlette
+from textual.widgets import DataTable
+
+from outreach_tui.config import Config, app_paths, load_config
+from outreach_tui.ui.screens.help import HelpScreen
+from outreach_tui.ui.screens.inbox import InboxScreen
+from outreach_tui.ui.screens.label_picker import LabelPicker
+from outreach_tui.ui.screens.thread import ThreadScreen
+
+from .conftest import (
+    client_factory_for,
+    make_app,
+    open_inbox,
+    unreachable_client_factory,
+    wait_for,
+    wait_for_screen,
+    wait_for_text,
+)
+
+
+def _help_rows(app: object) -> set[tuple[str, str, str]]:
+    table = app.screen.query_one(DataTable)  # type: ignore[attr-defined]
+    return {tuple(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)}  # type: ignore[misc]
+
+
+async def test_help_lists_the_focused_screens_bindings_with_their_ids(synced_db: Path) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_inbox(pilot)
+        await pilot.press("question_mark")
+        await wait_for_screen(pilot, HelpScreen)
+        rows = _help_rows(app)
+        assert ("l", "Label", "inbox.label") in rows
+        assert ("i", "Interested", "inbox.label_interested") in rows
+        assert ("x", "Select", "paged_list.select") in rows  # the focused list's keys
+        assert ("^q", "Quit", "app.quit") in rows
+        await wait_for_text(pilot, "Keys — Inbox", "inbox.toggle_read", "config.toml")
+        await pilot.press("escape")
+        await wait_for_screen(pilot, InboxScreen)
+        # In a thread, F1 lists the thread's keys.
+        await pilot.press("enter")
+        await wait_for_screen(pilot, ThreadScreen)
+        await pilot.press("f1")
+        await wait_for_screen(pilot, HelpScreen)
+        rows = _help_rows(app)
+        assert ("s", "Save attachment", "thread.save") in rows
+        assert not any(row[2] == "inbox.label" for row in rows)
+        await wait_for_text(pilot, "Keys — Thread")
+
+
+async def test_keymap_in_config_remaps_a_binding_by_id(synced_db: Path) -> None:
+    config = Config(keymap={"inbox.label": "L", "app.help": "f12"})
+    app = make_app(synced_db, config=config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_inbox(pilot)
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, InboxScreen)  # the old key does nothing now
+        await pilot.press("L")
+        await wait_for_screen(pilot, LabelPicker)
+        await pilot.press("escape")
+        await wait_for_screen(pilot, InboxScreen)
+        await pilot.press("f12")
+        await wait_for_screen(pilot, HelpScreen)
+        assert ("L", "Label", "inbox.label") in _help_rows(app)
+
+
+async def test_theme_picked_in_the_palette_is_remembered(synced_db: Path) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_inbox(pilot)
+        assert app.theme == "reachkit-dark"
+        await pilot.press("ctrl+p")
+        await pilot.press(*"theme")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await pilot.press(*"reachkit-light")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.theme == "reachkit-light")
+        await wait_for(pilot, lambda: load_config(app_paths()).theme == "reachkit-light")
+    # The next start opens in it.
+    again = make_app(synced_db, config=load_config(app_paths()))
+    async with again.run_test(size=(120, 40)) as pilot:
+        await open_inbox(pilot)
+        assert again.theme == "reachkit-light"
+
+
+async def test_status_bar_online_last_synced_and_request_budget(
+    synced_db: Path, simulator: Starlette
+) -> None:
+    simulator.state.simulator.set_rate_limit("600/min")  # the server then reports its budget
+    app = make_app(synced_db, client_factory_for(simulator), sync_on_start=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_inbox(pilot)
+        await wait_for(pilot, lambda: app.status_info.online is True and not app.syncing)
+        remaining = app.status_info.rate_remaining
+        assert remaining is not None and 0 < remaining < 600
+        await wait_for_text(pilot, "test  ● online  synced just now", f"api {remaining} left")
+
+
+async def test_status_bar_says_offline_in_one_line_when_the_server_is_unreachable(
+    synced_db: Path,
+) -> None:
+    app = make_app(synced_db, unreachable_client_factory, sync_on_start=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        conversations = await open_inbox(pilot)
+        await wait_for(pilot, lambda: app.status_info.online is False and not app.syncing)
+        text = await wait_for_text(pilot, "● offline", "│ ")
+        [line] = [line for line in text.splitlines() if "● offline" in line]
+        assert "could not connect" in line
+        assert "Traceback" not in text
+        # The cache stays usable.
+        assert conversations.total == 43
