@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
+from textual.message import Message
 
 from outreach_tui.core import mergetags
 from outreach_tui.store import edits, outbox
 from outreach_tui.store.campaign_queries import variant_versions
 from outreach_tui.store.connection import open_reader
 from outreach_tui.sync import pull
-from outreach_tui.ui.messages import Notice
 from outreach_tui.ui.screens.sequence_checks import position
 from outreach_tui.ui.screens.sequence_conflict import MINE, THEIRS, ConflictDialog, VariantConflict
 from outreach_tui.ui.screens.sequence_dialogs import (
@@ -73,11 +73,20 @@ def subject_problem(subject: str) -> str | None:
     return template_problem("Subject", subject)
 
 
+class LeadsPulled(Message):
+    """An on-demand pull of the campaign's leads ended (`error` says why it failed)."""
+
+    def __init__(self, error: str | None) -> None:
+        super().__init__()
+        self.error = error
+
+
 class SequenceActions:
     """The actions of `SequenceScreen` (see the module docstring)."""
 
     if TYPE_CHECKING:
         app: Any
+        post_message: Callable[[Message], bool]
         db_path: Path
         campaign_id: str | None
         data: SequenceData | None
@@ -415,13 +424,20 @@ class SequenceActions:
 
         def finished(done: Any) -> None:
             error = done.exception()
-            if error is None:
-                app.post_message(Notice("Leads pulled."))
-            else:
+            reason = None
+            if error is not None:
                 reason = getattr(error, "message", None) or str(error) or type(error).__name__
-                app.post_message(Notice(f"Could not pull the leads: {reason}", "error"))
+            self.post_message(LeadsPulled(reason))  # thread-safe: this runs on the writer
 
         future.add_done_callback(finished)
+
+    def on_leads_pulled(self, message: LeadsPulled) -> None:
+        """A lead pull ended: say why when it failed."""
+        # The preview fills in when the reload lands; only a failure needs words.
+        if message.error is None:
+            self.outreach.status("")
+        else:
+            self.outreach.status(f"Could not pull the leads: {message.error}")
 
     # --- conflicts and refusals ---------------------------------------------------------
 

@@ -168,7 +168,7 @@ class ValueDialog(ModalScreen[str | None]):
         with Vertical():
             yield Static(Text(self.title_text), classes="title")
             yield Static(Text(self.detail))
-            yield Input(value=self.value, id="value-input")
+            yield Input(value=self.value, select_on_focus=False, id="value-input")
             yield Static(Text(), classes="problem", id="value-problem")
             yield Static(_keys(("enter", "OK"), ("esc", "Cancel")), classes="hint")
 

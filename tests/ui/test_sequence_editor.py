@@ -1,0 +1,285 @@
+"""The sequence editor driven with Pilot: what it shows, validation as you type, the
+preview per lead, the unsaved-changes guard, and every action — each queues an outbox
+item and, after a sync, the simulator holds the change.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.applications import Starlette
+
+from outreach_tui.core.mergetags import missing_variables_report, validate
+from outreach_tui.store import outbox
+from outreach_tui.ui.screens.sequence_checks import position
+from outreach_tui.ui.screens.sequence_dialogs import ConfirmDialog, UnsavedDialog, ValueDialog
+from outreach_tui.ui.widgets.sequence_steps import STEP_PREFIX, VARIANT_PREFIX
+
+from .conftest import client_factory_for, make_app, wait_for
+from .test_sequence_support import (
+    campaign_where,
+    highlight,
+    items,
+    open_editor,
+    server_campaign,
+    sync,
+    text_of,
+)
+
+
+def _prompt(screen: object, row_id: str) -> str:
+    return str(screen.steps.get_option(row_id).prompt)  # type: ignore[attr-defined]
+
+
+async def test_editor_shows_steps_variants_preview_per_lead_and_the_missing_report(
+    synced_db: Path, simulator: Starlette
+) -> None:
+    campaign = campaign_where(synced_db, lambda c: bool(c.unsubscribe_option))
+    app = make_app(synced_db, client_factory_for(simulator))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(app, pilot, campaign.id)  # leads pulled on demand
+        server = server_campaign(simulator, campaign.id)
+        assert screen.data is not None and screen.sample is not None
+        assert [step.id for step in screen.data.steps] == [step.id for step in server.steps]
+        # delays on every step but the last; each variant with its letter and state
+        for number, step in enumerate(server.steps, start=1):
+            prompt = _prompt(screen, STEP_PREFIX + step.id)
+            assert prompt.startswith(f" Step {number}")
+            if number < len(server.steps):
+                assert f"then wait {step.delay_days} day" in prompt
+            else:
+                assert "last step" in prompt
+            for variant in step.variants:
+                row = _prompt(screen, VARIANT_PREFIX + variant.id)
+                assert f"{variant.letter} {'●' if variant.enabled else '○'}" in row
+        # a hostile campaign name is shown as its characters, never as markup
+        head = text_of(screen, "#seq-head")
+        assert campaign.name.split("\x1b")[0] in head and "\x1b" not in head
+        assert f"{len(screen.sample.leads)} leads cached" in head
+
+        # the preview fills the first lead in and shows the campaign's unsubscribe link
+        leads = screen.sample.leads
+        assert len(leads) == campaign.leads_count > 1
+
+        def preview() -> str:
+            return text_of(screen, "#preview-body")
+
+        await wait_for(pilot, lambda: f"<{leads[0].email}>" in preview())
+        assert "Lead 1 of" in preview()
+        assert f"Unsubscribe <https://unsubscribe.invalid/{leads[0].id}>" in preview()
+        await pilot.press("right")  # arrows through the leads
+        await wait_for(pilot, lambda: f"<{leads[1].email}>" in preview())
+        await pilot.press("alt+left")
+        await wait_for(pilot, lambda: f"<{leads[0].email}>" in preview())
+
+        # the last step's A reads {{company}} without a fallback: the report counts
+        last = server.steps[-1].variants[0]
+        await highlight(pilot, screen, VARIANT_PREFIX + last.id)
+        expected = missing_variables_report(
+            [last.subject or "", last.body_html or ""], [lead.values for lead in leads]
+        )
+        assert "company" in expected
+        line = f"company: {expected['company']} lack it" if expected["company"] else "all have"
+        await wait_for(pilot, lambda: line in text_of(screen, "#preview-report"))
+
+
+async def test_typing_validates_with_the_error_position_and_saving_waits_for_a_fix(
+    synced_db: Path, simulator: Starlette
+) -> None:
+    campaign = campaign_where(synced_db, lambda c: c.sequence_steps >= 3)
+    app = make_app(synced_db, client_factory_for(simulator))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(app, pilot, campaign.id)
+        variant = screen.data.steps[0].variants[0]  # type: ignore[union-attr]
+        await highlight(pilot, screen, VARIANT_PREFIX + variant.id)
+        await pilot.press("enter")  # to the subject
+        await pilot.press("enter")  # a subject is one line: enter goes on to the body
+        body = screen.body_area
+        assert body.has_focus
+        body.move_cursor(body.document.end)
+        await pilot.press(*" {{compnay}} <p>x</p> {{oops")
+        text = body.text
+        error = validate(text)
+        assert error is not None
+        line, column = position(text, error.offset)
+        check = text_of(screen, "#body-check")
+        assert f"at line {line}, column {column} (offset {error.offset})" in check
+        assert "no lead has: compnay" in check
+        assert "<p> (line" in check
+        assert "*" in _prompt(screen, VARIANT_PREFIX + variant.id)  # unsaved mark
+        await wait_for(
+            pilot, lambda: "Nothing to preview until" in text_of(screen, "#preview-body")
+        )
+
+        await pilot.press("ctrl+s")
+        assert "nothing saved" in app.status_info.message
+        assert items(synced_db) == []
+        # the cursor went to the offending {{
+        assert body.cursor_location == body.document.get_location_from_index(error.offset)
+
+        body.move_cursor(body.document.end)
+        await pilot.press(*["backspace"] * len(" {{oops"))
+        assert "✓ merge tags OK" in text_of(screen, "#body-check")
+        await pilot.press("ctrl+s")  # <p> is outside the allowlist: asked first
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: len(items(synced_db, outbox.PENDING)) == 1)
+        [item] = items(synced_db, outbox.PENDING)
+        assert (item.resource_id, item.field, item.value) == (variant.id, "body_html", body.text)
+        assert "*" not in _prompt(screen, VARIANT_PREFIX + variant.id)
+        await sync(app, pilot)
+        server_variant = server_campaign(simulator, campaign.id).steps[0].variants[0]
+        assert "{{compnay}} x" in (server_variant.body_html or "")
+        assert "<p>" not in (server_variant.body_html or "")  # the server unwrapped it
+        assert items(synced_db, outbox.PENDING, outbox.FAILED) == []
+
+
+async def test_unsaved_changes_guard_stays_discards_or_saves_offline(synced_db: Path) -> None:
+    campaign = campaign_where(synced_db, lambda c: c.sequence_steps >= 3)
+    app = make_app(synced_db)  # no server: saving still works (queued in the outbox)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(app, pilot, campaign.id)
+        step = screen.data.steps[0]  # type: ignore[union-attr]
+        first, second = step.variants[0], step.variants[1]
+        await highlight(pilot, screen, VARIANT_PREFIX + first.id)
+        original = screen.subject_area.text
+        await pilot.press("enter", "end", *" - v2")
+        await pilot.press("escape", "down")  # leave the variant with unsaved changes
+        await wait_for(pilot, lambda: isinstance(app.screen, UnsavedDialog))
+        await pilot.press("escape")  # stay
+        assert screen.steps.current_id == VARIANT_PREFIX + first.id
+        assert screen.subject_area.text == original + " - v2"
+
+        await pilot.press("down")
+        await wait_for(pilot, lambda: isinstance(app.screen, UnsavedDialog))
+        await pilot.press("d")  # discard, then move on
+        await wait_for(pilot, lambda: screen.steps.current_id == VARIANT_PREFIX + second.id)
+        assert screen.subject_area.text == (second.subject or "")
+        assert items(synced_db) == []
+
+        await pilot.press("up", "enter", "end", *" - v3", "escape", "down")
+        await wait_for(pilot, lambda: isinstance(app.screen, UnsavedDialog))
+        await pilot.press("s")  # save, then move on
+        await wait_for(pilot, lambda: screen.steps.current_id == VARIANT_PREFIX + second.id)
+        [item] = items(synced_db, outbox.PENDING)
+        assert (item.resource_id, item.field, item.value) == (
+            first.id,
+            "subject",
+            original + " - v3",
+        )
+        await wait_for(pilot, lambda: app.status_info.pending == 1)
+
+        # switching campaigns is guarded too
+        await pilot.press("enter", "end", "!", "escape", "f4")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CampaignPicker")
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, UnsavedDialog))
+        await pilot.press("escape")
+        assert screen.campaign_id == campaign.id and screen.subject_area.text.endswith("!")
+
+
+async def test_steps_delay_add_and_delete_with_renumbering_reach_the_server(
+    synced_db: Path, simulator: Starlette
+) -> None:
+    campaign = campaign_where(synced_db, lambda c: c.sequence_steps >= 3)
+    app = make_app(synced_db, client_factory_for(simulator))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(app, pilot, campaign.id)
+        steps = screen.data.steps  # type: ignore[union-attr]
+        first, second, last = steps[0], steps[1], steps[-1]
+
+        await highlight(pilot, screen, STEP_PREFIX + last.id)
+        await pilot.press("w")  # the last step has no delay: refused, with the reason
+        assert "last step" in app.status_info.message and "no delay" in app.status_info.message
+
+        await highlight(pilot, screen, STEP_PREFIX + first.id)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, ValueDialog))
+        dialog = app.screen
+        await pilot.press(*["backspace"] * 3, "x", "enter")
+        assert app.screen is dialog and "whole number" in str(
+            dialog.query_one("#value-problem").render()  # type: ignore[attr-defined]
+        )
+        await pilot.press("backspace", "5", "enter")
+        await wait_for(pilot, lambda: "then wait 5 days" in _prompt(screen, STEP_PREFIX + first.id))
+
+        await pilot.press("n")  # a new last step
+        await wait_for(pilot, lambda: len(screen.data.steps) == len(steps) + 1)  # type: ignore[union-attr]
+        new = screen.data.steps[-1]  # type: ignore[union-attr]
+        assert new.is_local and "(new)" in _prompt(screen, STEP_PREFIX + new.id)
+        await wait_for(pilot, lambda: screen.steps.current_id == STEP_PREFIX + new.id)
+
+        await highlight(pilot, screen, STEP_PREFIX + second.id)
+        await pilot.press("D")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: second.id not in {s.id for s in screen.data.steps})  # type: ignore[union-attr]
+        # later steps renumber at once
+        assert _prompt(screen, STEP_PREFIX + steps[2].id).startswith(" Step 2")
+        assert [(i.resource, i.op) for i in items(synced_db, outbox.PENDING)] == [
+            ("sequence", "update"),
+            ("sequence", "create"),
+            ("sequence", "delete"),
+        ]
+        await sync(app, pilot)
+    server = server_campaign(simulator, campaign.id)
+    kept = [s.id for s in steps if s.id != second.id]
+    assert [s.id for s in server.steps][: len(kept)] == kept
+    assert len(server.steps) == len(steps)  # one deleted, one added
+    assert server.steps[0].delay_days == 5
+    assert [v.letter for v in server.steps[-1].variants] == ["A"]  # created with the step
+
+
+async def test_variants_add_enable_disable_delete_and_the_last_enabled_one_stays(
+    synced_db: Path, simulator: Starlette
+) -> None:
+    # a last step whose B is disabled: its A is the only enabled variant
+    campaign = campaign_where(
+        synced_db, lambda c: c.sequence_steps >= 3 and c.name.startswith("Q3")
+    )
+    app = make_app(synced_db, client_factory_for(simulator))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(app, pilot, campaign.id)
+        steps = screen.data.steps  # type: ignore[union-attr]
+        only, disabled = steps[-1].variants
+        assert only.enabled and not disabled.enabled
+
+        await highlight(pilot, screen, VARIANT_PREFIX + only.id)
+        await pilot.press("e")
+        assert "stays enabled" in app.status_info.message
+        assert "only enabled variant" in app.status_info.message
+        await pilot.press("x")
+        assert "cannot be deleted" in app.status_info.message
+        assert items(synced_db) == []
+
+        await highlight(pilot, screen, VARIANT_PREFIX + disabled.id)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: len(items(synced_db, outbox.PENDING)) == 1)
+        await highlight(pilot, screen, VARIANT_PREFIX + only.id)
+        await wait_for(pilot, lambda: "●" in _prompt(screen, VARIANT_PREFIX + disabled.id))
+        await pilot.press("e")  # now another one is enabled: A may go off
+        await wait_for(pilot, lambda: len(items(synced_db, outbox.PENDING)) == 2)
+
+        source, doomed = steps[0].variants[0], steps[0].variants[1]
+        await highlight(pilot, screen, VARIANT_PREFIX + source.id)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, ValueDialog))
+        await pilot.press(*" (copy)", "enter")
+        await wait_for(pilot, lambda: len(screen.data.steps[0].variants) == 3)  # type: ignore[union-attr]
+        added = screen.data.steps[0].variants[-1]  # type: ignore[union-attr]
+        assert added.is_local and added.subject == f"{source.subject} (copy)"
+        assert added.body_html == source.body_html
+        await wait_for(pilot, lambda: screen.steps.current_id == VARIANT_PREFIX + added.id)
+
+        await highlight(pilot, screen, VARIANT_PREFIX + doomed.id)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: len(items(synced_db, outbox.PENDING)) == 4)
+        await sync(app, pilot)
+        assert items(synced_db, outbox.PENDING, outbox.FAILED) == []
+    server = server_campaign(simulator, campaign.id)
+    assert [(v.letter, v.enabled) for v in server.steps[-1].variants] == [("A", False), ("B", True)]
+    first = server.steps[0].variants
+    assert first[0].id == source.id and doomed.id not in [v.id for v in first]
+    assert first[-1].subject == f"{source.subject} (copy)"
