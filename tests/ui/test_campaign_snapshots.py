@@ -1,0 +1,54 @@
+"""Snapshots of the campaign list and a campaign's detail at 120x40 on the seeded
+workspace (frozen clock: dates, ages and numbers are the same on every run).
+
+Sync tests on purpose: `snap_compare` runs the app in its own event loop.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from outreach_tui.ui.screens.campaign_detail import CampaignDetailScreen
+from outreach_tui.ui.screens.campaigns import CampaignsScreen
+
+from .conftest import make_app, wait_for
+
+SIZE = (120, 40)
+
+
+async def _list_loaded(pilot: Pilot[Any]) -> CampaignsScreen:
+    app = pilot.app
+    await pilot.press("f3")
+    await wait_for(pilot, lambda: isinstance(app.screen, CampaignsScreen) and app.screen.loaded)
+    await wait_for(pilot, lambda: app.status_info.warnings > 0)  # type: ignore[attr-defined]
+    screen = app.screen
+    assert isinstance(screen, CampaignsScreen)
+    await pilot.pause(0.1)
+    return screen
+
+
+def test_campaign_list_snapshot(synced_db: Path, snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _list_loaded(pilot)
+
+    assert snap_compare(make_app(synced_db), terminal_size=SIZE, run_before=run_before)
+
+
+def test_campaign_detail_snapshot(synced_db: Path, snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        screen = await _list_loaded(pilot)
+        busiest = max(screen.shown, key=lambda c: c.sent)
+        screen.table.move_cursor(row=screen.shown.index(busiest))
+        await pilot.press("enter")
+        app = pilot.app
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, CampaignDetailScreen)
+            and app.screen.snapshot is not None,
+        )
+        await pilot.pause(0.1)
+
+    assert snap_compare(make_app(synced_db), terminal_size=SIZE, run_before=run_before)
