@@ -221,24 +221,31 @@ class WarmupTable(ScrollView, can_focus=True):
     # --- keys and mouse -----------------------------------------------------------------
 
     def action_cursor_down(self) -> None:
+        """Next row."""
         self.move_cursor(self.cursor + 1)
 
     def action_cursor_up(self) -> None:
+        """Previous row."""
         self.move_cursor(self.cursor - 1)
 
     def action_page_down(self) -> None:
+        """A screenful down."""
         self.move_cursor(self.cursor + max(self.scrollable_content_region.height - 2, 1))
 
     def action_page_up(self) -> None:
+        """A screenful up."""
         self.move_cursor(self.cursor - max(self.scrollable_content_region.height - 2, 1))
 
     def action_first(self) -> None:
+        """First row."""
         self.move_cursor(0)
 
     def action_last(self) -> None:
+        """Last row."""
         self.move_cursor(len(self._keys) - 1)
 
     def action_open(self) -> None:
+        """Say the highlighted row was opened."""
         key = self.current_key
         if key is not None:
             self.post_message(self.Opened(self, key))
