@@ -172,7 +172,7 @@ def launch_blockers(db: Database, campaign_id: str) -> list[str]:
 
 def status_problem(db: Database, campaign_id: str, target: str) -> str | None:
     """Why the campaign cannot move to `target` now (one plain sentence), or None."""
-    row = require_row(db, "campaign", campaign_id, "id, status, server_status")
+    row = require_row(db, "campaign", campaign_id, "id, status, server_status, is_deleted")
     current = row["status"]
     if target not in ("active", "paused"):
         return f"status must be 'active' or 'paused', got {target!r}"

@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
+from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.campaign_queries import CampaignRow
 from outreach_tui.store.edits import update_campaign
 from outreach_tui.store.edits.campaigns import set_status
@@ -51,7 +52,7 @@ def change_status(app: OutreachApp, campaign: CampaignRow, target: str) -> None:
         done = "Resumed" if campaign.status == "paused" else "Launched"
     else:
         done = "Paused"
-    name = campaign.name
+    name = sanitize_line(campaign.name, 40)
 
     def landed(items: object) -> None:
         if items == [] and target == "paused":
@@ -59,7 +60,7 @@ def change_status(app: OutreachApp, campaign: CampaignRow, target: str) -> None:
 
     app.run_edit(
         lambda db: set_status(db, campaign.id, target),
-        done=f"{done} {name[:40]} (syncs next)",
+        done=f"{done} {name} (syncs next)",
         on_result=landed,
     )
 
