@@ -21,7 +21,7 @@ from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.core.warmup import HealthBand, health_band
 from outreach_tui.store.edits import attach_inboxes, detach_inboxes
 from outreach_tui.store.inbox_queries import InboxRow
-from outreach_tui.store.outbox import OutboxItem
+from outreach_tui.store.outbox import LOCAL_ID_PREFIX, OutboxItem
 
 if TYPE_CHECKING:
     from outreach_tui.ui.app import OutreachApp
@@ -148,6 +148,10 @@ class CampaignInboxes(Vertical):
         """Queue the attach and detach the selection stands for."""
         campaign_id = self.campaign_id
         if campaign_id is None:
+            return
+        if campaign_id.startswith(LOCAL_ID_PREFIX):
+            # Links are keyed by the campaign's id, which the server has not given yet.
+            self.outreach_app.status("Sync first: this campaign is not on the server yet.")
             return
         add, remove = link_changes(self.attached, set(self.choices.selected))
         if not add and not remove:

@@ -216,7 +216,7 @@ class CampaignLeads(Vertical):
         self.lead_list.focus()
 
     def action_clear(self) -> None:
-        """Escape: leave the search box, then clear the search, then the selection."""
+        """Escape: leave the search box, clear the search, the selection, then go back."""
         search = self.query_one("#lead-search", Input)
         if search.has_focus:
             self.lead_list.focus()
@@ -231,6 +231,10 @@ class CampaignLeads(Vertical):
         if self.lead_list.selected:
             self.lead_list.clear_selection()
             self._update_bar()
+            return
+        back = getattr(self.screen, "action_back", None)
+        if back is not None:  # nothing left to clear: escape leaves the campaign
+            back()
 
     # --- edits and pulls ----------------------------------------------------------------
 
