@@ -23,6 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store import campaign_queries
@@ -104,6 +105,8 @@ class SequenceScreen(SequenceActions, WorkerErrorsToStatus, Screen[None]):
         self._preview_timer: Timer | None = None
         self._report_timer: Timer | None = None
         self._picker_open = False
+        self._marked_dirty: str | None = None  # the variant whose row shows "*"
+        self.pulling: set[str] = set()  # campaigns whose leads are being pulled
 
     @property
     def outreach(self) -> OutreachApp:
@@ -210,13 +213,17 @@ class SequenceScreen(SequenceActions, WorkerErrorsToStatus, Screen[None]):
         try:
             data = load_sequence(db, campaign_id)
             sample = self.sample
-            if data is not None and (
-                sample is None or len(sample.leads) != data.lead_count or not sample.pulled
+            # While a pull streams pages in, the leads are read once, when it ends.
+            if (
+                data is not None
+                and campaign_id not in self.pulling
+                and (sample is None or len(sample.leads) != data.lead_count or not sample.pulled)
             ):
                 sample = load_leads(db, campaign_id)
         finally:
             db.close()
-        self.app.call_from_thread(self._apply, campaign_id, data, sample)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._apply, campaign_id, data, sample)
 
     def _apply(
         self, campaign_id: str, data: SequenceData | None, sample: LeadSample | None
@@ -237,7 +244,8 @@ class SequenceScreen(SequenceActions, WorkerErrorsToStatus, Screen[None]):
         self.subject_area.known_variables = known
         self.body_area.known_variables = known
         keep = self.editing_row if self.editing_row in self._row_ids() else self._fallback_row()
-        self.steps.show_steps(data.steps, dirty_variant=self._dirty_id(), keep=keep)
+        self._marked_dirty = self._dirty_id()
+        self.steps.show_steps(data.steps, dirty_variant=self._marked_dirty, keep=keep)
         self._show_target(self.steps.current, reload=True)
         self.maybe_pull_leads()
         self.maybe_open_conflict()
@@ -388,11 +396,16 @@ class SequenceScreen(SequenceActions, WorkerErrorsToStatus, Screen[None]):
 
     @on(TemplateArea.Changed)
     def _text_changed(self) -> None:
-        self.show_checks()
-        if self.data is not None:
-            self.steps.mark_dirty(self._dirty_id(), self.data.steps)
+        dirty_id = self._dirty_id()
+        if self.data is not None and dirty_id != self._marked_dirty:
+            self._marked_dirty = dirty_id
+            self.steps.mark_dirty(dirty_id, self.data.steps)
         self.schedule_preview()
         self.schedule_report()
+
+    @on(TemplateArea.Checked)
+    def _text_checked(self) -> None:
+        self.show_checks()
 
     def action_to_steps(self) -> None:
         """Escape: from an editor back to the steps list."""

@@ -18,6 +18,7 @@ from textual import work
 from textual.message import Message
 
 from outreach_tui.core import mergetags
+from outreach_tui.core.html_allowlist import disallowed_tags
 from outreach_tui.store import edits, outbox
 from outreach_tui.store.campaign_queries import variant_versions
 from outreach_tui.store.connection import open_reader
@@ -76,8 +77,9 @@ def subject_problem(subject: str) -> str | None:
 class LeadsPulled(Message):
     """An on-demand pull of the campaign's leads ended (`error` says why it failed)."""
 
-    def __init__(self, error: str | None) -> None:
+    def __init__(self, campaign_id: str, error: str | None) -> None:
         super().__init__()
+        self.campaign_id = campaign_id
         self.error = error
 
 
@@ -95,6 +97,7 @@ class SequenceActions:
         editing_row: str | None
         baseline: tuple[str, str]
         pulled_leads_for: set[str]
+        pulling: set[str]
         conflicts_shown: set[int]
 
         @property
@@ -108,6 +111,7 @@ class SequenceActions:
         @property
         def dirty(self) -> bool: ...
         def _load_editors(self, subject: str, body: str) -> None: ...
+        def load(self) -> object: ...
 
     # --- guard and save -----------------------------------------------------------------
 
@@ -155,7 +159,7 @@ class SequenceActions:
             self.outreach.status(problem)
             self._focus_error()
             return
-        unwrapped = self.body_area.check.disallowed if "body_html" in changes else ()
+        unwrapped = disallowed_tags(body) if "body_html" in changes else []
         if not unwrapped:
             self._queue_save(target, changes, then)
             return
@@ -173,7 +177,7 @@ class SequenceActions:
 
     def _focus_error(self) -> None:
         for area in (self.subject_area, self.body_area):
-            error = area.check.error
+            error = mergetags.validate(area.text)
             if error is not None:
                 area.focus()
                 area.move_cursor(area.document.get_location_from_index(error.offset))
@@ -418,7 +422,10 @@ class SequenceActions:
         if not app.writer.can_sync:
             app.status("No server configured: the leads cannot be pulled (cache only).")
             return
+        if campaign_id in self.pulling:
+            return  # one walk at a time (the request budget)
         self.pulled_leads_for.add(campaign_id)
+        self.pulling.add(campaign_id)
         future = app.writer.run_pull(lambda run: pull.pull_leads(run, campaign_id))
         app.status("Pulling this campaign's leads for the preview…")
 
@@ -427,12 +434,15 @@ class SequenceActions:
             reason = None
             if error is not None:
                 reason = getattr(error, "message", None) or str(error) or type(error).__name__
-            self.post_message(LeadsPulled(reason))  # thread-safe: this runs on the writer
+            self.post_message(LeadsPulled(campaign_id, reason))  # thread-safe (writer thread)
 
         future.add_done_callback(finished)
 
     def on_leads_pulled(self, message: LeadsPulled) -> None:
-        """A lead pull ended: say why when it failed."""
+        """A lead pull ended: read the leads, and say why when it failed."""
+        self.pulling.discard(message.campaign_id)
+        if message.campaign_id == self.campaign_id:
+            self.load()
         # The preview fills in when the reload lands; only a failure needs words.
         if message.error is None:
             self.outreach.status("")

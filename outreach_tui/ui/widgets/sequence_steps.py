@@ -107,9 +107,9 @@ class StepList(OptionList):
             for variant in step.variants:
                 row_id = VARIANT_PREFIX + variant.id
                 targets[row_id] = RowTarget(step, number, variant)
-                options.append(
-                    Option(_variant_prompt(variant, variant.id == dirty_variant), id=row_id)
-                )
+                prompt = _variant_prompt(variant, variant.id == dirty_variant)
+                prompt.truncate(self.ROW_WIDTH, overflow="ellipsis")
+                options.append(Option(prompt, id=row_id))
         with self.prevent(OptionList.OptionHighlighted):
             self.clear_options()
             self.add_options(options)
