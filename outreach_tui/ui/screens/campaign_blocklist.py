@@ -135,6 +135,8 @@ class BlocklistScreen(Screen[None]):
         self.app.call_from_thread(self._apply, rows, pulled_at)
 
     def _apply(self, rows: list[BlocklistRow], pulled_at: str | None) -> None:
+        if not self.is_attached or not self.query("#blocklist"):
+            return  # the screen went away while the read ran
         self.rows, self.pulled_at = rows, pulled_at
         table = self.table
         cursor = table.cursor_row

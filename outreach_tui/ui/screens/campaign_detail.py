@@ -125,8 +125,8 @@ class CampaignDetailScreen(Screen[None]):
     def store_changed(self) -> None:
         """The cache changed: reload the numbers and the leads."""
         self.reload()
-        if self.is_mounted:
-            self.query_one(CampaignLeads).store_changed()
+        for leads in self.query(CampaignLeads):  # none while the screen is torn down
+            leads.store_changed()
 
     # --- loading ------------------------------------------------------------------------
 
@@ -151,6 +151,8 @@ class CampaignDetailScreen(Screen[None]):
         self.app.call_from_thread(self._apply, snapshot)
 
     def _apply(self, snapshot: DetailSnapshot) -> None:
+        if not self.is_attached or not self.query(CampaignHeadline):
+            return  # the screen went away while the read ran
         self.snapshot = snapshot
         detail = snapshot.detail
         if detail is None:

@@ -192,6 +192,8 @@ class CampaignsScreen(Screen[None]):
         self.app.call_from_thread(self._apply, rows, counts)
 
     def _apply(self, rows: list[CampaignRow], counts: dict[str, int]) -> None:
+        if not self.is_attached or not self.query("#campaigns"):
+            return  # the screen went away while the read ran
         self.rows, self.inbox_counts = rows, counts
         self._loaded = True
         self._fill()

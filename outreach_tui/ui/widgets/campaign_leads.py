@@ -138,7 +138,8 @@ class CampaignLeads(Vertical):
 
     def store_changed(self) -> None:
         """The cache changed: reload the list, keeping the cursor."""
-        self.lead_list.reload()
+        for lead_list in self.query(LeadList):
+            lead_list.reload()
 
     def maybe_auto_pull(self) -> None:
         """Pull once when never pulled and small enough (see AUTO_PULL_MAX_LEADS)."""
