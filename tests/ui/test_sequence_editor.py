@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 
 from outreach_tui.core.mergetags import missing_variables_report, validate
 from outreach_tui.store import outbox
+from outreach_tui.ui.screens.sequence import SequenceScreen
 from outreach_tui.ui.screens.sequence_checks import position
 from outreach_tui.ui.screens.sequence_dialogs import ConfirmDialog, UnsavedDialog, ValueDialog
 from outreach_tui.ui.widgets.sequence_steps import STEP_PREFIX, VARIANT_PREFIX
@@ -283,3 +284,18 @@ async def test_variants_add_enable_disable_delete_and_the_last_enabled_one_stays
     first = server.steps[0].variants
     assert first[0].id == source.id and doomed.id not in [v.id for v in first]
     assert first[-1].subject == f"{source.subject} (copy)"
+
+
+async def test_other_screens_open_a_campaign_directly_with_show_campaign(synced_db: Path) -> None:
+    campaign = campaign_where(synced_db, lambda c: c.sequence_steps >= 3)
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.switch_mode("sequences")
+        screen = app.screen
+        assert isinstance(screen, SequenceScreen)
+        screen.show_campaign(campaign.id)
+        await wait_for(pilot, lambda: screen.data is not None)
+        await pilot.pause(0.2)
+        assert app.screen is screen  # no picker over it
+        assert screen.data.campaign.id == campaign.id  # type: ignore[union-attr]
+        assert "leads not pulled (p)" in text_of(screen, "#seq-head")  # no server here

@@ -105,6 +105,7 @@ class SequenceScreen(SequenceActions, WorkerErrorsToStatus, Screen[None]):
         self._preview_timer: Timer | None = None
         self._report_timer: Timer | None = None
         self._picker_open = False
+        self._picker: CampaignPicker | None = None
         self._marked_dirty: str | None = None  # the variant whose row shows "*"
         self.pulling: set[str] = set()  # campaigns whose leads are being pulled
 
@@ -165,9 +166,18 @@ class SequenceScreen(SequenceActions, WorkerErrorsToStatus, Screen[None]):
     # --- choosing the campaign ----------------------------------------------------------
 
     def show_campaign(self, campaign_id: str) -> None:
-        """Open `campaign_id`'s sequence (after the unsaved-changes guard)."""
+        """Open `campaign_id`'s sequence (after the unsaved-changes guard).
+
+        For other screens: `app.switch_mode("sequences")` then this; it may be called
+        before the screen is mounted (the campaign then opens with it, no picker).
+        """
         if campaign_id == self.campaign_id:
             return
+        if not self.is_mounted:
+            self.campaign_id = campaign_id
+            return
+        if self._picker is not None and self._picker.is_current:
+            self._picker.dismiss(None)  # asked for a campaign while the picker was up
         self.guarded(lambda: self._open_campaign(campaign_id))
 
     def _open_campaign(self, campaign_id: str) -> None:
@@ -182,24 +192,31 @@ class SequenceScreen(SequenceActions, WorkerErrorsToStatus, Screen[None]):
         """Choose another campaign (F4)."""
         if not self._picker_open:
             self._picker_open = True
-            self._list_campaigns()
+            self._list_campaigns(self.campaign_id)
 
     @work(thread=True, exclusive=True, group="sequence-campaigns", exit_on_error=False)
-    def _list_campaigns(self) -> None:
+    def _list_campaigns(self, asked_with: str | None) -> None:
         db = open_reader(self.db_path)
         try:
             campaigns = campaign_queries.list_campaigns(db)
         finally:
             db.close()
-        self.app.call_from_thread(self._show_picker, campaigns)
+        self.app.call_from_thread(self._show_picker, campaigns, asked_with)
 
-    def _show_picker(self, campaigns: list[campaign_queries.CampaignRow]) -> None:
+    def _show_picker(
+        self, campaigns: list[campaign_queries.CampaignRow], asked_with: str | None
+    ) -> None:
+        if self.campaign_id != asked_with:
+            self._picker_open = False  # show_campaign chose one meanwhile
+            return
+
         def chosen(campaign_id: str | None) -> None:
-            self._picker_open = False
+            self._picker_open, self._picker = False, None
             if campaign_id is not None:
                 self.show_campaign(campaign_id)
 
-        self.app.push_screen(CampaignPicker(campaigns, self.campaign_id), chosen)
+        self._picker = CampaignPicker(campaigns, self.campaign_id)
+        self.app.push_screen(self._picker, chosen)
 
     # --- loading ------------------------------------------------------------------------
 

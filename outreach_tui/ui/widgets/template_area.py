@@ -49,6 +49,8 @@ class TemplateArea(TextArea):
     TemplateArea > .template-area--unknown { color: $warning; text-style: bold underline; }
     TemplateArea > .template-area--error { color: $text; background: $error 60%; }
     TemplateArea > .template-area--html { color: $warning; text-style: italic underline; }
+    /* one line scrolls sideways without a scrollbar (it would cover the only row) */
+    TemplateArea.-single-line { scrollbar-size-horizontal: 0; }
     """
 
     BINDINGS = [
@@ -101,6 +103,7 @@ class TemplateArea(TextArea):
         )
         self.html = html
         self.single_line = single_line
+        self.set_class(single_line, "-single-line")
         self._known: frozenset[str] | None = None
         self.check: TemplateCheck = EMPTY_CHECK
         self._line_spans: LineSpans = {}
