@@ -135,6 +135,7 @@ class PagedList(ScrollView, Generic[RowT], can_focus=True):
         self._pending_pages: set[int] = set()
         self._total = 0
         self._generation = 0
+        self._cursor_at_load = 0
         self._loaded = False
 
     # --- the subclass contract ----------------------------------------------------------
@@ -202,6 +203,7 @@ class PagedList(ScrollView, Generic[RowT], can_focus=True):
             anchor_key = self.row_key(current) if current is not None else None
             anchor_index = self.cursor
         self._generation += 1
+        self._cursor_at_load = self.cursor
         self._load(self._generation, self.params, anchor_key, anchor_index or 0)
 
     @work(thread=True, exclusive=True, group="paged-list-load", exit_on_error=False)
@@ -226,6 +228,11 @@ class PagedList(ScrollView, Generic[RowT], can_focus=True):
     def _apply_snapshot(self, snapshot: PageSnapshot[RowT]) -> None:
         if snapshot.generation != self._generation:
             return  # a newer load is on its way
+        if self._loaded and self.cursor != self._cursor_at_load:
+            # The user moved while this was read: its cursor would jump back to the old
+            # row. Read again around the row the cursor is on now.
+            self.reload()
+            return
         self._total = snapshot.total
         self._pages = OrderedDict(snapshot.pages)
         self._pending_pages.clear()
