@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from textual import on, work
-from textual.app import App, SystemCommand
+from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -101,6 +101,7 @@ class OutreachApp(WorkerErrorsToStatus, App[str | None]):
         self.reader = open_reader(launch.db_path)
         self._sync_future: concurrent.futures.Future[SyncReport] | None = None
         self._store_dirty = False
+        self._shutting_down = False
         self._newest_before_sync: str | None = None
         self.add_mode(
             "inbox",
@@ -154,7 +155,13 @@ class OutreachApp(WorkerErrorsToStatus, App[str | None]):
         else:
             self.status("No server configured: working on the cache only.")
 
+    def exit(self, result: str | None = None, return_code: int = 0, message: Any = None) -> None:
+        """Exit the app; background reports arriving from now on are dropped."""
+        self._shutting_down = True
+        super().exit(result, return_code, message)
+
     def on_unmount(self) -> None:
+        self._shutting_down = True
         self.writer.stop()
         self.reader.close()
 
@@ -188,8 +195,19 @@ class OutreachApp(WorkerErrorsToStatus, App[str | None]):
 
     def _set_status(self, **changes: Any) -> None:
         self.status_info = replace(self.status_info, **changes)
-        for bar in self.screen.query(StatusBar):
-            bar.refresh()
+        screen = self._current_screen()
+        if screen is not None:
+            for bar in screen.query(StatusBar):
+                bar.refresh()
+
+    def _current_screen(self) -> Screen[Any] | None:
+        """The active screen; None while the app shuts down (a sync may still report)."""
+        if self._shutting_down:
+            return None
+        try:
+            return self.screen
+        except ScreenStackError:
+            return None
 
     def _refresh_status(self) -> None:
         counts = outbox.state_counts(self.reader)
@@ -268,7 +286,10 @@ class OutreachApp(WorkerErrorsToStatus, App[str | None]):
 
     def _refresh_views(self) -> None:
         # Screens below the top one reload when they are shown again (on_screen_resume).
-        refresh = getattr(self.screen, "store_changed", None)
+        screen = self._current_screen()
+        if screen is None:
+            return
+        refresh = getattr(screen, "store_changed", None)
         if refresh is not None:
             refresh()
         self._refresh_status()
@@ -312,6 +333,8 @@ class OutreachApp(WorkerErrorsToStatus, App[str | None]):
     def _sync_finished(self, message: SyncFinished) -> None:
         report = message.report
         self._set_status(syncing="")
+        if self._current_screen() is None:
+            return
         self._refresh_views()
         if report is None:
             self._set_status(online=False)

@@ -25,13 +25,14 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.strip import Strip
 
-from outreach_tui.api import ReachkitClient
+from outreach_tui.api import ReachkitClient, RetryPolicy
 from outreach_tui.config import Config, app_paths
 from outreach_tui.simulator import create_app
 from outreach_tui.store import outbox, queries
 from outreach_tui.store.connection import open_reader, open_writer
 from outreach_tui.store.records import ConversationRow
 from outreach_tui.sync.engine import run_sync
+from outreach_tui.sync.progress import SyncReport
 from outreach_tui.ui.app import Launch, OutreachApp
 from outreach_tui.ui.widgets.conversation_list import ConversationList
 
@@ -89,23 +90,31 @@ def client_factory_for(simulator: Starlette) -> Callable[[], ReachkitClient]:
 
 
 def unreachable_client_factory() -> ReachkitClient:
-    """A client whose server cannot be reached (connection refused at once)."""
-    return ReachkitClient(base_url=UNREACHABLE_URL, api_key=API_KEY, requests_per_minute=None)
+    """A client whose server cannot be reached (connection refused at once); it retries
+    as a real one does, with short waits (the default backoff adds up to ~10 s)."""
+    return ReachkitClient(
+        base_url=UNREACHABLE_URL,
+        api_key=API_KEY,
+        requests_per_minute=None,
+        retry=RetryPolicy(initial_backoff=0.01, max_backoff=0.05),
+    )
+
+
+async def sync_cache(db_path: Path, simulator: Starlette) -> SyncReport:
+    """One sync of the cache at `db_path` against the simulator; it must succeed."""
+    db = open_writer(db_path)
+    try:
+        async with client_factory_for(simulator)() as client:
+            report = await run_sync(client, db)
+        assert report.ok, report.to_json()
+        return report
+    finally:
+        db.close()
 
 
 def sync_into(db_path: Path, simulator: Starlette) -> None:
     """Fill a cache from the simulator (outside any running event loop)."""
-
-    async def run() -> None:
-        db = open_writer(db_path)
-        try:
-            async with client_factory_for(simulator)() as client:
-                report = await run_sync(client, db)
-            assert report.ok, report.to_json()
-        finally:
-            db.close()
-
-    asyncio.run(run())
+    asyncio.run(sync_cache(db_path, simulator))
 
 
 @pytest.fixture(scope="session")

@@ -3,12 +3,18 @@ u for read state, opening marks read (and does not when the config says so)."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.message import Message
 
 from outreach_tui.config import Config
 from outreach_tui.store import outbox
 from outreach_tui.ui.screens.inbox import InboxScreen
 from outreach_tui.ui.screens.thread import ThreadScreen
+from outreach_tui.ui.widgets.conversation_list import ConversationList
 
 from .conftest import (
     make_app,
@@ -151,3 +157,33 @@ async def test_j_and_k_in_a_thread_step_through_the_list(synced_db: Path) -> Non
             ),
         )
         assert conversations.cursor == 1
+
+
+async def test_a_reload_landing_after_a_move_keeps_the_cursor_where_the_user_went(
+    synced_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    landed: list[Message] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, ConversationList.Loaded) and all(m is not message for m in landed):
+            landed.append(message)
+
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        conversations = await open_inbox(pilot)
+        release = threading.Event()
+        count = conversations.count_rows
+
+        def slow_count(db: Any, params: Any) -> int:
+            release.wait(10)  # the reload is read while the user moves
+            return count(db, params)
+
+        monkeypatch.setattr(conversations, "count_rows", slow_count)
+        before = len(landed)
+        conversations.reload()  # e.g. a sync page arrived; anchored on row 0
+        await pilot.press("j", "j", "j")
+        target = conversations.row_at(3)
+        release.set()
+        await wait_for(pilot, lambda: len(landed) > before)
+        assert conversations.cursor == 3
+        assert conversations.current_row == target

@@ -115,6 +115,8 @@ class InboxScreen(WorkerErrorsToStatus, Screen[None]):
 
     def store_changed(self) -> None:
         """The cache changed: reload the list (keeping the cursor) and the names."""
+        if not self.query(ConversationList):
+            return  # being taken down
         self.conversation_list.reload()
         self._load_names()
 
