@@ -123,7 +123,13 @@ async def test_conflict_keep_mine_sends_my_version(synced_db: Path, simulator: S
 async def test_conflict_take_theirs_replaces_my_text(synced_db: Path, simulator: Starlette) -> None:
     app = make_app(synced_db, client_factory_for(simulator))
     async with app.run_test(size=(120, 40)) as pilot:
-        screen, _variant, _mine, theirs = await _conflict(synced_db, simulator, app, pilot)
+        screen, variant, _mine, theirs = await _conflict(synced_db, simulator, app, pilot)
+        await pilot.press("escape")  # decide later: the variant says how to come back
+        assert "c compares" in text_of(screen, "#variant-problem")
+        assert _mark(screen, variant.id) == "?"
+        assert screen.body_area.has_focus
+        await pilot.press("escape", "c")  # from the editor back to the steps, then compare
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictDialog))
         await pilot.press("t")
         await wait_for(pilot, lambda: screen.body_area.text == theirs)
         assert items(synced_db, outbox.CONFLICT, outbox.PENDING) == []

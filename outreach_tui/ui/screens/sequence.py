@@ -359,6 +359,7 @@ class SequenceScreen(SequenceActions, WorkerErrorsToStatus, Screen[None]):
         self.schedule_preview()
         if not same:
             self.schedule_report()
+            self.maybe_open_conflict()  # arriving on a conflicting variant asks once
 
     def _show_variant_head(self) -> None:
         target = self.editing

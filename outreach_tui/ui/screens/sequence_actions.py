@@ -460,7 +460,8 @@ class SequenceActions:
         return target, found
 
     def maybe_open_conflict(self) -> None:
-        """Open keep mine / take theirs once for a conflict that appears on the variant."""
+        """Open keep mine / take theirs once per conflict on the variant being edited
+        (when a sync finds it, or when the user arrives on the variant)."""
         _target, items = self._items(outbox.CONFLICT)
         if items and not {i.id for i in items} <= self.conflicts_shown:
             self.action_resolve_conflict()
