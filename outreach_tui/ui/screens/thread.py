@@ -217,6 +217,7 @@ class ThreadScreen(WorkerErrorsToStatus, Screen[None]):
             Option(Text(f"{sanitize_line(a.filename, 80)}  ({size_text(a.size)})"), id=a.id)
             for a in attachments
         )
+        picker.highlighted = 0
         picker.display = True
         picker.focus()
 
