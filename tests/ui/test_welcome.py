@@ -31,7 +31,7 @@ async def test_a_refused_key_is_said_in_one_line_and_a_good_one_is_stored(
     app = make_app(tmp_path / "new.db", welcome=True, key_checker=_checker)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, WelcomeScreen)
-        await wait_for_text(pilot, "Welcome to outreach-tui", "○ not synced")
+        await wait_for_text(pilot, "Welcome to outreach-tui", "○ not connected")
         await pilot.press(*BASE_URL, "tab", *"wrong", "enter")
         await wait_for_text(pilot, "The server refused this API key.")
         assert memory_keyring.passwords == {}

@@ -19,7 +19,7 @@ class StatusInfo:
     """Everything the status bar shows; widgets replace fields and hand it back."""
 
     profile: str = ""
-    online: bool | None = None  # None: not known yet (no sync attempted)
+    online: bool | None = None  # None: not known yet (no sync attempted this session)
     syncing: str = ""  # e.g. "conversations:primary 300/1200"
     last_synced: str = ""  # relative, e.g. "2m ago"
     pending: int = 0
@@ -54,7 +54,7 @@ class StatusBar(Widget):
         text.append(sanitize_line(info.profile, 30) or "outreach-tui", style="bold")
         text.append("  ")
         if info.online is None:
-            text.append("○ not synced", style="dim")
+            text.append("○ not connected", style="dim")
         elif info.online:
             text.append("● online", style="green")
         else:

@@ -1,0 +1,54 @@
+"""Snapshots of the inbox, a thread and the label picker at 120x40 on the seeded workspace
+(frozen clock, UTC: times, dates and rows are the same on every run).
+
+Sync tests on purpose: `snap_compare` runs the app in its own event loop.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from outreach_tui.ui.screens.label_picker import LabelPicker
+from outreach_tui.ui.screens.thread import ThreadScreen
+
+from .conftest import make_app, open_inbox, wait_for, wait_for_screen, wait_for_text
+
+SIZE = (120, 40)
+DECEPTIVE_LINK_ROW = 2
+
+
+async def _inbox_ready(pilot: Pilot[Any]) -> None:
+    await open_inbox(pilot)
+    # The status bar has its counts (a worker) and the list its names.
+    await wait_for(pilot, lambda: pilot.app.status_info.warnings > 0)  # type: ignore[attr-defined]
+    await wait_for_text(pilot, "— 43 conversations", "⚠ 8 inbox warning(s)")
+    await pilot.pause(0.1)
+
+
+def test_inbox_snapshot(synced_db: Path, snap_compare: Any) -> None:
+    assert snap_compare(make_app(synced_db), terminal_size=SIZE, run_before=_inbox_ready)
+
+
+def test_thread_snapshot(synced_db: Path, snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _inbox_ready(pilot)
+        await pilot.press(*["j"] * DECEPTIVE_LINK_ROW, "enter")
+        await wait_for_screen(pilot, ThreadScreen)
+        await wait_for_text(pilot, "⚠ the text shows a different address", "← received")
+        await pilot.pause(0.1)
+
+    assert snap_compare(make_app(synced_db), terminal_size=SIZE, run_before=run_before)
+
+
+def test_label_picker_snapshot(synced_db: Path, snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _inbox_ready(pilot)
+        await pilot.press("l")
+        await wait_for_screen(pilot, LabelPicker)
+        await wait_for_text(pilot, "Left company")
+        await pilot.pause(0.1)
+
+    assert snap_compare(make_app(synced_db), terminal_size=SIZE, run_before=run_before)
