@@ -6,8 +6,9 @@ Layout: the steps list (left), the variant's subject and body editors with their
 hold one variant's draft; leaving it with changes asks save / discard / stay. Saving
 queues the change in the outbox (works offline; the next sync pushes it); a change the
 server refused shows on the variant with the text kept, a conflicting server change opens
-keep mine / take theirs. Reads run on workers (own reader connection); the actions live
-in `sequence_actions.SequenceActions`.
+keep mine / take theirs. Reads run on workers (own reader connection). The edits live in
+`sequence_actions`, what needs the server (leads, conflicts, retries) in
+`sequence_server_actions`, the checks, preview and report in `sequence_feedback`.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store import campaign_queries
 from outreach_tui.store.connection import open_reader
 from outreach_tui.ui.screens.sequence_actions import SequenceActions
-from outreach_tui.ui.screens.sequence_checks import check_line, problem_line
 from outreach_tui.ui.screens.sequence_data import (
     LeadSample,
     SequenceData,
@@ -37,12 +37,10 @@ from outreach_tui.ui.screens.sequence_data import (
     load_sequence,
 )
 from outreach_tui.ui.screens.sequence_dialogs import CampaignPicker
+from outreach_tui.ui.screens.sequence_feedback import SequenceFeedback
+from outreach_tui.ui.screens.sequence_server_actions import SequenceServerActions
 from outreach_tui.ui.widgets.sequence_preview import (
-    PreviewRequest,
     SequencePreview,
-    build_preview,
-    lead_report,
-    report_text,
 )
 from outreach_tui.ui.widgets.sequence_steps import VARIANT_PREFIX, RowTarget, StepList
 from outreach_tui.ui.widgets.status_bar import StatusBar
@@ -52,11 +50,10 @@ from outreach_tui.ui.worker_errors import WorkerErrorsToStatus
 if TYPE_CHECKING:
     from outreach_tui.ui.app import OutreachApp
 
-PREVIEW_DELAY = 0.15  # seconds of quiet typing before the preview re-renders
-REPORT_DELAY = 0.4  # the report reads every cached lead: wait a little longer
 
-
-class SequenceScreen(SequenceActions, WorkerErrorsToStatus, Screen[None]):
+class SequenceScreen(
+    SequenceActions, SequenceServerActions, SequenceFeedback, WorkerErrorsToStatus, Screen[None]
+):
     """Edit a campaign's sequence: steps, delays, variants, subjects and bodies."""
 
     BINDINGS = [
@@ -428,85 +425,3 @@ class SequenceScreen(SequenceActions, WorkerErrorsToStatus, Screen[None]):
     def action_to_steps(self) -> None:
         """Escape: from an editor back to the steps list."""
         self.steps.focus()
-
-    # --- checks, preview, report --------------------------------------------------------
-
-    def show_checks(self) -> None:
-        """Validation under each editor and the server's verdict on the variant."""
-        target = self.editing
-        has_variant = target is not None and target.variant is not None
-        subject, body = self.subject_area, self.body_area
-        self.query_one("#subject-check", Static).update(
-            check_line(subject.check, subject.text) if has_variant else Text()
-        )
-        self.query_one("#body-check", Static).update(
-            check_line(body.check, body.text) if has_variant else Text()
-        )
-        problems = ()
-        if self.data is not None and target is not None:
-            ids = [target.step.id] + ([target.variant.id] if target.variant else [])
-            problems = tuple(item for key in ids for item in self.data.problems.get(key, ()))
-        self.query_one("#variant-problem", Static).update(problem_line(problems))
-
-    def schedule_preview(self) -> None:
-        """Re-render the preview after a short quiet spell."""
-        if self._preview_timer is not None:
-            self._preview_timer.stop()
-        self._preview_timer = self.set_timer(PREVIEW_DELAY, self._start_preview)
-
-    def _start_preview(self) -> None:
-        target, data, sample = self.editing, self.data, self.sample
-        preview = self.query_one(SequencePreview)
-        if target is None or target.variant is None or data is None:
-            preview.show_preview(Text("Pick a variant to preview it.", style="dim"))
-            return
-        leads = sample.leads if sample is not None else ()
-        note = "p pulls the campaign's leads"
-        if self.campaign_id in self.pulled_leads_for and (sample is None or not sample.pulled):
-            note = "the leads are being pulled"
-        request = PreviewRequest(
-            subject=self.subject_area.text,
-            body=self.body_area.text,
-            lead=leads[self.lead_index] if leads else None,
-            lead_index=self.lead_index,
-            lead_total=len(leads),
-            unsubscribe=bool(data.campaign.unsubscribe_option),
-            leads_note=note,
-        )
-        self._render_preview(request)
-
-    @work(thread=True, exclusive=True, group="sequence-preview", exit_on_error=False)
-    def _render_preview(self, request: PreviewRequest) -> None:
-        text = build_preview(request)
-        self.app.call_from_thread(self.query_one(SequencePreview).show_preview, text)
-
-    def schedule_report(self) -> None:
-        """Recount the leads lacking each variable after a short quiet spell."""
-        if self._report_timer is not None:
-            self._report_timer.stop()
-        self._report_timer = self.set_timer(REPORT_DELAY, self._start_report)
-
-    def _start_report(self) -> None:
-        sample = self.sample
-        if self.editing is None or self.editing.variant is None:
-            self.query_one(SequencePreview).show_report(Text())
-            return
-        if sample is None or not sample.leads:
-            self.query_one(SequencePreview).show_report(report_text(None, 0, pending=True))
-            return
-        self._count_missing(self.subject_area.text, self.body_area.text, sample)
-
-    @work(thread=True, exclusive=True, group="sequence-report", exit_on_error=False)
-    def _count_missing(self, subject: str, body: str, sample: LeadSample) -> None:
-        report = lead_report(subject, body, sample.values)
-        text = report_text(report, len(sample.leads), pending=False)
-        self.app.call_from_thread(self.query_one(SequencePreview).show_report, text)
-
-    def action_lead(self, step: int) -> None:
-        """Preview the previous or next lead (alt+←/→; ←/→ outside the editors)."""
-        sample = self.sample
-        if sample is None or not sample.leads:
-            self.outreach.status("No leads cached for this campaign: p pulls them.")
-            return
-        self.lead_index = (self.lead_index + step) % len(sample.leads)
-        self.schedule_preview()

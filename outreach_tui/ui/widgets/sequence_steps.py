@@ -36,6 +36,13 @@ class RowTarget:
     variant: VariantRow | None
 
 
+def target_label(target: RowTarget) -> str:
+    """'Step 2 · B' (or 'Step 2' for a step row without a variant)."""
+    if target.variant is None:
+        return f"Step {target.number}"
+    return f"Step {target.number} · {target.variant.letter or '?'}"
+
+
 def delay_text(step: SequenceRow, is_last: bool) -> str:
     """How the step's delay reads ("then wait 3 days"; the last step has none)."""
     if is_last:
