@@ -4,11 +4,17 @@ bounce levels, schedule snapping, lead variables, list sorting, launch refusals.
 from __future__ import annotations
 
 import pytest
+from textual.app import App
+from textual.widgets import Input
 
 from outreach_tui.core.abstats import VerdictKind
 from outreach_tui.core.schedule import ScheduleError
 from outreach_tui.store.campaign_queries import CampaignRow, SequenceRow, VariantRow
-from outreach_tui.ui.screens.campaign_dialogs import VariablesError, parse_variables
+from outreach_tui.ui.screens.campaign_dialogs import (
+    DeleteCampaignScreen,
+    VariablesError,
+    parse_variables,
+)
 from outreach_tui.ui.screens.campaigns import visible_campaigns
 from outreach_tui.ui.widgets.campaign_inboxes import link_changes
 from outreach_tui.ui.widgets.campaign_numbers import (
@@ -223,3 +229,21 @@ def test_list_filters_searches_and_sorts_by_any_column() -> None:
         rows, {"beta": 3, "gamma": 1}, status=None, search=None, sort="inboxes", descending=True
     )
     assert names(by_inboxes) == ["beta", "gamma", "Alpha"]
+
+
+async def test_a_name_with_control_characters_is_confirmed_as_it_is_shown() -> None:
+    hostile = "[bold red]Q4 blast[/] \x1b[5mNOW"
+    results: list[str | None] = []
+
+    class DialogApp(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(DeleteCampaignScreen(hostile, 3), results.append)
+
+    app = DialogApp()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        field = app.screen.query_one(Input)
+        field.value = "[bold red]Q4 blast[/] NOW"  # what the dialog shows, typeable
+        await pilot.press("enter")
+        await pilot.pause()
+    assert results == [hostile]  # the edit gets the real name to check

@@ -86,7 +86,7 @@ class DeleteCampaignScreen(ModalScreen[str | None]):
         self.leads_count = leads_count
 
     def compose(self) -> ComposeResult:
-        shown = sanitize_line(self.campaign_name, 120)
+        shown = sanitize_line(self.campaign_name, 200)
         with Vertical():
             yield Static(
                 Text("Delete campaign — this cannot be undone once synced"), classes="title"
@@ -106,12 +106,13 @@ class DeleteCampaignScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted, "#confirm-name")
     def _submitted(self, event: Input.Submitted) -> None:
-        if event.value != self.campaign_name:
+        # The name as shown counts too: a name with control characters cannot be typed.
+        if event.value not in (self.campaign_name, sanitize_line(self.campaign_name, 200)):
             self.query_one("#problem", Static).update(
                 "The name does not match (exactly, case included): nothing deleted."
             )
             return
-        self.dismiss(event.value)
+        self.dismiss(self.campaign_name)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

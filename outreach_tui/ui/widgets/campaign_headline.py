@@ -43,11 +43,10 @@ class CampaignHeadline(Widget):
         super().__init__(id=id)
         self.campaign: CampaignRow | None = None
         self.inbox_count = 0
-        self.note = ""
 
-    def show(self, campaign: CampaignRow, inbox_count: int, note: str = "") -> None:
-        """Show this campaign; `note` is a short extra (e.g. "leads pulled 2m ago")."""
-        self.campaign, self.inbox_count, self.note = campaign, inbox_count, note
+    def show(self, campaign: CampaignRow, inbox_count: int) -> None:
+        """Show this campaign (its effective values and cached numbers)."""
+        self.campaign, self.inbox_count = campaign, inbox_count
         self.refresh()
 
     def _style(self, part: str) -> Style:
@@ -68,8 +67,6 @@ class CampaignHeadline(Widget):
         text.append(" contacted", style=dim)
         if c.local_state in STATE_NOTES:
             text.append(f"   {STATE_NOTES[c.local_state]}", style=self._style("warn"))
-        if self.note:
-            text.append(f"   {self.note}", style=dim)
         text.append("\n")
         parts: list[tuple[str, str, Style | None]] = [
             ("leads", count(c.leads_count), None),

@@ -39,11 +39,6 @@ class PullFinished(Message):
         self.error = error
 
 
-def is_pulling(widget: Widget, key: str) -> bool:
-    """True while the pull named `key` runs in the widget's app."""
-    return key in _running(widget.app)
-
-
 def pull_on_demand(
     widget: Widget, key: str, step: Callable[[SyncRun], Awaitable[None]], what: str
 ) -> bool:
