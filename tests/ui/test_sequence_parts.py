@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from outreach_tui.core.mergetags import lead_variables, missing_variables_report, validate
 from outreach_tui.ui.screens.sequence_actions import parse_delay, subject_problem
-from outreach_tui.ui.screens.sequence_checks import check_line, position
+from outreach_tui.ui.screens.sequence_checks import check_line, editable_text, position
 from outreach_tui.ui.widgets.sequence_preview import (
     PreviewLead,
     PreviewRequest,
@@ -146,3 +146,9 @@ def test_local_checks_of_the_actions() -> None:
     problem = subject_problem("Hi {{name")
     assert problem is not None and "column 4" in problem
     assert subject_problem("Hi {{name}}") is None
+
+
+def test_template_text_reaches_the_editor_without_terminal_controls() -> None:
+    assert editable_text("Hi\t{{a}}\nthere") == ("Hi\t{{a}}\nthere", False)
+    cleaned, changed = editable_text("Hi \x1b[5m{{a}}\x1b[0m\u202e!\x07")
+    assert changed and cleaned == "Hi {{a}}!"

@@ -16,7 +16,7 @@ from outreach_tui.store import outbox
 from outreach_tui.ui.screens.sequence_conflict import ConflictDialog
 from outreach_tui.ui.widgets.sequence_steps import VARIANT_PREFIX
 
-from .conftest import client_factory_for, make_app, wait_for
+from .conftest import API_KEY, client_factory_for, make_app, wait_for
 from .test_sequence_support import (
     campaign_where,
     highlight,
@@ -135,3 +135,20 @@ async def test_conflict_take_theirs_replaces_my_text(synced_db: Path, simulator:
         assert items(synced_db, outbox.CONFLICT, outbox.PENDING) == []
         assert text_of(screen, "#variant-problem") == ""
     assert server_campaign(simulator, screen.campaign_id).steps[0].variants[0].body_html == theirs
+
+
+async def test_control_characters_in_a_server_template_never_reach_the_terminal(
+    synced_db: Path, simulator: Starlette
+) -> None:
+    campaign = campaign_where(synced_db, lambda c: c.sequence_steps >= 3)
+    server = server_campaign(simulator, campaign.id)
+    server.steps[0].variants[0].set_body("Hi \x1b[31mred\x1b[0m \u202e{{first_name|x}}")
+    server.updated_at = simulator.state.simulator.workspace(API_KEY).now()  # pulled again
+    app = make_app(synced_db, client_factory_for(simulator))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sync(app, pilot)
+        screen = await open_editor(app, pilot, campaign.id)
+        assert screen.body_area.text == "Hi red {{first_name|x}}"
+        assert "control characters removed" in text_of(screen, "#variant-head")
+        assert not screen.dirty  # nothing is sent unless the user edits it
+        assert items(synced_db) == []

@@ -30,6 +30,7 @@ from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store import campaign_queries
 from outreach_tui.store.connection import open_reader
 from outreach_tui.ui.screens.sequence_actions import SequenceActions
+from outreach_tui.ui.screens.sequence_checks import editable_text
 from outreach_tui.ui.screens.sequence_data import (
     LeadSample,
     SequenceData,
@@ -49,6 +50,10 @@ from outreach_tui.ui.worker_errors import WorkerErrorsToStatus
 
 if TYPE_CHECKING:
     from outreach_tui.ui.app import OutreachApp
+
+
+def _editable(text: str) -> str:
+    return editable_text(text)[0]
 
 
 class SequenceScreen(
@@ -103,6 +108,7 @@ class SequenceScreen(
         self._report_timer: Timer | None = None
         self._picker_open = False
         self._picker: CampaignPicker | None = None
+        self.cleaned = False  # the variant's text held control characters (removed)
         self._marked_dirty: str | None = None  # the variant whose row shows "*"
         self.pulling: set[str] = set()  # campaigns whose leads are being pulled
 
@@ -313,6 +319,9 @@ class SequenceScreen(
             area.read_only = not editable
 
     def _load_editors(self, subject: str, body: str) -> None:
+        subject, subject_cleaned = editable_text(subject)
+        body, body_cleaned = editable_text(body)
+        self.cleaned = subject_cleaned or body_cleaned
         self.subject_area.load_text(subject)
         self.body_area.load_text(body)
         # Read back: the editor may normalize line endings, which is no change of the user's.
@@ -348,7 +357,9 @@ class SequenceScreen(
             saved = (variant.subject or "", variant.body_html or "")
             # The same variant keeps its draft; without one it follows the cache (a sync,
             # take theirs), and the cursor only jumps when the text really changed.
-            if not same or (reload and not self.dirty and saved != self.baseline):
+            if not same or (
+                reload and not self.dirty and tuple(map(_editable, saved)) != self.baseline
+            ):
                 self._load_editors(*saved)
             self._set_editable(True)
         self._show_variant_head()
@@ -375,6 +386,8 @@ class SequenceScreen(
             )
             if variant.local_state == "pending":
                 head.append("  ↑ waiting for the sync", style="cyan")
+            if self.cleaned:
+                head.append("  ⚠ control characters removed from its text", style="yellow")
         self.query_one("#variant-head", Static).update(head)
 
     @on(StepList.OptionHighlighted, "#steps")

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from rich.text import Text
 
-from outreach_tui.core.sanitize import sanitize_line
+from outreach_tui.core.sanitize import sanitize_line, sanitize_text
 from outreach_tui.store import outbox
 from outreach_tui.store.outbox import OutboxItem
 from outreach_tui.ui.widgets.template_highlight import TemplateCheck
@@ -24,6 +24,20 @@ FIELD_WORDS = {
     "delay_days": "delay",
 }
 _MAX_LISTED = 4
+
+
+def editable_text(text: str) -> tuple[str, bool]:
+    """`text` as the editor may show it, and whether something had to go.
+
+    A template comes from the server (a colleague, an import): escape sequences, control
+    characters and direction overrides would reach the terminal through the TextArea, so
+    they are removed (what is saved next is the cleaned text). Clean text is returned
+    unchanged, tabs included.
+    """
+    safe = sanitize_text(text, max_chars=len(text) + 1)
+    if safe.had_controls or safe.had_bidi:
+        return safe.text, True
+    return text, False
 
 
 def position(text: str, offset: int) -> tuple[int, int]:
