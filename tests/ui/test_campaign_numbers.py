@@ -101,6 +101,9 @@ def test_disabled_variants_keep_their_row_but_not_the_verdict() -> None:
     assert result.replies.kind is VerdictKind.LEADER and result.replies.leader == "A"
     single = step_result(_step(_variant("A", 300, 30), _variant("B", 300, 3, enabled=False)))
     assert single.replies.kind is VerdictKind.SINGLE
+    assert single.replies.text == "only A enabled"
+    alone = step_result(_step(_variant("A", 300, 30)))
+    assert alone.replies.text == "single variant"
 
 
 def test_positive_interval_uses_the_denominator_that_gives_the_api_rate() -> None:

@@ -24,6 +24,7 @@ from outreach_tui.core.abstats import (
     Interval,
     VariantCounts,
     Verdict,
+    VerdictKind,
     step_verdict,
     wilson_interval,
 )
@@ -135,4 +136,8 @@ def step_result(step: SequenceRow) -> StepResult:
             for r in enabled
         ]
     )
+    if len(enabled) < 2 <= len(rows):
+        # Others exist but are switched off: say so rather than "single variant".
+        text = f"only {enabled[0].variant.letter} enabled" if enabled else "no variant enabled"
+        replies = positive = Verdict(VerdictKind.SINGLE, text)
     return StepResult(step, tuple(rows), replies, positive)
