@@ -234,6 +234,16 @@ def inbox_counts(db: Database) -> dict[str, int]:
     )
 
 
+def daily_series(db: Database) -> dict[str, list[DailyPoint]]:
+    """Every cached campaign's daily points, oldest first (the list's trend lines)."""
+    series: dict[str, list[DailyPoint]] = {}
+    for r in db.conn.execute(
+        "SELECT campaign_id, date, sent, replies FROM campaign_daily ORDER BY campaign_id, date"
+    ):
+        series.setdefault(r[0], []).append(DailyPoint(r[1], r[2], r[3]))
+    return series
+
+
 def campaign_detail(db: Database, campaign_id: str) -> CampaignDetail | None:
     """The campaign screen's data, or None when the campaign is not cached."""
     campaign = get_campaign(db, campaign_id)

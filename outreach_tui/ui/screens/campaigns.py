@@ -1,7 +1,9 @@
 """The campaign console's list: every campaign with its headline numbers.
 
 Campaigns are few (tens to hundreds), so a `DataTable` filled from one worker read is
-right here; the numbers are the API's own (`stats.*`, cached). Sort by any column (click
+right here; the numbers are the API's own (`stats.*`, cached). Under the table, the
+highlighted campaign's last 30 days as Textual `Sparkline`s: a trend is enough there (the
+detail has the chart with dates). Sort by any column (click
 its header, or `s` / `S`), filter by status (`f`), search names (`/`), create (`c`), open
 (enter), delete after typing the name (`D`), the workspace blocklist (`B`).
 """
@@ -19,20 +21,22 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Footer, Input, Label, Sparkline, Static
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
 from outreach_tui.store import campaign_queries
-from outreach_tui.store.campaign_queries import CampaignRow
+from outreach_tui.store.campaign_queries import CampaignRow, DailyPoint
 from outreach_tui.store.connection import open_reader
 from outreach_tui.store.edits.campaigns import create_campaign, delete_campaign
 from outreach_tui.ui.screens.campaign_blocklist import BlocklistScreen
 from outreach_tui.ui.screens.campaign_detail import CampaignDetailScreen
 from outreach_tui.ui.screens.campaign_dialogs import DeleteCampaignScreen, create_campaign_prompt
 from outreach_tui.ui.widgets.campaign_numbers import bounce_level, count, percent, progress_bar
+from outreach_tui.ui.widgets.day_chart import date_label
 from outreach_tui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -121,6 +125,12 @@ class CampaignsScreen(Screen[None]):
     CampaignsScreen #campaigns-search { display: none; height: 3; }
     CampaignsScreen #campaigns-search.visible { display: block; }
     CampaignsScreen DataTable { height: 1fr; }
+    CampaignsScreen #trend { height: 3; padding: 0 1; background: $boost; }
+    CampaignsScreen #trend-title { height: 1; }
+    CampaignsScreen #trend Sparkline { height: 1; }
+    CampaignsScreen #trend .label { width: 10; }
+    CampaignsScreen #trend Horizontal { height: 1; }
+    CampaignsScreen #trend-replies > .sparkline--max-color { color: $success; }
     CampaignsScreen > .campaigns--active { color: $success; }
     CampaignsScreen > .campaigns--paused { color: $warning; }
     CampaignsScreen > .campaigns--draft { color: $text-muted; }
@@ -135,6 +145,7 @@ class CampaignsScreen(Screen[None]):
         self.rows: list[CampaignRow] = []
         self.inbox_counts: dict[str, int] = {}
         self.shown: list[CampaignRow] = []
+        self.daily: dict[str, list[DailyPoint]] = {}
         self.status_filter: str | None = None
         self.search: str | None = None
         self.sort = "name"
@@ -147,6 +158,14 @@ class CampaignsScreen(Screen[None]):
         yield Input(placeholder="Search campaign names…", id="campaigns-search")
         table: DataTable[Text] = DataTable(id="campaigns", cursor_type="row", zebra_stripes=True)
         yield table
+        with Vertical(id="trend"):
+            yield Static(id="trend-title")
+            with Horizontal():
+                yield Label("sent", classes="label")
+                yield Sparkline([], id="trend-sent")
+            with Horizontal():
+                yield Label("replies", classes="label")
+                yield Sparkline([], id="trend-replies")
         yield StatusBar(id="status")
         yield Footer()
 
@@ -187,14 +206,17 @@ class CampaignsScreen(Screen[None]):
         try:
             rows = campaign_queries.list_campaigns(db)
             counts = campaign_queries.inbox_counts(db)
+            daily = campaign_queries.daily_series(db)
         finally:
             db.close()
-        self.app.call_from_thread(self._apply, rows, counts)
+        self.app.call_from_thread(self._apply, rows, counts, daily)
 
-    def _apply(self, rows: list[CampaignRow], counts: dict[str, int]) -> None:
+    def _apply(
+        self, rows: list[CampaignRow], counts: dict[str, int], daily: dict[str, list[DailyPoint]]
+    ) -> None:
         if not self.is_attached or not self.query("#campaigns"):
             return  # the screen went away while the read ran
-        self.rows, self.inbox_counts = rows, counts
+        self.rows, self.inbox_counts, self.daily = rows, counts, daily
         self._loaded = True
         self._fill()
 
@@ -259,6 +281,7 @@ class CampaignsScreen(Screen[None]):
         if current is not None and current.id in ids:
             table.move_cursor(row=ids.index(current.id))
         self._update_bar()
+        self._show_trend()
 
     def _update_bar(self) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -283,6 +306,33 @@ class CampaignsScreen(Screen[None]):
         return self.shown[index] if 0 <= index < len(self.shown) else None
 
     # --- actions ------------------------------------------------------------------------
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self) -> None:
+        self._show_trend()
+
+    def _show_trend(self) -> None:
+        """The highlighted campaign's 30 days as two sparklines (a trend, not a chart)."""
+        campaign = self.current_campaign
+        points = self.daily.get(campaign.id, []) if campaign else []
+        title = Text(no_wrap=True, overflow="ellipsis")
+        if campaign is None:
+            title.append("No campaign here.", style="dim")
+        else:
+            title.append(sanitize_line(campaign.name, 60), style="bold")
+            if points:
+                title.append(
+                    f"   {date_label(points[0].date)} – {date_label(points[-1].date)}:"
+                    f" sent {count(sum(p.sent for p in points))},"
+                    f" replies {count(sum(p.replies for p in points))}"
+                    "   (enter: chart and A/B results)",
+                    style="dim",
+                )
+            else:
+                title.append("   no daily numbers cached yet (enter pulls them)", style="dim")
+        self.query_one("#trend-title", Static).update(title)
+        self.query_one("#trend-sent", Sparkline).data = [p.sent for p in points]
+        self.query_one("#trend-replies", Sparkline).data = [p.replies for p in points]
 
     @on(DataTable.RowSelected)
     def _row_selected(self) -> None:
