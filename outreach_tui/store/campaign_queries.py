@@ -1,7 +1,7 @@
 """Read queries of the campaign screens: list, detail (daily points, sequences with their
-variants and per-variant stats, attached inboxes) and the leads of a campaign (counts,
-offset and keyset pages for the virtual list). Effective values throughout; rows whose
-deletion is queued are hidden, queued creations shown with their marker."""
+variants and per-variant stats, attached inboxes). Effective values throughout; rows whose
+deletion is queued are hidden, queued creations shown with their marker. A campaign's
+leads: `lead_queries` (re-exported here)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ from typing import Any
 from sqlite_utils import Database
 
 from outreach_tui.store.codec import loads
-from outreach_tui.store.inbox_queries import LeadRow
+
+# The lead queries live in `lead_queries`; re-exported for the screens that read leads here.
+from outreach_tui.store.lead_queries import LEAD_PROVIDER_UNKNOWN as LEAD_PROVIDER_UNKNOWN
+from outreach_tui.store.lead_queries import LeadFilter as LeadFilter
+from outreach_tui.store.lead_queries import count_leads as count_leads
+from outreach_tui.store.lead_queries import lead_position as lead_position
+from outreach_tui.store.lead_queries import leads_at as leads_at
+from outreach_tui.store.lead_queries import leads_page as leads_page
 
 
 @dataclass(frozen=True)
@@ -276,156 +283,3 @@ def variant_versions(db: Database, variant_id: str) -> dict[str, Any] | None:
         "mine": {"subject": r[0], "body_html": r[2]},
         "theirs": {"subject": r[1], "body_html": r[3]},
     }
-
-
-# --- leads of a campaign (the virtual lead list) -----------------------------------------
-
-
-@dataclass(frozen=True)
-class LeadFilter:
-    """Which leads of a campaign to show; None = any."""
-
-    search: str | None = None  # substring of email, first or last name (case-insensitive)
-    status: str | None = None  # uncontacted | contacted | replied
-    bounced: bool | None = None
-    unsubscribed: bool | None = None
-    provider: str | None = None  # google | microsoft | ... ; LEAD_PROVIDER_UNKNOWN for null
-
-    @property
-    def is_plain(self) -> bool:
-        """True when nothing narrows the list (pages can then be read by keyset cheaply)."""
-        return self == LeadFilter()
-
-
-LEAD_PROVIDER_UNKNOWN = "unknown"  # the filter value for "ESP detection pending" (null)
-
-_LEAD_COLUMNS = (
-    "id, campaign_id, email, first_name, last_name, status, is_bounced, is_unsubscribed,"
-    " provider, variables, created_at, local_state, is_local"
-)
-_LEAD_ORDER = "ORDER BY created_at DESC, id DESC"
-
-
-@dataclass(frozen=True)
-class LeadMergeRow:
-    """What merge tags can read of one lead (the sequence editor's preview and report)."""
-
-    id: str
-    email: str
-    first_name: str | None
-    last_name: str | None
-    variables: dict[str, Any]
-
-
-def lead_merge_rows(db: Database, campaign_id: str) -> list[LeadMergeRow]:
-    """The campaign's cached leads in the lead list's order (newest first), queued
-    deletions hidden, with only the columns templates read (a worker's read: all rows)."""
-    return [
-        LeadMergeRow(r[0], r[1], r[2], r[3], loads(r[4], {}))
-        for r in db.conn.execute(
-            "SELECT id, email, first_name, last_name, variables FROM leads"
-            f" WHERE campaign_id = ? AND is_deleted = 0 {_LEAD_ORDER}",
-            [campaign_id],
-        )
-    ]
-
-
-def _lead(r: tuple[Any, ...]) -> LeadRow:
-    return LeadRow(
-        *r[:6],
-        is_bounced=bool(r[6]),
-        is_unsubscribed=bool(r[7]),
-        provider=r[8],
-        variables=loads(r[9], {}),
-        created_at=r[10],
-        local_state=r[11],
-        is_local=bool(r[12]),
-    )
-
-
-def _lead_where(campaign_id: str, flt: LeadFilter) -> tuple[str, list[Any]]:
-    where = "campaign_id = ? AND is_deleted = 0"
-    params: list[Any] = [campaign_id]
-    if flt.search:
-        escaped = flt.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where += (
-            " AND (email LIKE ? ESCAPE '\\' OR first_name LIKE ? ESCAPE '\\'"
-            " OR last_name LIKE ? ESCAPE '\\')"
-        )
-        params += [f"%{escaped}%"] * 3
-    if flt.status:
-        where += " AND status = ?"
-        params.append(flt.status)
-    if flt.bounced is not None:
-        where += " AND is_bounced = ?"
-        params.append(int(flt.bounced))
-    if flt.unsubscribed is not None:
-        where += " AND is_unsubscribed = ?"
-        params.append(int(flt.unsubscribed))
-    if flt.provider == LEAD_PROVIDER_UNKNOWN:
-        where += " AND provider IS NULL"
-    elif flt.provider:
-        where += " AND provider = ?"
-        params.append(flt.provider)
-    return where, params
-
-
-def count_leads(db: Database, campaign_id: str, flt: LeadFilter | None = None) -> int:
-    """How many cached leads of the campaign match `flt` (queued deletions excluded)."""
-    where, params = _lead_where(campaign_id, flt or LeadFilter())
-    return int(db.conn.execute(f"SELECT COUNT(*) FROM leads WHERE {where}", params).fetchone()[0])
-
-
-def leads_at(
-    db: Database, campaign_id: str, flt: LeadFilter | None, *, offset: int, limit: int
-) -> list[LeadRow]:
-    """The leads at positions offset..offset+limit-1, newest first (far jumps; a worker's
-    read: OFFSET walks the index)."""
-    where, params = _lead_where(campaign_id, flt or LeadFilter())
-    cursor = db.conn.execute(
-        f"SELECT {_LEAD_COLUMNS} FROM leads WHERE {where} {_LEAD_ORDER} LIMIT ? OFFSET ?",
-        [*params, limit, offset],
-    )
-    return [_lead(r) for r in cursor]
-
-
-def leads_page(
-    db: Database,
-    campaign_id: str,
-    flt: LeadFilter | None,
-    *,
-    after: tuple[str, str] | None = None,
-    before: tuple[str, str] | None = None,
-    limit: int = 50,
-) -> list[LeadRow]:
-    """A keyset page, newest first: the `limit` leads after (created_at, id) `after`, or
-    the `limit` leads just before `before` (still newest first)."""
-    where, params = _lead_where(campaign_id, flt or LeadFilter())
-    if after is not None:
-        sql = f"SELECT {_LEAD_COLUMNS} FROM leads WHERE {where} AND (created_at, id) < (?, ?)"
-        sql += f" {_LEAD_ORDER} LIMIT ?"
-        return [_lead(r) for r in db.conn.execute(sql, [*params, *after, limit])]
-    if before is not None:
-        sql = f"SELECT {_LEAD_COLUMNS} FROM leads WHERE {where} AND (created_at, id) > (?, ?)"
-        sql += " ORDER BY created_at, id LIMIT ?"
-        rows = [_lead(r) for r in db.conn.execute(sql, [*params, *before, limit])]
-        return rows[::-1]
-    sql = f"SELECT {_LEAD_COLUMNS} FROM leads WHERE {where} {_LEAD_ORDER} LIMIT ?"
-    return [_lead(r) for r in db.conn.execute(sql, [*params, limit])]
-
-
-def lead_position(
-    db: Database, campaign_id: str, lead_id: str, flt: LeadFilter | None = None
-) -> int | None:
-    """Index of a lead in the list under `flt` (None when it is not there)."""
-    where, params = _lead_where(campaign_id, flt or LeadFilter())
-    row = db.conn.execute(
-        f"SELECT created_at, id FROM leads WHERE {where} AND id = ?", [*params, lead_id]
-    ).fetchone()
-    if row is None:
-        return None
-    count = db.conn.execute(
-        f"SELECT COUNT(*) FROM leads WHERE {where} AND (created_at, id) > (?, ?)",
-        [*params, row[0], row[1]],
-    ).fetchone()[0]
-    return int(count)

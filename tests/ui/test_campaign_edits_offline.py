@@ -10,7 +10,6 @@ import pytest
 from sqlite_utils import Database
 
 from outreach_tui.store import campaign_queries, outbox
-from outreach_tui.store.campaign_queries import LeadFilter
 from outreach_tui.store.connection import open_writer
 from outreach_tui.store.edits import EditError, add_lead, attach_inboxes, detach_inboxes
 from outreach_tui.store.edits.campaigns import (
@@ -20,6 +19,7 @@ from outreach_tui.store.edits.campaigns import (
     set_status,
     status_problem,
 )
+from outreach_tui.store.lead_queries import LeadFilter, leads_at
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ def test_add_lead_if_exists_fail_skip_and_update(db: Database) -> None:
         if_exists="update",
     )
     assert item is not None and item.value["if_exists"] == "update"
-    leads = campaign_queries.leads_at(db, campaign.id, LeadFilter(search="ann@"), offset=0, limit=5)
+    leads = leads_at(db, campaign.id, LeadFilter(search="ann@"), offset=0, limit=5)
     assert [(r.id, r.first_name, r.variables) for r in leads] == [
         ("lead-x", "Anne", {"company": "Acme Corp"})
     ]  # one row, updated in place

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from textual.app import App, ComposeResult
 
-from outreach_tui.store import campaign_queries
-from outreach_tui.store.campaign_queries import LeadFilter
+from outreach_tui.store import lead_queries
 from outreach_tui.store.connection import open_reader, open_writer, write_transaction
 from outreach_tui.store.ingest import upsert_campaigns
+from outreach_tui.store.lead_queries import LeadFilter
 from outreach_tui.ui.widgets.lead_list import LeadList
 from tests.ui.conftest import wait_for
 
@@ -70,35 +70,35 @@ class LeadsApp(App[None]):
 def test_queries_count_filter_and_page_by_keyset_both_ways(big_db: Path) -> None:
     db = open_reader(big_db)
     try:
-        assert campaign_queries.count_leads(db, CAMPAIGN) == LEADS
+        assert lead_queries.count_leads(db, CAMPAIGN) == LEADS
         replied = LeadFilter(status="replied")
-        assert campaign_queries.count_leads(db, CAMPAIGN, replied) == len(
+        assert lead_queries.count_leads(db, CAMPAIGN, replied) == len(
             [n for n in range(LEADS) if n % 3 == 2]
         )
         bounced_google = LeadFilter(bounced=True, provider="google")
-        assert campaign_queries.count_leads(db, CAMPAIGN, bounced_google) == len(
+        assert lead_queries.count_leads(db, CAMPAIGN, bounced_google) == len(
             [n for n in range(LEADS) if n % 50 == 0 and n % 3 == 0]
         )
-        unknown = LeadFilter(provider=campaign_queries.LEAD_PROVIDER_UNKNOWN)
-        assert campaign_queries.count_leads(db, CAMPAIGN, unknown) == len(
+        unknown = LeadFilter(provider=lead_queries.LEAD_PROVIDER_UNKNOWN)
+        assert lead_queries.count_leads(db, CAMPAIGN, unknown) == len(
             [n for n in range(LEADS) if n % 3 == 2]
         )
         search = LeadFilter(search="person4999")
-        assert {
-            r.id for r in campaign_queries.leads_at(db, CAMPAIGN, search, offset=0, limit=50)
-        } == {f"lead-{n:06d}" for n in [4999, *range(49990, 50000)]}
-        page = campaign_queries.leads_at(db, CAMPAIGN, None, offset=30_000, limit=50)
+        assert {r.id for r in lead_queries.leads_at(db, CAMPAIGN, search, offset=0, limit=50)} == {
+            f"lead-{n:06d}" for n in [4999, *range(49990, 50000)]
+        }
+        page = lead_queries.leads_at(db, CAMPAIGN, None, offset=30_000, limit=50)
         assert page[0].id == f"lead-{LEADS - 1 - 30_000:06d}"  # newest first
-        after = campaign_queries.leads_page(
+        after = lead_queries.leads_page(
             db, CAMPAIGN, None, after=(page[-1].created_at or "", page[-1].id), limit=50
         )
-        assert after == campaign_queries.leads_at(db, CAMPAIGN, None, offset=30_050, limit=50)
-        before = campaign_queries.leads_page(
+        assert after == lead_queries.leads_at(db, CAMPAIGN, None, offset=30_050, limit=50)
+        before = lead_queries.leads_page(
             db, CAMPAIGN, None, before=(page[0].created_at or "", page[0].id), limit=50
         )
-        assert before == campaign_queries.leads_at(db, CAMPAIGN, None, offset=29_950, limit=50)
-        assert campaign_queries.lead_position(db, CAMPAIGN, "lead-000000") == LEADS - 1
-        assert campaign_queries.lead_position(db, CAMPAIGN, "lead-000000", replied) is None
+        assert before == lead_queries.leads_at(db, CAMPAIGN, None, offset=29_950, limit=50)
+        assert lead_queries.lead_position(db, CAMPAIGN, "lead-000000") == LEADS - 1
+        assert lead_queries.lead_position(db, CAMPAIGN, "lead-000000", replied) is None
     finally:
         db.close()
 

@@ -21,10 +21,9 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Label, Sparkline, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
@@ -36,7 +35,7 @@ from outreach_tui.ui.screens.campaign_blocklist import BlocklistScreen
 from outreach_tui.ui.screens.campaign_detail import CampaignDetailScreen
 from outreach_tui.ui.screens.campaign_dialogs import DeleteCampaignScreen, create_campaign_prompt
 from outreach_tui.ui.widgets.campaign_numbers import bounce_level, count, percent, progress_bar
-from outreach_tui.ui.widgets.day_chart import date_label
+from outreach_tui.ui.widgets.campaign_trend import CampaignTrend
 from outreach_tui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -125,12 +124,6 @@ class CampaignsScreen(Screen[None]):
     CampaignsScreen #campaigns-search { display: none; height: 3; }
     CampaignsScreen #campaigns-search.visible { display: block; }
     CampaignsScreen DataTable { height: 1fr; }
-    CampaignsScreen #trend { height: 3; padding: 0 1; background: $boost; }
-    CampaignsScreen #trend-title { height: 1; }
-    CampaignsScreen #trend Sparkline { height: 1; }
-    CampaignsScreen #trend .label { width: 10; }
-    CampaignsScreen #trend Horizontal { height: 1; }
-    CampaignsScreen #trend-replies > .sparkline--max-color { color: $success; }
     CampaignsScreen > .campaigns--active { color: $success; }
     CampaignsScreen > .campaigns--paused { color: $warning; }
     CampaignsScreen > .campaigns--draft { color: $text-muted; }
@@ -158,14 +151,7 @@ class CampaignsScreen(Screen[None]):
         yield Input(placeholder="Search campaign names…", id="campaigns-search")
         table: DataTable[Text] = DataTable(id="campaigns", cursor_type="row", zebra_stripes=True)
         yield table
-        with Vertical(id="trend"):
-            yield Static(id="trend-title")
-            with Horizontal():
-                yield Label("sent", classes="label")
-                yield Sparkline([], id="trend-sent")
-            with Horizontal():
-                yield Label("replies", classes="label")
-                yield Sparkline([], id="trend-replies")
+        yield CampaignTrend(id="trend")
         yield StatusBar(id="status")
         yield Footer()
 
@@ -312,27 +298,9 @@ class CampaignsScreen(Screen[None]):
         self._show_trend()
 
     def _show_trend(self) -> None:
-        """The highlighted campaign's 30 days as two sparklines (a trend, not a chart)."""
         campaign = self.current_campaign
         points = self.daily.get(campaign.id, []) if campaign else []
-        title = Text(no_wrap=True, overflow="ellipsis")
-        if campaign is None:
-            title.append("No campaign here.", style="dim")
-        else:
-            title.append(sanitize_line(campaign.name, 60), style="bold")
-            if points:
-                title.append(
-                    f"   {date_label(points[0].date)} – {date_label(points[-1].date)}:"
-                    f" sent {count(sum(p.sent for p in points))},"
-                    f" replies {count(sum(p.replies for p in points))}"
-                    "   (enter: chart and A/B results)",
-                    style="dim",
-                )
-            else:
-                title.append("   no daily numbers cached yet (enter pulls them)", style="dim")
-        self.query_one("#trend-title", Static).update(title)
-        self.query_one("#trend-sent", Sparkline).data = [p.sent for p in points]
-        self.query_one("#trend-replies", Sparkline).data = [p.replies for p in points]
+        self.query_one(CampaignTrend).show(campaign, points)
 
     @on(DataTable.RowSelected)
     def _row_selected(self) -> None:

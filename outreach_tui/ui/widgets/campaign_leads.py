@@ -21,9 +21,9 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store.campaign_queries import LEAD_PROVIDER_UNKNOWN, LeadFilter
 from outreach_tui.store.edits import add_lead, delete_lead
 from outreach_tui.store.inbox_queries import LeadRow
+from outreach_tui.store.lead_queries import LEAD_PROVIDER_UNKNOWN, LeadFilter
 from outreach_tui.sync import pull
 from outreach_tui.ui.screens.campaign_dialogs import AddLeadScreen, NewLead
 from outreach_tui.ui.widgets.campaign_pulls import PullFinished, pull_on_demand

@@ -19,9 +19,9 @@ from sqlite_utils import Database
 from textual.strip import Strip
 
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store import campaign_queries
-from outreach_tui.store.campaign_queries import LeadFilter
+from outreach_tui.store import lead_queries
 from outreach_tui.store.inbox_queries import LeadRow
+from outreach_tui.store.lead_queries import LeadFilter
 from outreach_tui.ui.widgets.paged_list import PagedList
 
 _STATE_MARKS = {"pending": "↑", "failed": "!", "conflict": "?"}
@@ -84,13 +84,13 @@ class LeadList(PagedList[LeadRow]):
     # --- the PagedList contract ---------------------------------------------------------
 
     def count_rows(self, db: Database, params: LeadFilter) -> int:
-        return campaign_queries.count_leads(db, self.campaign_id, params)
+        return lead_queries.count_leads(db, self.campaign_id, params)
 
     def rows_at(self, db: Database, params: LeadFilter, offset: int, limit: int) -> list[LeadRow]:
-        return campaign_queries.leads_at(db, self.campaign_id, params, offset=offset, limit=limit)
+        return lead_queries.leads_at(db, self.campaign_id, params, offset=offset, limit=limit)
 
     def position_of(self, db: Database, params: LeadFilter, key: str) -> int | None:
-        return campaign_queries.lead_position(db, self.campaign_id, key, params)
+        return lead_queries.lead_position(db, self.campaign_id, key, params)
 
     def rows_after(
         self, db: Database, params: LeadFilter, row: LeadRow, limit: int
@@ -98,7 +98,7 @@ class LeadList(PagedList[LeadRow]):
         if not params.is_plain:
             return None
         after = (row.created_at or "", row.id)
-        return campaign_queries.leads_page(db, self.campaign_id, params, after=after, limit=limit)
+        return lead_queries.leads_page(db, self.campaign_id, params, after=after, limit=limit)
 
     def rows_before(
         self, db: Database, params: LeadFilter, row: LeadRow, limit: int
@@ -106,7 +106,7 @@ class LeadList(PagedList[LeadRow]):
         if not params.is_plain:
             return None
         before = (row.created_at or "", row.id)
-        return campaign_queries.leads_page(db, self.campaign_id, params, before=before, limit=limit)
+        return lead_queries.leads_page(db, self.campaign_id, params, before=before, limit=limit)
 
     def row_key(self, row: LeadRow) -> str:
         return row.id
