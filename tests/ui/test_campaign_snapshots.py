@@ -46,8 +46,9 @@ def test_campaign_detail_snapshot(synced_db: Path, snap_compare: Any) -> None:
         app = pilot.app
         await wait_for(
             pilot,
-            lambda: isinstance(app.screen, CampaignDetailScreen)
-            and app.screen.snapshot is not None,
+            lambda: (
+                isinstance(app.screen, CampaignDetailScreen) and app.screen.snapshot is not None
+            ),
         )
         await pilot.pause(0.1)
 
