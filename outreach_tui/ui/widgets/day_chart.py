@@ -145,6 +145,7 @@ class DayChart(Widget, can_focus=True):
         self._cursor = -1
         self._lines: list[Strip] | None = None
         self._lines_key: tuple[int, int] | None = None
+        self._styles: dict[str, Style] = {}
 
     # --- data ---------------------------------------------------------------------------
 
@@ -225,7 +226,17 @@ class DayChart(Widget, can_focus=True):
         return Strip.blank(width, self.rich_style)
 
     def _style(self, part: str) -> Style:
-        return self.rich_style + self.get_component_rich_style(f"day-chart--{part}")
+        # Looked up once per build: CSS style lookups cost more than drawing the chart.
+        style = self._styles.get(part)
+        if style is None:
+            if part == "base":
+                style = self.rich_style
+            elif part == "cursor-bg":
+                style = self.get_component_rich_style("day-chart--cursor")
+            else:
+                style = self._style("base") + self.get_component_rich_style(f"day-chart--{part}")
+            self._styles[part] = style
+        return style
 
     def _maxima(self, days: Sequence[DayValues]) -> tuple[int, int]:
         first = max((a for _, a, _ in days), default=0)
@@ -256,7 +267,8 @@ class DayChart(Widget, can_focus=True):
         return len(self._days) - shown, slot, left
 
     def _build(self, width: int, height: int) -> list[Strip]:
-        base = self.rich_style
+        self._styles = {}
+        base = self._style("base")
         if width <= 0 or height <= 0:
             return []
         if not self._days:
@@ -293,7 +305,7 @@ class DayChart(Widget, can_focus=True):
             if gap >= 1:
                 segments.append(Segment(" " * gap, label))
                 segments.append(Segment(detail, label))
-        return Strip(segments).adjust_cell_length(width, self.rich_style)
+        return Strip(segments).adjust_cell_length(width, self._style("base"))
 
     def _plot(
         self,
@@ -306,7 +318,9 @@ class DayChart(Widget, can_focus=True):
     ) -> list[Strip]:
         axis, label = self._style("axis"), self._style("label")
         series = (self._style("series-1"), self._style("series-2"))
-        cursor_bg = self.get_component_rich_style("day-chart--cursor")
+        cursor_bg = self._style("cursor-bg")
+        on_cursor = (series[0] + cursor_bg, series[1] + cursor_bg, self._style("base") + cursor_bg)
+        plain = (series[0], series[1], self._style("base"))
         top_first, top_second = self._maxima(self._days)
         heights = [
             (bar_eighths(a, top_first, rows), bar_eighths(b, top_second, rows)) for _, a, b in days
@@ -326,17 +340,20 @@ class DayChart(Widget, can_focus=True):
             else:
                 tick, mark = "", "│"
             segments = [Segment(tick.rjust(axis_width - 1) + " ", label), Segment(mark, axis)]
+            gap = " " * (slot - 2 * bar)
             for offset, (one, two) in enumerate(heights):
-                background = cursor_bg if first + offset == self._cursor else Style()
+                one_style, two_style, gap_style = (
+                    on_cursor if first + offset == self._cursor else plain
+                )
                 fill_one, fill_two = cell_fill(one, row, rows), cell_fill(two, row, rows)
                 if paired:
-                    segments.append(Segment(_EIGHTHS[fill_one] * bar, series[0] + background))
-                    segments.append(Segment(_EIGHTHS[fill_two] * bar, series[1] + background))
-                    segments.append(Segment(" " * (slot - 2 * bar), self.rich_style + background))
+                    segments.append(Segment(_EIGHTHS[fill_one] * bar, one_style))
+                    segments.append(Segment(_EIGHTHS[fill_two] * bar, two_style))
+                    segments.append(Segment(gap, gap_style))
                 elif fill_two:
-                    segments.append(Segment(_EIGHTHS[fill_two], series[1] + background))
+                    segments.append(Segment(_EIGHTHS[fill_two], two_style))
                 else:
-                    segments.append(Segment(_EIGHTHS[fill_one], series[0] + background))
+                    segments.append(Segment(_EIGHTHS[fill_one], one_style))
             if right_width:
                 used = left + len(days) * slot
                 pad = max(width - used - right_width, 0)
@@ -345,9 +362,9 @@ class DayChart(Widget, can_focus=True):
                     tick = format_count(top_second)
                 elif row == half_row and top_second >= 2:
                     tick = format_count(top_second // 2)
-                segments.append(Segment(" " * pad, self.rich_style))
+                segments.append(Segment(" " * pad, self._style("base")))
                 segments.append(Segment(" " + tick.ljust(right_width - 1), series[1]))
-            strips.append(Strip(segments).adjust_cell_length(width, self.rich_style))
+            strips.append(Strip(segments).adjust_cell_length(width, self._style("base")))
         return strips
 
     def _axis_line(self, plot_width: int, left: int, width: int) -> Strip:
@@ -356,7 +373,7 @@ class DayChart(Widget, can_focus=True):
             Segment("0".rjust(left - 2) + " ", label),
             Segment("└" + "─" * plot_width, axis),
         ]
-        return Strip(segments).adjust_cell_length(width, self.rich_style)
+        return Strip(segments).adjust_cell_length(width, self._style("base"))
 
     def _date_line(self, days: Sequence[DayValues], slot: int, left: int, width: int) -> Strip:
         step = label_step(slot)
