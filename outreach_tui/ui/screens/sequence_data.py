@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from outreach_tui.core.mergetags import BUILT_IN_VARIABLES, lead_variables
-from outreach_tui.store import campaign_queries, outbox, sync_state
+from outreach_tui.store import campaign_queries, lead_queries, outbox, sync_state
 from outreach_tui.store.campaign_queries import CampaignRow, SequenceRow
 from outreach_tui.store.outbox import OutboxItem
 from outreach_tui.ui.widgets.sequence_preview import PreviewLead
@@ -66,7 +66,7 @@ def load_sequence(db: Database, campaign_id: str) -> SequenceData | None:
         campaign=campaign,
         steps=steps,
         problems={key: tuple(items) for key, items in problems.items()},
-        lead_count=campaign_queries.count_leads(db, campaign_id),
+        lead_count=lead_queries.count_leads(db, campaign_id),
     )
 
 
@@ -74,7 +74,7 @@ def load_leads(db: Database, campaign_id: str) -> LeadSample:
     """The campaign's cached leads with their template values (a full read: a worker's)."""
     leads: list[PreviewLead] = []
     known: set[str] = set(BUILT_IN_VARIABLES)
-    for row in campaign_queries.lead_merge_rows(db, campaign_id):
+    for row in lead_queries.lead_merge_rows(db, campaign_id):
         values = lead_variables(
             email=row.email,
             first_name=row.first_name,
