@@ -131,3 +131,19 @@ async def test_lead_list_pages_fifty_thousand_leads_on_demand(big_db: Path) -> N
         await pilot.pause()
         rendered = leads.render_line(0).text
         assert "person" in rendered and "replied" in rendered and "bounced" in rendered
+
+
+async def test_the_cursor_style_follows_focus(big_db: Path) -> None:
+    app = LeadsApp(big_db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        leads = app.query_one(LeadList)
+        await wait_for(pilot, lambda: leads.loaded)
+        leads.blur()
+        await pilot.pause()
+        unfocused = list(leads.render_line(0))[0].style
+        leads.focus()
+        await wait_for(pilot, lambda: leads.has_focus)
+        await pilot.pause()
+        focused = list(leads.render_line(0))[0].style
+        assert unfocused is not None and focused is not None
+        assert unfocused.bgcolor != focused.bgcolor  # $accent 40% vs 70%

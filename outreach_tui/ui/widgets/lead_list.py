@@ -25,6 +25,8 @@ from outreach_tui.store.lead_queries import LeadFilter
 from outreach_tui.ui.widgets.paged_list import PagedList
 
 _STATE_MARKS = {"pending": "↑", "failed": "!", "conflict": "?"}
+_PLAIN = Style()
+_BOLD = Style(bold=True)
 
 
 @lru_cache(maxsize=4096)
@@ -112,25 +114,25 @@ class LeadList(PagedList[LeadRow]):
         return row.id
 
     def render_row(self, row: LeadRow, index: int, width: int, style: Style) -> Strip:
-        mark = self.rich_style + self.get_component_rich_style("lead-list--mark")
-        dim = self.get_component_rich_style("lead-list--status")
-        warning = self.get_component_rich_style("lead-list--warning")
+        mark = self.cached_style("lead-list--mark", partial=True)
+        dim = self.cached_style("lead-list--status", partial=True)
+        warning = self.cached_style("lead-list--warning", partial=True)
         columns: list[tuple[str, int, Style]] = [
             ("✓" if row.id in self.selected else " ", 1, mark),
             (_STATE_MARKS.get(row.local_state or "", " "), 1, mark),
-            (" ", 1, Style()),
-            (row.email, 34, Style(bold=True)),
-            (" ", 1, Style()),
-            (lead_name(row), 22, Style()),
-            (" ", 1, Style()),
+            (" ", 1, _PLAIN),
+            (row.email, 34, _BOLD),
+            (" ", 1, _PLAIN),
+            (lead_name(row), 22, _PLAIN),
+            (" ", 1, _PLAIN),
             (row.status or "", 11, dim),
-            (" ", 1, Style()),
+            (" ", 1, _PLAIN),
             (lead_flags(row), 13, warning),
-            (" ", 1, Style()),
+            (" ", 1, _PLAIN),
             (row.provider or "—", 9, dim),
-            (" ", 1, Style()),
+            (" ", 1, _PLAIN),
             ((row.created_at or "")[:10], 10, dim),
-            (" ", 1, Style()),
+            (" ", 1, _PLAIN),
         ]
         used = sum(w for _, w, _ in columns)
         columns.append((variables_text(row), max(width - used, 0), dim))

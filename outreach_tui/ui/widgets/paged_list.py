@@ -25,7 +25,8 @@ another one and reloads; a load started under old params never lands on new ones
 
 Messages: `Highlighted(row | None)`, `Opened(row)` (enter / double click), `Loaded(total)`.
 Keys: up/down/j/k, page up/down, home/end (g/G), enter, x (select). Component classes
-`paged-list--cursor`, `paged-list--selected`, `paged-list--dim` for subclasses to style.
+`paged-list--cursor`, `paged-list--selected`, `paged-list--dim` for subclasses to style;
+`cached_style(component)` gives a component's rich style without a CSS lookup per line.
 """
 
 from __future__ import annotations
@@ -136,6 +137,7 @@ class PagedList(ScrollView, Generic[RowT], can_focus=True):
         self._total = 0
         self._generation = 0
         self._cursor_at_load = 0
+        self._styles: dict[str, Style] = {}
         self._loaded = False
 
     # --- the subclass contract ----------------------------------------------------------
@@ -396,20 +398,51 @@ class PagedList(ScrollView, Generic[RowT], can_focus=True):
         if 0 <= y < self._total:
             super().refresh_line(y)
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()  # theme or CSS changed
+
+    def on_focus(self) -> None:
+        self._styles.clear()  # :focus styles the cursor differently
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._styles.clear()
+        self.refresh()
+
+    def cached_style(self, component: str | None = None, *, partial: bool = False) -> Style:
+        """The widget's rich style (`component=None`) or a component class's, looked up
+        once until the styles change: a CSS lookup per line would cost more than the line.
+
+        `partial=True` gives only what the component sets itself (e.g. a colour), so it
+        can be laid over the cursor's background without hiding it.
+        """
+        key = f"{component or ''}:{partial}"
+        style = self._styles.get(key)
+        if style is None:
+            if component:
+                style = self.get_component_rich_style(component, partial=partial)
+            else:
+                style = self.rich_style
+            self._styles[key] = style
+        return style
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = int(self.scroll_offset.y) + y
-        dim = self.rich_style + self.get_component_rich_style("paged-list--dim")
+        base = self.cached_style()
         if index >= self._total:
+            dim = base + self.cached_style("paged-list--dim")
             if index == 0 and self._loaded:
                 return Strip([Segment(set_cell_size(f"  {self.EMPTY_TEXT}", width), dim)])
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, base)
         row = self.row_at(index)
         if row is None:
+            dim = base + self.cached_style("paged-list--dim")
             return Strip([Segment(set_cell_size("  …", width), dim)])
-        style = self.rich_style
+        style = base
         if index == self.cursor:
-            style += self.get_component_rich_style("paged-list--cursor")
+            style += self.cached_style("paged-list--cursor")
         elif self.row_key(row) in self.selected:
-            style += self.get_component_rich_style("paged-list--selected")
+            style += self.cached_style("paged-list--selected")
         return self.render_row(row, index, width, style)
