@@ -31,16 +31,16 @@ async def test_every_picker_key_sets_its_label_and_moves_to_the_next_row(
     async with app.run_test(size=(120, 40)) as pilot:
         conversations = await open_inbox(pilot)
         rows = [conversations.row_at(i) for i in range(len(LABELS))]
+        await pilot.press("l")
+        await wait_for_screen(pilot, LabelPicker)
+        # The picker lists every label with its key.
+        await wait_for_text(pilot, *(i.display_name for i in LABELS), "backspace")
+        await pilot.press("escape")
+        await wait_for_screen(pilot, InboxScreen)
         for index, info in enumerate(LABELS):
-            assert conversations.cursor == index
-            await pilot.press("l")
-            await wait_for_screen(pilot, LabelPicker)
-            if index == 0:  # the picker lists every label with its key
-                await wait_for_text(pilot, *(i.display_name for i in LABELS), "backspace")
-            await pilot.press(info.key or "")
-            await wait_for_screen(pilot, InboxScreen)
+            await pilot.press("l", info.key or "")
             await wait_for(pilot, lambda i=index: conversations.cursor == i + 1)
-        await wait_for(pilot, lambda: app.status_info.pending >= len(LABELS) - 2)
+        await wait_for(pilot, lambda: app.status_info.pending == len(LABELS))
         await pilot.pause()
         for index, info in enumerate(LABELS):
             row = rows[index]
