@@ -67,12 +67,22 @@ def _withdraw_reply(item_id: int) -> Callable[[Database], Any]:
     return apply
 
 
+# Shows a change on screen before the write lands: (ids, {field: value}) for each group.
+Preview = Callable[[Sequence[str], dict[str, Any]], None]
+
+
 class Triage:
     """Label, read state, replies and undo, for the inbox and thread screens."""
 
     def __init__(self, app: OutreachApp) -> None:
         self.app = app
         self.undo_stack: list[UndoStep] = []
+        # The inbox list shows a decision at once; the reload after the write confirms it.
+        self.preview: Preview | None = None
+
+    def _preview(self, ids: Sequence[str], **changes: Any) -> None:
+        if self.preview is not None:
+            self.preview(ids, {**changes, "local_state": "pending"})
 
     def _run(
         self, description: str, edit: Callable[[Database], Any], undo: UndoStep | None
@@ -88,6 +98,7 @@ class Triage:
             return
         ids = [row.id for row in rows]
         previous = [(row.id, row.label_override) for row in rows]
+        self._preview(ids, label=label, label_override=label)
         self._run(
             f"Labelled {len(ids)} as {display_name(label)}" if len(ids) > 1 else "",
             lambda db: edits.set_label(db, ids, label),
@@ -100,6 +111,8 @@ class Triage:
             return
         ids = [row.id for row in rows]
         previous = [(row.id, row.label_override) for row in rows]
+        for row in rows:
+            self._preview([row.id], label=row.ai_label, label_override=None)
         self._run(
             "",
             lambda db: edits.revert_label(db, ids),
@@ -113,6 +126,7 @@ class Triage:
             return
         ids = [row.id for row in changing]
         previous = [(row.id, row.is_read) for row in changing]
+        self._preview(ids, is_read=is_read)
         self._run(
             "",
             lambda db: (edits.mark_read if is_read else edits.mark_unread)(db, ids),

@@ -89,6 +89,7 @@ class InboxScreen(WorkerErrorsToStatus, Screen[None]):
         return self.query_one(ConversationList)
 
     def on_mount(self) -> None:
+        self.triage.preview = self.conversation_list.patch_rows
         self._load_names()
         self._update_filter_bar()
         self.conversation_list.focus()

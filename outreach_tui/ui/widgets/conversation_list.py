@@ -17,6 +17,9 @@ is flagged with `⚠` in front of the sender.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +48,7 @@ LABEL_WIDTH = 18
 CAMPAIGN_WIDTH = 16
 INBOX_WIDTH = 20
 TIME_WIDTH = 9
+STRIP_CACHE_SIZE = 512  # rendered lines kept (a dozen screens of rows)
 # Optional columns appear once the row is this wide (the subject keeps the rest).
 CAMPAIGN_MIN_WIDTH = 110
 INBOX_MIN_WIDTH = 140
@@ -120,6 +124,7 @@ class ConversationList(WorkerErrorsToStatus, PagedList[ConversationRow]):
         # demand: the column shows once some conversation has one (see InboxScreen).
         self.show_campaigns = False
         self.now = datetime.now(UTC)
+        self._strips: OrderedDict[tuple[Any, ...], Strip] = OrderedDict()
 
     @property
     def filter(self) -> ConversationFilter:
@@ -135,9 +140,26 @@ class ConversationList(WorkerErrorsToStatus, PagedList[ConversationRow]):
         self, campaigns: dict[str, str], inboxes: dict[str, str], *, show_campaigns: bool
     ) -> None:
         """Names for the campaign and inbox columns (read by the screen off the UI thread)."""
+        if (campaigns, inboxes, show_campaigns) == (
+            self.campaign_names,
+            self.inbox_emails,
+            self.show_campaigns,
+        ):
+            return
         self.campaign_names = campaigns
         self.inbox_emails = inboxes
         self.show_campaigns = show_campaigns
+        self._strips.clear()
+        self.refresh()
+
+    def patch_rows(self, ids: Sequence[str], changes: dict[str, Any]) -> None:
+        """Show `changes` on the cached rows `ids` now (a decision made a moment ago);
+        the reload after the write lands replaces them with the store's rows."""
+        wanted = set(ids)
+        for rows in self._pages.values():
+            for slot, row in enumerate(rows):
+                if row.id in wanted:
+                    rows[slot] = replace(row, **changes)
         self.refresh()
 
     # --- the PagedList contract (worker thread, except rows_after/rows_before) ----------
@@ -172,12 +194,30 @@ class ConversationList(WorkerErrorsToStatus, PagedList[ConversationRow]):
     # --- rendering ----------------------------------------------------------------------
 
     def _style(self, part: str) -> Style:
-        return self.get_component_rich_style(f"conversation-list--{part}")
+        # Partial: a colour or weight laid over the cursor's background, not a background.
+        return self.cached_style(f"conversation-list--{part}", partial=True)
 
     def _dim(self) -> Style:
-        return self.get_component_rich_style("paged-list--dim")
+        return self.cached_style("paged-list--dim", partial=True)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()  # theme or CSS changed
 
     def render_row(self, row: ConversationRow, index: int, width: int, style: Style) -> Strip:
+        # Scrolling by one line repaints every visible line; only the cursor's changed.
+        key = (row, width, style, row.id in self.selected, self.now, self.show_campaigns)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._render_row(row, width, style)
+            self._strips[key] = strip
+            while len(self._strips) > STRIP_CACHE_SIZE:
+                self._strips.popitem(last=False)
+        else:
+            self._strips.move_to_end(key)
+        return strip
+
+    def _render_row(self, row: ConversationRow, width: int, style: Style) -> Strip:
         weight = self._style("read" if row.is_read else "unread")
         dim = self._dim()
         mark = self._style("mark")
