@@ -214,20 +214,30 @@ class OutreachApp(WorkerErrorsToStatus, App[str | None]):
             return None
 
     def _refresh_status(self) -> None:
-        counts = outbox.state_counts(self.reader)
-        last = sync_state.last_sync(self.reader)
+        self._read_status()
+        self._count_inbox_warnings()
+
+    @work(thread=True, exclusive=True, group="status", exit_on_error=False)
+    def _read_status(self) -> None:
+        # Off the UI thread: the outbox grows with the history it keeps.
+        db = open_reader(self.launch.db_path)
+        try:
+            counts = outbox.state_counts(db)
+            last = sync_state.last_sync(db)
+        finally:
+            db.close()
         last_text = ""
         if last:
             last_text = relative_time(parse_timestamp(last), datetime.now(UTC))
             last_text = "just now" if last_text == "now" else f"{last_text} ago"
-        self._set_status(
+        self.call_from_thread(
+            self._set_status,
             pending=counts[outbox.PENDING] + counts[outbox.IN_FLIGHT],
             failed=counts[outbox.FAILED],
             conflict=counts[outbox.CONFLICT],
             last_synced=last_text,
             rate_remaining=self.writer.rate_limit_remaining,
         )
-        self._count_inbox_warnings()
 
     @work(thread=True, exclusive=True, group="inbox-warnings", exit_on_error=False)
     def _count_inbox_warnings(self) -> None:
