@@ -11,17 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Collapsible, Markdown, Static
 
-from outreach_tui.core.html_text import readable_body
-from outreach_tui.core.links import Link, extract_links
 from outreach_tui.core.sanitize import sanitize_line, sanitize_text
 from outreach_tui.core.timefmt import MONTHS, parse_timestamp, relative_time
 from outreach_tui.store.records import MessageRow
+
+if TYPE_CHECKING:
+    from outreach_tui.core.links import Link
 
 # The Markdown widget lays out every block on the UI thread (measured: 10,000 characters
 # ~0.15 s, 40,000 ~1 s): past this many characters the rest is cut, and the view says so.
@@ -71,6 +73,11 @@ class QuotedHistory(Collapsible):
 
 def render_message(message: MessageRow) -> RenderedMessage:
     """Convert one message for display (slow on big bodies: call it on a worker)."""
+    # Imported here, on the worker: the HTML stack (BeautifulSoup, soupsieve, markdownify)
+    # costs ~0.2 s of start-up otherwise.
+    from outreach_tui.core.html_text import readable_body
+    from outreach_tui.core.links import extract_links
+
     body = readable_body(message.html_body, message.text_body)
     links = tuple(extract_links(message.html_body)) if message.html_body else ()
     names_bidi = any(
