@@ -1,0 +1,406 @@
+"""TUI benchmark: the inbox at 100 and 100,000 conversations, in-process and in tmux.
+
+    .venv/bin/python benchmarks/bench_tui.py [--size 100000] [--small 100] [--runs 5]
+                                             [--no-datatable] [--no-tmux]
+
+In-process (synthetic caches from bench_store's generator, built once into .bench/tui/),
+each launch in a fresh subprocess, the app headless at 120x40 (`App.run_test`):
+1. launch -> first rows painted: from `OutreachApp(...)` to the first conversation row
+   rendered by the compositor, at --small and --size conversations (median of --runs);
+2. key press handled and repainted at --size: from the key being sent to the new cursor
+   row rendered (j, page down across pages, u with its write and reload), keys 40 ms
+   apart like a held key's repeat, plus G (a far jump read on a worker) and a folder
+   switch (a recount);
+3. RSS after those keys; the longest UI-thread stall (an event-loop lag probe) and the
+   longest single call of the list's and inbox's own UI-thread code;
+4. the same launch with Textual's DataTable holding every row, for comparison.
+
+From outside (tmux 120x40): `outreach-tui simulator --size N` is synced into a profile with
+`outreach-tui sync` (once, kept in .bench/tui/home-N), then `python -m outreach_tui` is
+started in a fresh tmux server until its first rows show in `capture-pane`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import bisect
+import functools
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH_DIR = ROOT / ".bench" / "tui"
+API_KEY = "bench-key"
+SIZE = (120, 40)
+KEY_INTERVAL = 0.04  # seconds between two timed key presses (a key's auto-repeat rate)
+
+
+# --- caches ---------------------------------------------------------------------------
+
+
+def synthetic_cache(count: int) -> Path:
+    """A cache of `count` synthetic conversations (built once, then reused)."""
+    path = BENCH_DIR / f"synthetic-{count}.db"
+    if path.exists():
+        return path
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_store import _pages  # type: ignore[import-not-found]
+
+    from outreach_tui.store.connection import open_writer
+    from outreach_tui.store.ingest import upsert_conversations
+
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    for leftover in BENCH_DIR.glob(partial.name + "*"):
+        leftover.unlink()
+    print(f"building a synthetic cache of {count:,} conversations…", flush=True)
+    db = open_writer(partial)
+    for start in range(0, count, 10_000):
+        for page in _pages(start, min(start + 10_000, count), seed=start):
+            upsert_conversations(db, page, "primary")
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    partial.rename(path)
+    return path
+
+
+def synced_home(count: int) -> Path:
+    """An OUTREACH_TUI_HOME whose default profile was synced with `outreach-tui sync` from
+    `outreach-tui simulator --size count` (built once, then reused)."""
+    home = BENCH_DIR / f"home-{count}"
+    if (home / "synced").exists():
+        return home
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    # No local request budget: the simulator has no rate limit, the run is what is timed.
+    (home / "config.toml").write_text("[sync]\nrequests_per_minute = 0\n", encoding="utf-8")
+    print(f"syncing a {count:,}-conversation simulator with outreach-tui sync…", flush=True)
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "outreach_tui", "simulator", "--port", "0", "--size", str(count),
+         "--seed", "7", "--api-key", API_KEY],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    try:
+        assert server.stdout is not None
+        base_url = ""
+        while not base_url:
+            line = server.stdout.readline()
+            if not line:
+                raise SystemExit("the simulator exited early")
+            base_url = line.removeprefix("Base URL: ").strip() if "Base URL" in line else ""
+        env = {**os.environ, "OUTREACH_TUI_HOME": str(home), "REACHKIT_API_KEY": API_KEY,
+               "REACHKIT_BASE_URL": base_url}  # fmt: skip
+        subprocess.run([sys.executable, "-m", "outreach_tui", "sync"], env=env, check=True)
+    finally:
+        server.terminate()
+        server.wait()
+    (home / "synced").write_text(f"{time.perf_counter() - started:.1f}\n", encoding="utf-8")
+    return home
+
+
+# --- in-process measurements (run in a child process) ----------------------------------
+
+
+class Probe:
+    """Timestamps of painted rows, the longest calls of our UI-thread code, loop lag."""
+
+    def __init__(self) -> None:
+        self.paints: list[tuple[float, int, Any]] = []
+        self.stamps: list[float] = []  # the paints' times, for bisect
+        self.longest: dict[str, float] = {}
+        self.max_lag = 0.0
+
+    def wrap(self, owner: type, name: str) -> None:
+        """Time every call of `owner.name` (our code that runs on the UI thread)."""
+        original = getattr(owner, name)
+        label = f"{owner.__name__}.{name}"
+
+        @functools.wraps(original)  # Textual counts a watcher's parameters
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent = time.perf_counter() - started
+                if spent > self.longest.get(label, 0.0):
+                    self.longest[label] = spent
+
+        setattr(owner, name, timed)
+
+    async def lag(self) -> None:
+        """Sleep 1 ms at a time; anything longer is time the UI thread was busy."""
+        while True:
+            started = time.perf_counter()
+            await asyncio.sleep(0.001)
+            self.max_lag = max(self.max_lag, time.perf_counter() - started - 0.001)
+
+    def painted_after(
+        self, since: float, match: Callable[[int, Any], bool] | None = None
+    ) -> float | None:
+        """When the first row (matching `match(index, row)`) was rendered after `since`."""
+        for stamp, index, row in self.paints[bisect.bisect_left(self.stamps, since) :]:
+            if match is None or match(index, row):
+                return stamp
+        return None
+
+
+async def _until(pilot: Any, check: Callable[[], Any], seconds: float = 60) -> Any:
+    deadline = time.perf_counter() + seconds
+    while (value := check()) is None:
+        if time.perf_counter() > deadline:
+            raise SystemExit("timed out waiting for the app")
+        await pilot.pause(0.001)
+    return value
+
+
+async def measure_inbox(db_path: Path, keys: bool) -> dict[str, Any]:
+    """Launch the real app on `db_path`; with `keys`, then time key presses."""
+    from outreach_tui.config import Config, app_paths
+    from outreach_tui.ui.app import Launch, OutreachApp
+    from outreach_tui.ui.screens.inbox import InboxScreen
+    from outreach_tui.ui.widgets.conversation_list import ConversationList
+    from outreach_tui.ui.widgets.paged_list import PagedList
+
+    probe = Probe()
+    render_row = ConversationList.render_row
+
+    def recorded(self: Any, row: Any, index: int, width: int, style: Any) -> Any:
+        stamp = time.perf_counter()
+        probe.paints.append((stamp, index, row))
+        probe.stamps.append(stamp)
+        return render_row(self, row, index, width, style)
+
+    ConversationList.render_row = recorded  # type: ignore[method-assign]
+    for name in ("render_line", "row_at", "_neighbour_page", "watch_cursor", "_apply_snapshot",
+                 "_apply_page", "move_cursor", "_fetch_page", "_load"):  # fmt: skip
+        probe.wrap(PagedList, name)
+    for name in ("on_paged_list_loaded", "set_names"):
+        probe.wrap(ConversationList, name)
+    for name in ("_update_filter_bar", "_apply_names", "_after_decision", "store_changed"):
+        probe.wrap(InboxScreen, name)
+    for name in ("_refresh_status", "_set_status", "_edit_landed"):
+        probe.wrap(OutreachApp, name)
+    launch = Launch(profile="bench", db_path=db_path, config=Config(), paths=app_paths(),
+                    client_factory=None, sync_on_start=False, sync_interval_seconds=0)  # fmt: skip
+    result: dict[str, Any] = {}
+    started = time.perf_counter()
+    app = OutreachApp(launch)
+    async with app.run_test(size=SIZE) as pilot:
+        first = await _until(pilot, lambda: probe.painted_after(started))
+        result["launch_ms"] = (first - started) * 1000
+        if not keys:
+            return result
+        conversations = app.screen.query_one(ConversationList)
+        result["total"] = conversations.total
+        await pilot.pause(0.3)
+        result["launch_longest_ms"] = {k: v * 1000 for k, v in probe.longest.items()}
+        probe.longest.clear()  # from here on: the steady state while keys are pressed
+        lag = asyncio.get_running_loop().create_task(probe.lag())
+
+        async def press(key: str, match: Callable[[int, Any], bool]) -> float:
+            """Milliseconds from sending `key` to a rendered row that `match`es."""
+            # Keys 40 ms apart, as a held key repeats: back to back, each would also wait
+            # for Textual's next frame (60 fps), which a person never types fast enough for.
+            await asyncio.sleep(KEY_INTERVAL)
+            sent = time.perf_counter()
+            # simulate_key sends the key at once (pilot.press would then wait for an idle
+            # process, which the lag probe never is).
+            app.simulate_key(key)
+            stamp = await _until(pilot, lambda: probe.painted_after(sent, match))
+            return (stamp - sent) * 1000
+
+        def at_cursor(index: int, row: Any) -> bool:
+            return index == conversations.cursor
+
+        def now_pending(index: int, row: Any) -> bool:  # the row u just marked, repainted
+            return index == conversations.cursor - 1 and row.local_state == "pending"
+
+        result["j_ms"] = [await press("j", at_cursor) for _ in range(150)]
+        result["pagedown_ms"] = [await press("pagedown", at_cursor) for _ in range(20)]
+        result["u_ms"] = [await press("u", now_pending) for _ in range(10)]
+        await pilot.pause(1.0)  # the edits' reloads land
+        result["G_ms"] = await press("G", at_cursor)
+        result["g_ms"] = await press("g", at_cursor)
+        app.simulate_key("f")  # primary -> others: nothing there in this cache
+        await _until(pilot, lambda: conversations.filter.folder == "others" or None)
+        await _until(pilot, lambda: (conversations.loaded and conversations.total == 0) or None)
+        result["folder_ms"] = await press("f", at_cursor)  # -> all folders: recount, rows
+        await pilot.pause(0.5)
+        lag.cancel()
+        result["max_lag_ms"] = probe.max_lag * 1000
+        result["longest_ms"] = {k: v * 1000 for k, v in probe.longest.items()}
+        result["rss_mb"] = _rss_mb()
+    return result
+
+
+async def measure_datatable(db_path: Path) -> dict[str, Any]:
+    """The same launch with every row added to Textual's DataTable."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable
+
+    from outreach_tui.store import queries
+    from outreach_tui.store.connection import open_reader
+    from outreach_tui.store.records import ConversationFilter
+
+    painted: list[float] = []
+    render_line = DataTable.render_line
+
+    def recorded(self: Any, y: int) -> Any:
+        if self.row_count and not painted:
+            painted.append(time.perf_counter())
+        return render_line(self, y)
+
+    DataTable.render_line = recorded  # type: ignore[method-assign]
+
+    class TableApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DataTable(cursor_type="row")
+
+        def on_mount(self) -> None:
+            db = open_reader(db_path)
+            rows = queries.conversation_window(db, ConversationFilter(), limit=10_000_000)
+            db.close()
+            table = self.query_one(DataTable)
+            table.add_columns("", "Sender", "Subject", "Label", "When")
+            table.add_rows(
+                ("●" if not r.is_read else "", r.sender_name, r.subject, r.label or "—",
+                 r.last_activity[:10]) for r in rows
+            )  # fmt: skip
+
+    started = time.perf_counter()
+    app = TableApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: painted[0] if painted else None, seconds=600)
+        result = {"launch_ms": (painted[0] - started) * 1000, "rss_mb": _rss_mb()}
+    return result
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def run_child(kind: str, db_path: Path, keys: bool = False) -> dict[str, Any]:
+    """One measurement in a fresh process (no warm caches from an earlier launch)."""
+    env = {**os.environ, "OUTREACH_TUI_HOME": str(BENCH_DIR / "child-home")}
+    args = [sys.executable, __file__, "--child", kind, "--db", str(db_path)]
+    out = subprocess.run(args + (["--keys"] if keys else []), env=env, check=True,
+                         capture_output=True, text=True).stdout  # fmt: skip
+    return json.loads(out.strip().splitlines()[-1])
+
+
+# --- from outside: tmux --------------------------------------------------------------------
+
+
+def tmux_launch_ms(home: Path) -> float:
+    """Start `python -m outreach_tui` on `home` in a fresh tmux server; milliseconds until
+    its first conversation row shows in the pane."""
+    socket = str(BENCH_DIR / "tmux.sock")
+    tmux = ["tmux", "-S", socket, "-f", os.devnull]
+    command = f"{sys.executable} -m outreach_tui"
+    env = ["-e", f"OUTREACH_TUI_HOME={home}", "-e", "TERM=xterm-256color"]
+    started = time.perf_counter()
+    subprocess.run([*tmux, "new-session", "-d", "-x", "120", "-y", "40", *env, command],
+                   check=True)  # fmt: skip
+    try:
+        while True:
+            pane = subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True, text=True)
+            lines = pane.stdout.splitlines()
+            # Row 2 holds the first conversation once it is painted (its time column).
+            if len(lines) > 1 and "conversations" in lines[0] and lines[1].strip():
+                return (time.perf_counter() - started) * 1000
+            if time.perf_counter() - started > 60:
+                raise SystemExit(f"the TUI did not show its rows:\n{pane.stdout}")
+            time.sleep(0.005)
+    finally:
+        subprocess.run([*tmux, "send-keys", "C-q"], capture_output=True)
+        time.sleep(0.5)
+        subprocess.run([*tmux, "kill-server"], capture_output=True)
+
+
+# --- report ----------------------------------------------------------------------------
+
+
+def _runs(samples: list[float]) -> str:
+    return ", ".join(f"{s:.0f}" for s in samples)
+
+
+def _p(samples: list[float], q: float) -> float:
+    return sorted(samples)[min(int(len(samples) * q), len(samples) - 1)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-datatable", action="store_true")
+    parser.add_argument("--no-tmux", action="store_true")
+    parser.add_argument("--child", choices=("inbox", "datatable"), help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--keys", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child == "inbox":
+        print(json.dumps(asyncio.run(measure_inbox(args.db, args.keys))))
+        return
+    if args.child == "datatable":
+        print(json.dumps(asyncio.run(measure_datatable(args.db))))
+        return
+
+    small, large = synthetic_cache(args.small), synthetic_cache(args.size)
+    launches = {
+        n: [run_child("inbox", db)["launch_ms"] for _ in range(args.runs)]
+        for n, db in ((args.small, small), (args.size, large))
+    }
+    for n, samples in launches.items():
+        print(f"launch -> first rows painted, {n:,} conversations: median"
+              f" {statistics.median(samples):.0f} ms (runs: {_runs(samples)})")  # fmt: skip
+    ratio = statistics.median(launches[args.size]) / statistics.median(launches[args.small])
+    print(f"  ratio {args.size:,} / {args.small:,}: {ratio:.2f} (goal <= 1.5)")
+
+    keys = run_child("inbox", large, keys=True)
+    for name in ("j", "pagedown", "u"):
+        samples = keys[f"{name}_ms"]
+        print(f"key {name} -> new cursor row repainted at {keys['total']:,}: median"
+              f" {statistics.median(samples):.1f} ms, p95 {_p(samples, 0.95):.1f} ms,"
+              f" max {max(samples):.1f} ms ({len(samples)} presses)")  # fmt: skip
+    print(f"G (far jump, worker read) {keys['G_ms']:.0f} ms; g {keys['g_ms']:.0f} ms;"
+          f" folder switch to all (recount) -> rows {keys['folder_ms']:.0f} ms")  # fmt: skip
+    print(f"RSS after the keys: {keys['rss_mb']:.0f} MB (goal < 200 MB)")
+    print(f"longest UI-thread stall (loop lag probe): {keys['max_lag_ms']:.1f} ms")
+    longest = sorted(keys["longest_ms"].items(), key=lambda item: -item[1])
+    print("longest single call of our UI-thread code: "
+          + ", ".join(f"{name} {ms:.2f} ms" for name, ms in longest[:6]))  # fmt: skip
+
+    if not args.no_datatable:
+        for n, db in ((args.small, small), (args.size, large)):
+            table = run_child("datatable", db)
+            print(f"DataTable with every row, {n:,} conversations: launch -> first rows"
+                  f" {table['launch_ms']:,.0f} ms, RSS {table['rss_mb']:.0f} MB")  # fmt: skip
+
+    if not args.no_tmux and shutil.which("tmux"):
+        outside = {}
+        for n in (args.small, args.size):
+            home = synced_home(n)
+            outside[n] = [tmux_launch_ms(home) for _ in range(args.runs)]
+            print(f"tmux, `python -m outreach_tui` on a synced cache of {n:,}: median"
+                  f" {statistics.median(outside[n]):.0f} ms to the first rows"
+                  f" (runs: {_runs(outside[n])})")  # fmt: skip
+        ratio = statistics.median(outside[args.size]) / statistics.median(outside[args.small])
+        print(f"  ratio {args.size:,} / {args.small:,}: {ratio:.2f} (goal <= 1.5)")
+
+
+if __name__ == "__main__":
+    main()
