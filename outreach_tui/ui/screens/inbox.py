@@ -112,7 +112,10 @@ class InboxScreen(WorkerErrorsToStatus, Screen[None]):
         self.conversation_list.set_names(campaigns, inboxes, show_campaigns=linked)
 
     def on_screen_resume(self) -> None:
-        self.store_changed()
+        # Back from a thread or dialog: the cache may have changed meanwhile. Not while
+        # the first load (started on mount) is still being read: it reads the same.
+        if self.conversation_list.loaded:
+            self.store_changed()
 
     def store_changed(self) -> None:
         """The cache changed: reload the list (keeping the cursor) and the names."""
