@@ -222,8 +222,11 @@ async def measure_inbox(db_path: Path, keys: bool) -> dict[str, Any]:
         def at_cursor(index: int, row: Any) -> bool:
             return index == conversations.cursor
 
-        def now_pending(index: int, row: Any) -> bool:  # the row u just marked, repainted
-            return index == conversations.cursor - 1 and row.local_state == "pending"
+        async def toggle_read() -> float:
+            """u: milliseconds until the row shows its new read state (the cursor moves on)."""
+            index, row = conversations.cursor, conversations.current_row
+            was_read = row.is_read if row is not None else None
+            return await press("u", lambda i, r: i == index and r.is_read != was_read)
 
         async def session() -> dict[str, Any]:
             times: dict[str, Any] = {}
@@ -231,7 +234,7 @@ async def measure_inbox(db_path: Path, keys: bool) -> dict[str, Any]:
             await pilot.pause(0.3)
             times["j_ms"] = [await press("j", at_cursor) for _ in range(150)]
             times["pagedown_ms"] = [await press("pagedown", at_cursor) for _ in range(20)]
-            times["u_ms"] = [await press("u", now_pending) for _ in range(10)]
+            times["u_ms"] = [await toggle_read() for _ in range(10)]
             await pilot.pause(1.0)  # the edits' reloads land
             times["G_ms"] = await press("G", at_cursor)
             times["g_ms"] = await press("g", at_cursor)
