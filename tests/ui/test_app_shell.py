@@ -10,15 +10,18 @@ from starlette.applications import Starlette
 from textual.widgets import DataTable
 
 from outreach_tui.config import Config, app_paths, load_config
+from outreach_tui.simulator.live import land_incoming_reply
 from outreach_tui.ui.screens.help import HelpScreen
 from outreach_tui.ui.screens.inbox import InboxScreen
 from outreach_tui.ui.screens.label_picker import LabelPicker
 from outreach_tui.ui.screens.thread import ThreadScreen
 
 from .conftest import (
+    API_KEY,
     client_factory_for,
     make_app,
     open_inbox,
+    stored_row,
     unreachable_client_factory,
     wait_for,
     wait_for_screen,
@@ -121,3 +124,19 @@ async def test_status_bar_says_offline_in_one_line_when_the_server_is_unreachabl
         assert "Traceback" not in text
         # The cache stays usable.
         assert conversations.total == 43
+
+
+async def test_ctrl_r_syncs_and_a_new_reply_is_announced(
+    synced_db: Path, simulator: Starlette
+) -> None:
+    app = make_app(synced_db, client_factory_for(simulator))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_inbox(pilot)
+        sim = simulator.state.simulator
+        with sim.lock:
+            conversation_id = land_incoming_reply(sim.workspace(API_KEY))
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: app.status_info.online is True and not app.syncing)
+        await wait_for_text(pilot, "1 new reply", "● online")
+        row = stored_row(synced_db, conversation_id)
+        assert not row.is_read
