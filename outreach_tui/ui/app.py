@@ -25,18 +25,15 @@ from textual.screen import Screen
 from outreach_tui.config import AppPaths, Config, ConfigError, save_config
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
-from outreach_tui.store import inbox_queries, outbox, queries, sync_state
+from outreach_tui.store import inbox_queries, outbox, sync_state
 from outreach_tui.store.connection import open_reader
 from outreach_tui.store.edits import EditError
 from outreach_tui.store.records import AttachmentRow
-from outreach_tui.sync.engine import SyncOptions
-from outreach_tui.sync.progress import SyncProgress, SyncReport
+from outreach_tui.sync.progress import SyncReport
 from outreach_tui.ui.messages import (
     EditLanded,
     Notice,
     StoreChanged,
-    SyncFinished,
-    SyncProgressed,
 )
 from outreach_tui.ui.screens.campaigns import CampaignsScreen
 from outreach_tui.ui.screens.help import HelpScreen, describe_bindings
@@ -45,6 +42,7 @@ from outreach_tui.ui.screens.outbox import OutboxScreen
 from outreach_tui.ui.screens.sequence import SequenceScreen
 from outreach_tui.ui.screens.warmup import WarmupScreen
 from outreach_tui.ui.screens.welcome import WelcomeScreen, check_api_key
+from outreach_tui.ui.sync_control import SyncControl
 from outreach_tui.ui.themes import discover_themes
 from outreach_tui.ui.triage import Triage
 from outreach_tui.ui.widgets.status_bar import StatusBar, StatusInfo
@@ -73,7 +71,7 @@ class Launch:
     key_checker: Callable[[str, str], Awaitable[None]] | None = None
 
 
-class OutreachApp(WorkerErrorsToStatus, App[str | None]):
+class OutreachApp(WorkerErrorsToStatus, SyncControl, App[str | None]):
     """outreach-tui: the unified inbox and campaign console."""
 
     TITLE = "outreach-tui"
@@ -313,74 +311,6 @@ class OutreachApp(WorkerErrorsToStatus, App[str | None]):
         if refresh is not None:
             refresh()
         self._refresh_status()
-
-    # --- sync ---------------------------------------------------------------------------
-
-    @property
-    def syncing(self) -> bool:
-        return self._sync_future is not None and not self._sync_future.done()
-
-    def action_sync_now(self, full: bool = False) -> None:
-        """Start a sync unless one is running (ctrl+r; also on start and on a timer)."""
-        if not self.writer.can_sync:
-            self.status("No server configured: add a key with `outreach-tui login`.")
-            return
-        if self.syncing:
-            return
-        self._newest_before_sync = queries.latest_activity(self.reader)
-        self._set_status(syncing="starting…", message="")
-        future = self.writer.sync(
-            SyncOptions(full=full), on_progress=lambda p: self.post_message(SyncProgressed(p))
-        )
-        self._sync_future = future
-
-        def finished(f: concurrent.futures.Future[SyncReport]) -> None:
-            error = f.exception()
-            if error is None:
-                self.post_message(SyncFinished(f.result()))
-            else:
-                self.post_message(SyncFinished(None, f"{type(error).__name__}: {error}"))
-
-        future.add_done_callback(finished)
-
-    @on(SyncProgressed)
-    def _sync_progressed(self, message: SyncProgressed) -> None:
-        progress: SyncProgress = message.progress
-        total = f"/{progress.total}" if progress.total is not None else ""
-        self._set_status(syncing=f"{progress.resource} {progress.done}{total}")
-
-    @on(SyncFinished)
-    def _sync_finished(self, message: SyncFinished) -> None:
-        report = message.report
-        self._set_status(syncing="")
-        if self._current_screen() is None:
-            return
-        self._refresh_views()
-        if report is None:
-            self._set_status(online=False)
-            self.status(f"Sync failed: {message.error}")
-            return
-        self._set_status(online=not report.unreachable)
-        if report.errors:
-            self.status(report.errors[0])
-        elif report.cancelled:
-            self.status("Sync cancelled.")
-        else:
-            self._set_status(message="")
-        if report.conflicts:
-            self.notify(
-                f"{report.conflicts} edit(s) conflict with server changes: ctrl+o to resolve.",
-                severity="warning",
-            )
-        if report.failed:
-            self.notify(
-                f"The server refused {report.failed} change(s): ctrl+o to see why.",
-                severity="error",
-            )
-        if self._newest_before_sync:
-            fresh = queries.count_unread_since(self.reader, self._newest_before_sync)
-            if fresh:
-                self.notify(f"{fresh} new repl{'y' if fresh == 1 else 'ies'}", title="Inbox")
 
     # --- other actions ------------------------------------------------------------------
 

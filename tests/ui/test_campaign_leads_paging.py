@@ -140,10 +140,10 @@ async def test_the_cursor_style_follows_focus(big_db: Path) -> None:
         await wait_for(pilot, lambda: leads.loaded)
         leads.blur()
         await pilot.pause()
-        unfocused = list(leads.render_line(0))[0].style
+        unfocused = next(iter(leads.render_line(0))).style
         leads.focus()
         await wait_for(pilot, lambda: leads.has_focus)
         await pilot.pause()
-        focused = list(leads.render_line(0))[0].style
+        focused = next(iter(leads.render_line(0))).style
         assert unfocused is not None and focused is not None
         assert unfocused.bgcolor != focused.bgcolor  # $accent 40% vs 70%
