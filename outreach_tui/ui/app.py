@@ -40,6 +40,7 @@ from outreach_tui.ui.screens.help import HelpScreen, describe_bindings
 from outreach_tui.ui.screens.inbox import InboxScreen
 from outreach_tui.ui.screens.outbox import OutboxScreen
 from outreach_tui.ui.screens.sequence import SequenceScreen
+from outreach_tui.ui.screens.sequence_dialogs import UnsavedDialog
 from outreach_tui.ui.screens.warmup import WarmupScreen
 from outreach_tui.ui.screens.welcome import WelcomeScreen, check_api_key
 from outreach_tui.ui.sync_control import SyncControl
@@ -115,8 +116,14 @@ class OutreachApp(WorkerErrorsToStatus, SyncControl, App[str | None]):
             ),
         )
         self.add_mode("campaigns", lambda: CampaignsScreen(launch.db_path))
-        self.add_mode("sequences", lambda: SequenceScreen(launch.db_path))
+        self._sequence_screen: SequenceScreen | None = None
+        self.add_mode("sequences", self._make_sequence_screen)
         self.add_mode("warmup", lambda: WarmupScreen(launch.db_path))
+
+    def _make_sequence_screen(self) -> SequenceScreen:
+        # Kept so that quitting can ask about the editor's unsaved changes.
+        self._sequence_screen = SequenceScreen(self.launch.db_path)
+        return self._sequence_screen
 
     @property
     def mark_read_on_open(self) -> bool:
@@ -162,6 +169,19 @@ class OutreachApp(WorkerErrorsToStatus, SyncControl, App[str | None]):
                 self.call_after_refresh(self.action_sync_now)
         else:
             self.status("No server configured: working on the cache only.")
+
+    async def action_quit(self) -> None:
+        """Quit (ctrl+q, q); unsaved sequence edits are offered for saving first.
+
+        Quitting again while that question is open quits without saving: the way out of a
+        stuck terminal stays one key away.
+        """
+        editor = self._sequence_screen
+        if editor is None or not editor.dirty or isinstance(self.screen, UnsavedDialog):
+            self.exit()
+            return
+        await self.switch_mode("sequences")  # show what is at stake
+        editor.guarded(self.exit)
 
     def exit(self, result: str | None = None, return_code: int = 0, message: Any = None) -> None:
         """Exit the app; background reports arriving from now on are dropped."""

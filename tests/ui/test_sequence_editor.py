@@ -299,3 +299,43 @@ async def test_other_screens_open_a_campaign_directly_with_show_campaign(synced_
         assert app.screen is screen  # no picker over it
         assert screen.data.campaign.id == campaign.id  # type: ignore[union-attr]
         assert "leads not pulled (p)" in text_of(screen, "#seq-head")  # no server here
+
+
+async def test_quitting_with_unsaved_changes_asks_first_and_can_save(synced_db: Path) -> None:
+    campaign = campaign_where(synced_db, lambda c: c.sequence_steps >= 1)
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(app, pilot, campaign.id)
+        variant = screen.data.steps[0].variants[0]  # type: ignore[union-attr]
+        await highlight(pilot, screen, VARIANT_PREFIX + variant.id)
+        original = screen.subject_area.text
+        await pilot.press("enter", "end", *" - late")
+        await pilot.press("f2", "ctrl+q")  # from another mode: the editor is shown again
+        await wait_for(pilot, lambda: isinstance(app.screen, UnsavedDialog))
+        assert app.current_mode == "sequences"
+        await pilot.press("escape")  # keep editing: nothing lost, still running
+        assert not app._shutting_down and screen.subject_area.text == original + " - late"
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, UnsavedDialog))
+        await pilot.press("s")
+        await wait_for(pilot, lambda: app._shutting_down)
+    [item] = items(synced_db, outbox.PENDING)
+    assert (item.resource_id, item.field, item.value) == (
+        variant.id,
+        "subject",
+        original + " - late",
+    )
+
+
+async def test_quitting_twice_quits_without_saving(synced_db: Path) -> None:
+    campaign = campaign_where(synced_db, lambda c: c.sequence_steps >= 1)
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(app, pilot, campaign.id)
+        variant = screen.data.steps[0].variants[0]  # type: ignore[union-attr]
+        await highlight(pilot, screen, VARIANT_PREFIX + variant.id)
+        await pilot.press("enter", "end", "!", "ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, UnsavedDialog))
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: app._shutting_down)
+    assert items(synced_db) == []
