@@ -15,6 +15,7 @@ from typing import Any
 from outreach_tui.commands import EXIT_USAGE, CommandError
 from outreach_tui.commands.context import resolve_context
 from outreach_tui.commands.output import print_csv, print_json, print_table, safe
+from outreach_tui.core.ab_results import interval_text, step_result
 from outreach_tui.store import campaign_queries
 from outreach_tui.store.campaign_queries import CampaignDetail, CampaignRow, LinkedInbox
 
@@ -178,14 +179,20 @@ def show_campaign(args: argparse.Namespace) -> int:
     if detail.daily:
         last = detail.daily[-7:]
         print("last 7 days: " + "  ".join(f"{p.date[5:]} {p.sent}/{p.replies}" for p in last))
-    for step in detail.sequences:
+    for result in (step_result(step, step.variants) for step in detail.sequences):
+        step = result.step
         delay = f", then wait {step.delay_days} day(s)" if step.delay_days is not None else ""
-        print(f"step {step.step}{delay}")
-        for v in step.variants:
+        print(
+            f"step {step.step}{delay}  replies: {result.replies.text}"
+            f"  positive: {result.positive.text}"
+        )
+        for row in result.variants:
+            v = row.variant
             state = "" if v.enabled else " (disabled)"
             print(
                 f"  {v.letter}{state}: sent {v.sent}, replies {v.replies}"
-                f" ({_percent(v.reply_rate)}), positive {v.positive_replies}"
-                f" ({_percent(v.positive_reply_rate)})  {safe(v.subject, 60)}"
+                f" ({_percent(v.reply_rate)}, 95% CI {interval_text(row.reply_interval)}),"
+                f" positive {v.positive_replies} ({_percent(v.positive_reply_rate)},"
+                f" 95% CI {interval_text(row.positive_interval)})  {safe(v.subject, 60)}"
             )
     return 0

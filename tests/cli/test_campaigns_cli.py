@@ -7,6 +7,7 @@ import csv
 import functools
 import io
 import json
+from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from outreach_tui.core.abstats import wilson_interval
 from outreach_tui.simulator.campaign_stats import SUMMARY_KEYS
 from tests.cli.conftest import Outcome
 from tests.sync.conftest import KEY
@@ -115,6 +117,26 @@ def test_text_output_prints_the_rates_as_the_screens_do(
     assert f"{stats['reply_rate']:.2f}%" in line and f"{stats['bounce_rate']:.2f}%" in line
     shown = run_main(["--db", db, "campaigns", "show", campaign["id"]]).out
     assert f"sent {stats['sent']}" in shown and f"({stats['reply_rate']:.2f}%)" in shown
+
+
+def test_text_show_gives_each_variant_its_wilson_intervals_and_each_step_a_verdict(
+    run_main: Run, synced: tuple[str, str]
+) -> None:
+    base_url, db = synced
+    campaign = max(_get(base_url, "/campaigns?page_size=100"), key=lambda c: c["stats"]["sent"])
+    analytics = _get(base_url, f"/campaigns/{campaign['id']}/analytics")
+    lines = run_main(["--db", db, "campaigns", "show", campaign["id"]]).out.splitlines()
+    checked = 0
+    for step in analytics["sequences"]:
+        start = next(i for i, line in enumerate(lines) if line.startswith(f"step {step['step']}"))
+        assert "replies: " in lines[start] and "positive: " in lines[start]
+        rows = lines[start + 1 : start + 1 + len(step["variants"])]
+        for variant, line in zip(step["variants"], rows, strict=True):
+            low, high = astuple(wilson_interval(variant["replies"], variant["sent"]))
+            assert f"sent {variant['sent']}," in line
+            assert f"95% CI {low * 100:.1f}–{high * 100:.1f}%" in line
+            checked += 1
+    assert checked >= 2
 
 
 def test_show_of_an_unknown_campaign_is_one_line(run_main: Run, synced: tuple[str, str]) -> None:

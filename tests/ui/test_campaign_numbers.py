@@ -7,6 +7,7 @@ import pytest
 from textual.app import App
 from textual.widgets import Input
 
+from outreach_tui.core.ab_results import StepResult, interval_text, step_result, trials_for
 from outreach_tui.core.abstats import VerdictKind
 from outreach_tui.core.schedule import ScheduleError
 from outreach_tui.store.campaign_queries import CampaignRow, SequenceRow, VariantRow
@@ -17,14 +18,7 @@ from outreach_tui.ui.screens.campaign_dialogs import (
 )
 from outreach_tui.ui.screens.campaigns import visible_campaigns
 from outreach_tui.ui.widgets.campaign_inboxes import link_changes
-from outreach_tui.ui.widgets.campaign_numbers import (
-    bounce_level,
-    interval_text,
-    percent,
-    progress_bar,
-    step_result,
-    trials_for,
-)
+from outreach_tui.ui.widgets.campaign_numbers import bounce_level, percent, progress_bar
 from outreach_tui.ui.widgets.campaign_schedule import stored_time
 from outreach_tui.ui.widgets.campaign_settings import launch_refusal
 
@@ -64,9 +58,13 @@ def _step(*variants: VariantRow) -> SequenceRow:
     return SequenceRow("s-1", 1, 3, None, False, variants)
 
 
+def _result(step: SequenceRow) -> StepResult[SequenceRow, VariantRow]:
+    return step_result(step, step.variants)
+
+
 def test_variant_rows_carry_wilson_intervals_of_known_value() -> None:
     # Newcombe (1998), Table I: 81/263 -> 0.2553-0.3662; 15/148 -> 0.0624-0.1605.
-    result = step_result(_step(_variant("A", 263, 81), _variant("B", 148, 15)))
+    result = _result(_step(_variant("A", 263, 81), _variant("B", 148, 15)))
     a, b = result.variants
     assert interval_text(a.reply_interval) == "25.5–36.6%"
     assert round(a.reply_interval.low, 4) == 0.2553 and round(a.reply_interval.high, 4) == 0.3662
@@ -78,31 +76,31 @@ def test_variant_rows_carry_wilson_intervals_of_known_value() -> None:
 
 def test_a_two_proportion_verdict_of_known_value() -> None:
     # 45/100 vs 30/100: z = 2.19089, p = 0.02846 (by hand, see tests/core/test_abstats.py).
-    result = step_result(_step(_variant("A", 100, 30), _variant("B", 100, 45)))
+    result = _result(_step(_variant("A", 100, 30), _variant("B", 100, 45)))
     assert result.replies.kind is VerdictKind.LEADER
     assert result.replies.leader == "B"
     assert result.replies.text == "B leads (p = 0.028)"
 
 
 def test_small_samples_give_not_enough_data_and_close_ones_no_clear_difference() -> None:
-    small = step_result(_step(_variant("A", 40, 20), _variant("B", 40, 2)))
+    small = _result(_step(_variant("A", 40, 20), _variant("B", 40, 2)))
     assert small.replies.kind is VerdictKind.NOT_ENOUGH_DATA
     assert small.replies.text == "not enough data"
-    close = step_result(_step(_variant("A", 500, 50), _variant("B", 500, 55)))
+    close = _result(_step(_variant("A", 500, 50), _variant("B", 500, 55)))
     assert close.replies.kind is VerdictKind.NO_CLEAR_DIFFERENCE
     assert close.replies.leader is None
 
 
 def test_disabled_variants_keep_their_row_but_not_the_verdict() -> None:
-    result = step_result(
+    result = _result(
         _step(_variant("A", 300, 30), _variant("B", 20, 1, enabled=False), _variant("C", 300, 9))
     )
     assert len(result.variants) == 3
     assert result.replies.kind is VerdictKind.LEADER and result.replies.leader == "A"
-    single = step_result(_step(_variant("A", 300, 30), _variant("B", 300, 3, enabled=False)))
+    single = _result(_step(_variant("A", 300, 30), _variant("B", 300, 3, enabled=False)))
     assert single.replies.kind is VerdictKind.SINGLE
     assert single.replies.text == "only A enabled"
-    alone = step_result(_step(_variant("A", 300, 30)))
+    alone = _result(_step(_variant("A", 300, 30)))
     assert alone.replies.text == "single variant"
 
 
@@ -111,13 +109,13 @@ def test_positive_interval_uses_the_denominator_that_gives_the_api_rate() -> Non
     assert trials_for(5, per_reply.positive_reply_rate, (20, 200)) == 20
     per_send = _variant("A", 200, 20, 5, positive_rate=2.5)  # 5 / 200 sends
     assert trials_for(5, 2.5, (20, 200)) == 200
-    row = step_result(_step(per_send)).variants[0]
+    row = _result(_step(per_send)).variants[0]
     assert row.positive_trials == 200
     assert row.positive_interval.low < 0.025 < row.positive_interval.high
 
 
 def test_inconsistent_cached_counts_do_not_crash() -> None:
-    odd = step_result(_step(_variant("A", 5, 9), _variant("B", 0, 0)))
+    odd = _result(_step(_variant("A", 5, 9), _variant("B", 0, 0)))
     assert interval_text(odd.variants[0].reply_interval) == "0.0–100.0%"
 
 

@@ -10,16 +10,11 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from outreach_tui.core.ab_results import StepResult, interval_text, step_result
 from outreach_tui.core.abstats import Verdict, VerdictKind
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store.campaign_queries import SequenceRow
-from outreach_tui.ui.widgets.campaign_numbers import (
-    StepResult,
-    count,
-    interval_text,
-    percent,
-    step_result,
-)
+from outreach_tui.store.campaign_queries import SequenceRow, VariantRow
+from outreach_tui.ui.widgets.campaign_numbers import count, percent
 
 _VERDICT_STYLE = {
     VerdictKind.LEADER: "bold green",
@@ -47,7 +42,7 @@ def _verdict(label: str, verdict: Verdict) -> Text:
     return text
 
 
-def step_renderable(result: StepResult) -> RenderableType:
+def step_renderable(result: StepResult[SequenceRow, VariantRow]) -> RenderableType:
     """One step's header (with its verdicts) and variant table."""
     step = result.step
     header = Text(f"Step {step.step}", style="bold")
@@ -95,11 +90,11 @@ class CampaignAbResults(Static):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.results: tuple[StepResult, ...] = ()
+        self.results: tuple[StepResult[SequenceRow, VariantRow], ...] = ()
 
     def show(self, sequences: Sequence[SequenceRow]) -> None:
         """Render these steps (from the campaign detail)."""
-        self.results = tuple(step_result(step) for step in sequences)
+        self.results = tuple(step_result(step, step.variants) for step in sequences)
         if not self.results:
             self.update(Text("No sequence steps cached yet.", style="dim italic"))
             return
