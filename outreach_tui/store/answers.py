@@ -154,6 +154,9 @@ def _apply_create(db: Database, item: OutboxItem, answer: Mapping[str, Any] | No
         # content_hash is NULL on a placeholder, so the answer is always written.
         upsert_conversations(db, [answer], folder=None)
         refresh_summary(db, server_id)
+    elif item.resource == "campaign":
+        # The server's defaults (schedule, options, stats) at once, not at the next pull.
+        upsert_campaigns(db, [answer])
     elif item.resource == "sequence":
         campaign_id = _campaign_of(db, "sequences", server_id)
         if campaign_id:
