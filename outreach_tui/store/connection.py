@@ -43,7 +43,8 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
-def _connect(path: Path | str) -> sqlite3.Connection:
+def connect_to(path: Path | str) -> sqlite3.Connection:
+    """A raw connection with the pragmas every connection here uses."""
     # check_same_thread=False: the writer is opened on one thread and handed to a worker;
     # the rule "one thread uses a connection at a time" is the caller's.
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
@@ -61,7 +62,7 @@ def open_writer(path: Path | str) -> Database:
     """
     if str(path) != ":memory:":
         _create_private_file(Path(path))
-    conn = _connect(path)
+    conn = connect_to(path)
     conn.execute("PRAGMA journal_mode = WAL")
     # Measured on the ingest benchmark (~25% faster): a bigger page cache keeps index pages
     # of a sync's many page-transactions in memory, and checkpointing every ~40 MB of WAL
@@ -81,7 +82,7 @@ def open_reader(path: Path | str) -> Database:
     """
     if not Path(path).exists():
         raise FileNotFoundError(f"no cache database at {path}")
-    conn = _connect(path)
+    conn = connect_to(path)
     conn.execute("PRAGMA query_only = ON")
     return Database(conn, execute_plugins=False)
 

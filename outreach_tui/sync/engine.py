@@ -23,6 +23,7 @@ from outreach_tui.api import (
     ServerError,
 )
 from outreach_tui.store import sync_state
+from outreach_tui.store.checkpoints import BackgroundCheckpoints
 from outreach_tui.sync import pull, push
 from outreach_tui.sync.progress import ProgressCallback, SyncCancelled, SyncReport, SyncRun
 
@@ -59,7 +60,9 @@ async def run_sync(
     try:
         await push.recover_in_flight(run)
         if options.pull:
-            await _pull_all(run, options)
+            with BackgroundCheckpoints(db) as checkpoints:
+                run.checkpoints = checkpoints
+                await _pull_all(run, options)
         if options.push:
             await push.push_outbox(run)
     except SyncCancelled:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from outreach_tui.api import ReachkitClient
+from outreach_tui.store.checkpoints import BackgroundCheckpoints
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,8 @@ class SyncRun:
     # Conversations whose server state was read during this run: the push can use the
     # cached server value for its conflict check instead of fetching it again.
     fresh_conversations: set[str] = field(default_factory=set)
+    # Set while pulling: checkpoints the WAL off the writer's path (store.checkpoints).
+    checkpoints: BackgroundCheckpoints | None = None
 
     def progress(
         self, resource: str, done: int, total: int | None = None, message: str = ""

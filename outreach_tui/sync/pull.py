@@ -84,6 +84,8 @@ async def _walk(
         items = list(page.items)
         order.observe(item.updated_at for item in items if getattr(item, "updated_at", None))
         result = store_page(items)
+        if run.checkpoints is not None:
+            run.checkpoints.nudge()
         walk.stored += len(result.new_ids) + len(result.changed_ids)
         walk.valid.update(item.id for item in items)
         walk.seen.update(item.id for item in items)
