@@ -18,20 +18,7 @@ from typing import NoReturn
 
 from outreach_tui import __version__
 from outreach_tui.commands import CommandError
-
-LABELS = (
-    "interested",
-    "not_interested",
-    "needs_more_info",
-    "meeting_requested",
-    "wrong_person",
-    "out_of_office",
-    "referral",
-    "question",
-    "neutral",
-    "unsubscribe",
-    "left_company",
-)
+from outreach_tui.core.labels import LABEL_VALUES
 
 
 class _Parser(argparse.ArgumentParser):
@@ -153,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     inbox_list = inbox_command("list", "list_conversations", "list conversations")
     inbox_list.add_argument("--folder", choices=("primary", "others"))
-    inbox_list.add_argument("--label", choices=(*LABELS, "none"), metavar="LABEL")
+    inbox_list.add_argument("--label", choices=(*LABEL_VALUES, "none"), metavar="LABEL")
     inbox_list.add_argument("--unread", action="store_true", help="only unread conversations")
     inbox_list.add_argument("--search", metavar="TEXT", help="full-text search")
     inbox_list.add_argument("--limit", type=_positive_int, default=50)

@@ -248,3 +248,12 @@ def test_label_enum_spells_the_labels_core_knows_in_the_same_order() -> None:
     from outreach_tui.core.labels import LABEL_VALUES
 
     assert tuple(Label) == LABEL_VALUES
+
+
+def test_the_outgoing_label_literal_spells_the_labels_core_knows() -> None:
+    from typing import get_args
+
+    from outreach_tui.api.payloads import LabelValue
+    from outreach_tui.core.labels import LABEL_VALUES
+
+    assert get_args(LabelValue) == LABEL_VALUES
