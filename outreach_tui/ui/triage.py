@@ -30,6 +30,15 @@ if TYPE_CHECKING:
 UNDO_DEPTH = 50
 
 
+# The single-key labels of the inbox and the thread view (the rest via the `l` picker).
+QUICK_LABELS = {
+    "i": "interested",
+    "n": "not_interested",
+    "m": "meeting_requested",
+    "o": "out_of_office",
+}
+
+
 @dataclass(frozen=True)
 class UndoStep:
     """How to take back one action: a description and the edit that does it."""

@@ -159,6 +159,33 @@ async def test_j_and_k_in_a_thread_step_through_the_list(synced_db: Path) -> Non
         assert conversations.cursor == 1
 
 
+async def test_a_label_key_in_a_thread_labels_it_and_opens_the_next_one(synced_db: Path) -> None:
+    app = make_app(synced_db, config=Config(mark_read_on_open=False))
+    async with app.run_test(size=(120, 40)) as pilot:
+        conversations = await open_inbox(pilot)
+        first, second, third = (conversations.row_at(i) for i in range(3))
+        assert first is not None and second is not None and third is not None
+        await pilot.press("enter")
+        await wait_for_screen(pilot, ThreadScreen)
+        thread_screen = app.screen
+        assert isinstance(thread_screen, ThreadScreen)
+
+        def showing(conversation_id: str) -> bool:
+            thread = thread_screen.thread
+            return thread is not None and thread.conversation.id == conversation_id
+
+        await pilot.press("m")  # one key: labelled, and the next conversation is open
+        await wait_for(pilot, lambda: showing(second.id))
+        await wait_for(pilot, lambda: stored_row(synced_db, first.id).label == "meeting_requested")
+        await pilot.press("l", "7")  # through the picker: Referral, then on again
+        await wait_for(pilot, lambda: showing(third.id))
+        await wait_for(pilot, lambda: stored_row(synced_db, second.id).label == "referral")
+        assert conversations.cursor == 2
+        assert ("label_override", "meeting_requested") in {
+            (field, value) for cid, field, value in pending_changes(synced_db) if cid == first.id
+        }
+
+
 async def test_a_reload_landing_after_a_move_keeps_the_cursor_where_the_user_went(
     synced_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -24,20 +24,13 @@ from outreach_tui.store.connection import open_reader
 from outreach_tui.store.records import ConversationFilter, ConversationRow, LabelCounts
 from outreach_tui.ui.screens.filters import FilterScreen
 from outreach_tui.ui.screens.thread import ThreadScreen
-from outreach_tui.ui.triage import Triage
+from outreach_tui.ui.triage import QUICK_LABELS, Triage
 from outreach_tui.ui.widgets.conversation_list import ConversationList
 from outreach_tui.ui.widgets.status_bar import StatusBar
 from outreach_tui.ui.worker_errors import WorkerErrorsToStatus
 
 SEARCH_DEBOUNCE = 0.25
 FOLDERS: tuple[str | None, ...] = ("primary", "others", None)
-# The commonest decisions get a single key on the list itself (the picker has all 11).
-QUICK_LABELS = {
-    "i": "interested",
-    "n": "not_interested",
-    "m": "meeting_requested",
-    "o": "out_of_office",
-}
 
 
 class InboxScreen(WorkerErrorsToStatus, Screen[None]):

@@ -25,7 +25,7 @@ from outreach_tui.core.sanitize import sanitize_line, sanitize_text
 from outreach_tui.store import queries
 from outreach_tui.store.connection import open_reader
 from outreach_tui.store.records import AttachmentRow, ConversationRow, Thread
-from outreach_tui.ui.triage import Triage
+from outreach_tui.ui.triage import QUICK_LABELS, Triage
 from outreach_tui.ui.widgets.message_view import (
     BIDI_NOTE,
     RenderedMessage,
@@ -45,6 +45,13 @@ class ThreadScreen(WorkerErrorsToStatus, Screen[None]):
         Binding("j", "next_conversation", "Next", id="thread.next"),
         Binding("k", "previous_conversation", "Previous", id="thread.previous"),
         Binding("l", "label", "Label", id="thread.label"),
+        Binding("i", "quick_label('i')", "Interested", show=False, id="thread.label_interested"),
+        Binding(
+            "n", "quick_label('n')", "Not interested", show=False, id="thread.label_not_interested"
+        ),
+        Binding("m", "quick_label('m')", "Meeting", show=False, id="thread.label_meeting"),
+        Binding("o", "quick_label('o')", "OOO", show=False, id="thread.label_ooo"),
+        Binding("0,backspace", "clear_label", "Clear label", show=False, id="thread.clear"),
         Binding("u", "toggle_read", "Read/unread", id="thread.toggle_read"),
         Binding("r", "reply", "Reply", id="thread.reply"),
         Binding("s", "save_attachment", "Save attachment", id="thread.save"),
@@ -181,8 +188,22 @@ class ThreadScreen(WorkerErrorsToStatus, Screen[None]):
             return
         self.show_row(row)
 
+    def _after_decision(self) -> None:
+        # One key per decision, as on the list: the next conversation opens (if any).
+        row = self.navigate(self.row, +1) if self.navigate is not None else None
+        if row is not None:
+            self.show_row(row)
+
     def action_label(self) -> None:
-        self.triage.pick_label([self.row])
+        self.triage.pick_label([self.row], then=self._after_decision)
+
+    def action_quick_label(self, key: str) -> None:
+        self.triage.set_label([self.row], QUICK_LABELS[key])
+        self._after_decision()
+
+    def action_clear_label(self) -> None:
+        self.triage.revert_label([self.row])
+        self._after_decision()
 
     def action_toggle_read(self) -> None:
         self.triage.toggle_read([self.row])

@@ -8,7 +8,8 @@ where conversations come from and how one row looks.
 
 Columns: selection mark, unread dot, pending/failed/conflict mark, sender, subject +
 snippet, effective label (coloured; `*` marks an override, a dim `—` no label),
-campaign (only when some conversation has one), sending inbox (wide terminals), time.
+campaign (only when some conversation has one), sending inbox (wide terminals, or in
+the campaign column's room when there is none), time.
 
 Everything shown comes from strangers: cells go through `core.sanitize` and are drawn as
 plain `Segment`s, never parsed as markup. A name or subject that carried bidi controls
@@ -249,10 +250,12 @@ class ConversationList(WorkerErrorsToStatus, PagedList[ConversationRow]):
             (" ", 1, Style()),
             (label_text, LABEL_WIDTH, label_style),
         ]
-        if self.show_campaigns and width >= CAMPAIGN_MIN_WIDTH:
+        campaigns = self.show_campaigns and width >= CAMPAIGN_MIN_WIDTH
+        if campaigns:
             campaign = self.campaign_names.get(row.campaign_id or "", "")
             tail += [(" ", 1, Style()), (_safe(campaign, 60).text, CAMPAIGN_WIDTH, dim)]
-        if width >= INBOX_MIN_WIDTH:
+        # Without a campaign column, its room shows the sending inbox instead.
+        if width >= INBOX_MIN_WIDTH or (width >= CAMPAIGN_MIN_WIDTH and not campaigns):
             inbox = self.inbox_emails.get(row.inbox_id or "", "")
             tail += [(" ", 1, Style()), (_safe(inbox, 80).text, INBOX_WIDTH, dim)]
         tail.append((" ", 1, Style()))
