@@ -48,7 +48,7 @@ async def test_hostile_seeds_render_inert_in_the_list_and_the_threads(
         assert row_text(conversations, 0)[4:].startswith("Billing Dept")
         assert "URGENT: invoice overdue" in row_text(conversations, 0)
         assert "[@click=app.quit]Suppo" in row_text(conversations, 1)
-        assert "[bold red]Action required[/] [link=https://ev" in row_text(conversations, 1)
+        assert "[bold red]Action required[/] [link=https://" in row_text(conversations, 1)
         assert "⚠ Accounts fdp.exe nit" in row_text(conversations, 3)  # bidi flagged
         # Clicking the "[@click=app.quit]" text runs nothing: it is text.
         await pilot.click(conversations, offset=(6, 1))

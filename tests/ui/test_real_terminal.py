@@ -107,7 +107,8 @@ def test_demo_in_tmux_opens_labels_and_quits_restoring_the_terminal(terminal: Te
     terminal.send("l")
     terminal.wait_for("Set label", "Left company")
     terminal.send("1")
-    terminal.wait_for("label: Interested (your override")
+    # labelled, and the next conversation opens: one key per decision
+    terminal.wait_for("Action required", "from [@click=app.quit]Support")
     terminal.send("Escape")
     screen = terminal.wait_for("Interested*", "Primary  Others  All")
     assert "\x1b" not in screen
