@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 class SyncControl:
     """Starts syncs and reports how they went (a mixin of the app)."""
 
-    _sync_future: concurrent.futures.Future[SyncReport] | None = None
-    _newest_before_sync: str | None = None
+    # Set up by OutreachApp.__init__.
+    _sync_future: concurrent.futures.Future[SyncReport] | None
+    _newest_before_sync: str | None
 
     if TYPE_CHECKING:  # provided by OutreachApp
         writer: WriterThread
