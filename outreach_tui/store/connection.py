@@ -119,6 +119,22 @@ def write_transaction(db: Database) -> Iterator[Database]:
     conn.execute("COMMIT")
 
 
+@contextlib.contextmanager
+def read_transaction(db: Database) -> Iterator[Database]:
+    """Run the block's reads on one snapshot of a reader connection.
+
+    Without it each statement sees the latest commit, so a count, a position and a page
+    read one after the other can straddle a write and disagree (a row counted at index 4,
+    then found at 0). The `BEGIN` is deferred: the snapshot is taken by the first read.
+    """
+    conn = db.conn
+    conn.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        conn.execute("ROLLBACK")  # nothing to keep: the connection is query-only
+
+
 def data_version(db: Database) -> int:
     """`PRAGMA data_version`: changes whenever another connection commits a write.
 

@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from outreach_tui.store.connection import open_reader, open_writer, write_transaction
+from outreach_tui.store.connection import (
+    open_reader,
+    open_writer,
+    read_transaction,
+    write_transaction,
+)
 from outreach_tui.store.ingest import upsert_conversations
 from tests.store.factories import conversation
 
@@ -102,3 +107,14 @@ def test_reader_sees_commits_while_another_write_is_open(db: Database, reader: D
     thread.join(5)
     assert not errors
     assert reader.conn.execute("SELECT subject FROM conversations").fetchall() == [("uncommitted",)]
+
+
+def test_read_transaction_keeps_one_snapshot_across_reads(db: Database, reader: Database) -> None:
+    upsert_conversations(db, [conversation("c1")], "primary")
+    count = "SELECT COUNT(*) FROM conversations"
+    with read_transaction(reader):
+        assert reader.conn.execute(count).fetchone() == (1,)
+        upsert_conversations(db, [conversation("c2")], "primary")  # commits meanwhile
+        assert reader.conn.execute(count).fetchone() == (1,)
+    assert not reader.conn.in_transaction
+    assert reader.conn.execute(count).fetchone() == (2,)

@@ -12,6 +12,7 @@ from textual.message import Message
 
 from outreach_tui.config import Config
 from outreach_tui.store import outbox
+from outreach_tui.store.connection import open_writer, write_transaction
 from outreach_tui.ui.screens.inbox import InboxScreen
 from outreach_tui.ui.screens.thread import ThreadScreen
 from outreach_tui.ui.widgets.conversation_list import ConversationList
@@ -214,3 +215,47 @@ async def test_a_reload_landing_after_a_move_keeps_the_cursor_where_the_user_wen
         await wait_for(pilot, lambda: len(landed) > before)
         assert conversations.cursor == 3
         assert conversations.current_row == target
+
+
+async def test_reload_keeps_the_cursor_on_its_row_when_a_write_lands_mid_read(
+    synced_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reload reads count, anchor position and pages on one snapshot: a write that
+    moves the anchor to the top half-way through cannot leave the cursor on a neighbour."""
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        conversations = await open_inbox(pilot)
+        conversations.move_cursor(UNREAD_ROW)
+        anchor = conversations.current_row
+        assert anchor is not None
+        found = ConversationList.position_of
+
+        def position_then_write(self: ConversationList, db: Any, params: Any, key: str) -> Any:
+            position = found(self, db, params, key)
+            writer = open_writer(synced_db)
+            with write_transaction(writer):
+                writer.conn.execute(
+                    "UPDATE conversations SET last_activity = '2099-01-01T00:00:00.000000Z'"
+                    " WHERE id = ?",
+                    [key],
+                )
+            writer.close()
+            return position
+
+        loads: list[int] = []
+        loaded = ConversationList.on_paged_list_loaded
+
+        def count_loads(self: ConversationList) -> None:
+            loads.append(self.cursor)
+            loaded(self)
+
+        monkeypatch.setattr(ConversationList, "position_of", position_then_write)
+        monkeypatch.setattr(ConversationList, "on_paged_list_loaded", count_loads)
+        conversations.reload()
+        await wait_for(pilot, lambda: bool(loads))
+        assert loads == [UNREAD_ROW]
+        assert conversations.current_row.id == anchor.id  # type: ignore[union-attr]
+        monkeypatch.undo()
+        conversations.reload()  # the next reload finds it at the top
+        await wait_for(pilot, lambda: conversations.cursor == 0)
+        assert conversations.current_row.id == anchor.id  # type: ignore[union-attr]

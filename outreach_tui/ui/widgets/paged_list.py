@@ -48,7 +48,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from outreach_tui.store.connection import open_reader
+from outreach_tui.store.connection import open_reader, read_transaction
 
 RowT = TypeVar("RowT")
 
@@ -211,17 +211,20 @@ class PagedList(ScrollView, Generic[RowT], can_focus=True):
     @work(thread=True, exclusive=True, group="paged-list-load", exit_on_error=False)
     def _load(self, generation: int, params: Any, anchor_key: str | None, anchor: int) -> None:
         db = open_reader(self.db_path)
+        # One snapshot: a write landing between the count, the anchor's position and the
+        # pages would leave the cursor on another row than the anchor.
         try:
-            total = self.count_rows(db, params)
-            position = None
-            if anchor_key is not None:
-                position = self.position_of(db, params, anchor_key)
-            cursor = position if position is not None else min(anchor, max(total - 1, 0))
-            first_page = cursor // self.PAGE_SIZE
-            pages = {}
-            for page in (first_page - 1, first_page, first_page + 1):
-                if 0 <= page * self.PAGE_SIZE < total:
-                    pages[page] = self.rows_at(db, params, page * self.PAGE_SIZE, self.PAGE_SIZE)
+            with read_transaction(db):
+                total = self.count_rows(db, params)
+                position = None
+                if anchor_key is not None:
+                    position = self.position_of(db, params, anchor_key)
+                cursor = position if position is not None else min(anchor, max(total - 1, 0))
+                size = self.PAGE_SIZE
+                pages = {}
+                for page in (cursor // size - 1, cursor // size, cursor // size + 1):
+                    if 0 <= page * size < total:
+                        pages[page] = self.rows_at(db, params, page * size, size)
         finally:
             db.close()
         snapshot = PageSnapshot(generation, total, cursor, pages)
