@@ -16,6 +16,7 @@ from outreach_tui.commands import EXIT_USAGE, CommandError
 from outreach_tui.commands.context import resolve_context
 from outreach_tui.commands.output import print_csv, print_json, print_table, safe
 from outreach_tui.core.ab_results import interval_text, step_result
+from outreach_tui.core.figures import percent
 from outreach_tui.store import campaign_queries
 from outreach_tui.store.campaign_queries import CampaignDetail, CampaignRow, LinkedInbox
 
@@ -107,8 +108,7 @@ def campaign_detail_json(detail: CampaignDetail) -> dict[str, Any]:
 
 
 def _percent(value: float | None) -> str:
-    # Two decimals: the API's own precision, and what the campaign screens show.
-    return "" if value is None else f"{value:.2f}%"
+    return percent(value, missing="")  # an empty cell in the tables
 
 
 def list_campaigns(args: argparse.Namespace) -> int:

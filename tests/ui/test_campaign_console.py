@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, SelectionList, TextArea
 
+from outreach_tui.core.figures import count, percent
 from outreach_tui.store import outbox
 from outreach_tui.store.connection import open_reader
 from outreach_tui.store.outbox import OutboxItem
@@ -24,7 +25,6 @@ from outreach_tui.ui.screens.campaign_dialogs import AddLeadScreen, DeleteCampai
 from outreach_tui.ui.screens.campaigns import CampaignsScreen
 from outreach_tui.ui.widgets.campaign_ab import CampaignAbResults
 from outreach_tui.ui.widgets.campaign_headline import CampaignHeadline
-from outreach_tui.ui.widgets.campaign_numbers import count, percent
 from outreach_tui.ui.widgets.day_chart import DayChart
 from outreach_tui.ui.widgets.lead_list import LeadList
 

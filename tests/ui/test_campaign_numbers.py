@@ -9,6 +9,7 @@ from textual.widgets import Input
 
 from outreach_tui.core.ab_results import StepResult, interval_text, step_result, trials_for
 from outreach_tui.core.abstats import VerdictKind
+from outreach_tui.core.figures import percent
 from outreach_tui.core.schedule import ScheduleError
 from outreach_tui.store.campaign_queries import CampaignRow, SequenceRow, VariantRow
 from outreach_tui.ui.screens.campaign_dialogs import (
@@ -18,7 +19,7 @@ from outreach_tui.ui.screens.campaign_dialogs import (
 )
 from outreach_tui.ui.screens.campaigns import visible_campaigns
 from outreach_tui.ui.widgets.campaign_inboxes import link_changes
-from outreach_tui.ui.widgets.campaign_numbers import bounce_level, percent, progress_bar
+from outreach_tui.ui.widgets.campaign_numbers import bounce_level, progress_bar
 from outreach_tui.ui.widgets.campaign_schedule import stored_time
 from outreach_tui.ui.widgets.campaign_settings import launch_refusal
 

@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 
+from outreach_tui.core.figures import count, percent
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
 from outreach_tui.store import campaign_queries
@@ -34,7 +35,7 @@ from outreach_tui.store.edits.campaigns import create_campaign, delete_campaign
 from outreach_tui.ui.screens.campaign_blocklist import BlocklistScreen
 from outreach_tui.ui.screens.campaign_detail import CampaignDetailScreen
 from outreach_tui.ui.screens.campaign_dialogs import DeleteCampaignScreen, create_campaign_prompt
-from outreach_tui.ui.widgets.campaign_numbers import bounce_level, count, percent, progress_bar
+from outreach_tui.ui.widgets.campaign_numbers import bounce_level, progress_bar
 from outreach_tui.ui.widgets.campaign_trend import CampaignTrend
 from outreach_tui.ui.widgets.status_bar import StatusBar
 

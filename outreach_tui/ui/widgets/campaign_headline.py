@@ -6,9 +6,10 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
+from outreach_tui.core.figures import count, percent
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.campaign_queries import CampaignRow
-from outreach_tui.ui.widgets.campaign_numbers import bounce_level, count, percent, progress_bar
+from outreach_tui.ui.widgets.campaign_numbers import bounce_level, progress_bar
 
 STATE_NOTES = {
     "pending": "↑ changes waiting to sync",

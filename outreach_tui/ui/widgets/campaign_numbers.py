@@ -1,9 +1,6 @@
-"""How the campaign console writes its numbers: counts, rates, progress bars, bounce levels
-(the A/B tables' intervals and verdicts are `core.ab_results`').
-
-Rates are shown exactly as the API gives them (percentages with two decimals), so the
-screen, `campaigns show --json` and the server's analytics agree digit for digit.
-"""
+"""How the campaign console draws its numbers: progress bars and bounce levels (counts
+and rates are written by `core.figures`, the A/B tables' intervals and verdicts by
+`core.ab_results`)."""
 
 from __future__ import annotations
 
@@ -11,16 +8,6 @@ from rich.text import Text
 
 BOUNCE_WARN = 3.0  # percent: above this the bounce rate is a warning
 BOUNCE_ALARM = 5.0  # percent: above this it is an alarm
-
-
-def count(value: int | None) -> str:
-    """``1234`` -> ``"1,234"``; None -> ``"—"``."""
-    return "—" if value is None else f"{value:,}"
-
-
-def percent(value: float | None) -> str:
-    """An API rate (already a percentage) as shown: ``4.1666`` -> ``"4.17%"``."""
-    return "—" if value is None else f"{value:.2f}%"
 
 
 def bounce_level(rate: float) -> str:

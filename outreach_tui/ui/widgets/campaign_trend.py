@@ -10,9 +10,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Sparkline, Static
 
+from outreach_tui.core.figures import count
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.campaign_queries import CampaignRow, DailyPoint
-from outreach_tui.ui.widgets.campaign_numbers import count
 from outreach_tui.ui.widgets.day_chart import date_label
 
 

@@ -41,6 +41,8 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from outreach_tui.core.figures import count
+
 DayValues = tuple[str, int, int]
 
 _EIGHTHS = " ▁▂▃▄▅▆▇█"
@@ -58,11 +60,6 @@ def date_label(date: str) -> str:
     except ValueError:
         return date[:6]
     return f"{_MONTHS[day.month - 1]} {day.day:02d}"
-
-
-def format_count(value: int) -> str:
-    """``1234`` -> ``"1,234"``."""
-    return f"{value:,}"
 
 
 def bar_eighths(value: int, maximum: int, rows: int) -> int:
@@ -248,13 +245,13 @@ class DayChart(Widget, can_focus=True):
 
     def _axis_width(self) -> int:
         top_first, _ = self._maxima(self._days)
-        return len(format_count(top_first)) + 1
+        return len(count(top_first)) + 1
 
     def _right_axis_width(self) -> int:
         if self.shared_scale:
             return 0
         _, top_second = self._maxima(self._days)
-        return len(format_count(top_second)) + 1
+        return len(count(top_second)) + 1
 
     def _layout(self, width: int) -> tuple[int, int, int] | None:
         """(index of the first day drawn, columns per day, x of the first day)."""
@@ -293,12 +290,12 @@ class DayChart(Widget, can_focus=True):
         for index, series_name in enumerate(self.series_names):
             total = sum(day[index + 1] for day in self._days)
             segments.append(Segment("■ ", self._style(f"series-{index + 1}")))
-            segments.append(Segment(f"{series_name} {format_count(total)}   ", label))
+            segments.append(Segment(f"{series_name} {count(total)}   ", label))
         day = self.highlighted
         if day is not None:
             detail = (
-                f"{date_label(day[0])}: {self.series_names[0]} {format_count(day[1])}"
-                f" · {self.series_names[1]} {format_count(day[2])} "
+                f"{date_label(day[0])}: {self.series_names[0]} {count(day[1])}"
+                f" · {self.series_names[1]} {count(day[2])} "
             )
             used = sum(s.cell_length for s in segments)
             gap = width - used - len(detail)
@@ -334,9 +331,9 @@ class DayChart(Widget, can_focus=True):
         strips = []
         for row in range(rows):
             if row == 0:
-                tick, mark = format_count(top_first), "┤"
+                tick, mark = count(top_first), "┤"
             elif row == half_row:
-                tick, mark = format_count(top_first // 2) if top_first >= 2 else "", "┤"
+                tick, mark = count(top_first // 2) if top_first >= 2 else "", "┤"
             else:
                 tick, mark = "", "│"
             segments = [Segment(tick.rjust(axis_width - 1) + " ", label), Segment(mark, axis)]
@@ -359,9 +356,9 @@ class DayChart(Widget, can_focus=True):
                 pad = max(width - used - right_width, 0)
                 tick = ""
                 if row == 0:
-                    tick = format_count(top_second)
+                    tick = count(top_second)
                 elif row == half_row and top_second >= 2:
-                    tick = format_count(top_second // 2)
+                    tick = count(top_second // 2)
                 segments.append(Segment(" " * pad, self._style("base")))
                 segments.append(Segment(" " + tick.ljust(right_width - 1), series[1]))
             strips.append(Strip(segments).adjust_cell_length(width, self._style("base")))
