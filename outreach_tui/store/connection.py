@@ -3,7 +3,8 @@
 The writer belongs to the sync worker (or a CLI command); every write runs inside
 `write_transaction`, which starts with `BEGIN IMMEDIATE` so a writer never discovers a lock
 half-way through. Readers (the UI thread) open their own connection: in WAL mode they see
-the last committed state and never wait for the writer.
+the last committed state and never wait for the writer. A worker that answers with several
+queries reads them in `read_snapshot`, so they all see the same commit.
 
 Connections are opened with `isolation_level=None`: sqlite3 then issues no implicit
 BEGIN, and the transaction boundaries are exactly the ones written here.
@@ -133,6 +134,17 @@ def read_transaction(db: Database) -> Iterator[Database]:
         yield db
     finally:
         conn.execute("ROLLBACK")  # nothing to keep: the connection is query-only
+
+
+@contextlib.contextmanager
+def read_snapshot(path: Path | str) -> Iterator[Database]:
+    """A reader of its own for one consistent read (a worker thread's), closed after."""
+    db = open_reader(path)
+    try:
+        with read_transaction(db):
+            yield db
+    finally:
+        db.close()
 
 
 def data_version(db: Database) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import stat
 import threading
 from pathlib import Path
@@ -12,6 +13,7 @@ from sqlite_utils import Database
 from outreach_tui.store.connection import (
     open_reader,
     open_writer,
+    read_snapshot,
     read_transaction,
     write_transaction,
 )
@@ -118,3 +120,14 @@ def test_read_transaction_keeps_one_snapshot_across_reads(db: Database, reader: 
         assert reader.conn.execute(count).fetchone() == (1,)
     assert not reader.conn.in_transaction
     assert reader.conn.execute(count).fetchone() == (2,)
+
+
+def test_read_snapshot_reads_one_commit_and_closes(db: Database, db_path: Path) -> None:
+    upsert_conversations(db, [conversation("c1")], "primary")
+    count = "SELECT COUNT(*) FROM conversations"
+    with read_snapshot(db_path) as reader:
+        assert reader.conn.execute(count).fetchone() == (1,)
+        upsert_conversations(db, [conversation("c2")], "primary")
+        assert reader.conn.execute(count).fetchone() == (1,)
+    with pytest.raises(sqlite3.ProgrammingError):
+        reader.conn.execute(count)

@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store import inbox_queries, sync_state
-from outreach_tui.store.connection import open_reader
+from outreach_tui.store.connection import read_snapshot
 from outreach_tui.store.edits import block_email, unblock
 from outreach_tui.store.inbox_queries import BlocklistRow
 from outreach_tui.sync import pull
@@ -126,12 +126,9 @@ class BlocklistScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="blocklist", exit_on_error=False)
     def _load(self) -> None:
-        db = open_reader(self.db_path)
-        try:
+        with read_snapshot(self.db_path) as db:
             rows = inbox_queries.list_blocklist(db)
             pulled_at = sync_state.get_sync_state(db, "blocklist").last_pulled_at
-        finally:
-            db.close()
         self.app.call_from_thread(self._apply, rows, pulled_at)
 
     def _apply(self, rows: list[BlocklistRow], pulled_at: str | None) -> None:

@@ -24,7 +24,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store import campaign_queries, inbox_queries, sync_state
 from outreach_tui.store.campaign_queries import CampaignDetail
-from outreach_tui.store.connection import open_reader
+from outreach_tui.store.connection import read_snapshot
 from outreach_tui.store.edits.campaigns import delete_campaign, launch_blockers
 from outreach_tui.store.inbox_queries import InboxRow
 from outreach_tui.sync import pull
@@ -136,15 +136,12 @@ class CampaignDetailScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="campaign-detail", exit_on_error=False)
     def _load(self) -> None:
-        db = open_reader(self.db_path)
-        try:
+        with read_snapshot(self.db_path) as db:
             detail = campaign_queries.campaign_detail(db, self.campaign_id)
             inboxes = tuple(inbox_queries.list_inboxes(db)) if detail else ()
             blockers = tuple(launch_blockers(db, self.campaign_id)) if detail else ()
             detail_state = sync_state.get_sync_state(db, "campaign_detail", self.campaign_id)
             leads_state = sync_state.get_sync_state(db, "leads", self.campaign_id)
-        finally:
-            db.close()
         snapshot = DetailSnapshot(
             detail, inboxes, blockers, detail_state.last_pulled_at, leads_state.last_pulled_at
         )

@@ -30,7 +30,7 @@ from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
 from outreach_tui.store import campaign_queries
 from outreach_tui.store.campaign_queries import CampaignRow, DailyPoint
-from outreach_tui.store.connection import open_reader
+from outreach_tui.store.connection import read_snapshot
 from outreach_tui.store.edits.campaigns import create_campaign, delete_campaign
 from outreach_tui.ui.screens.campaign_blocklist import BlocklistScreen
 from outreach_tui.ui.screens.campaign_detail import CampaignDetailScreen
@@ -189,13 +189,10 @@ class CampaignsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="campaigns", exit_on_error=False)
     def _load(self) -> None:
-        db = open_reader(self.db_path)
-        try:
+        with read_snapshot(self.db_path) as db:
             rows = campaign_queries.list_campaigns(db)
             counts = campaign_queries.inbox_counts(db)
             daily = campaign_queries.daily_series(db)
-        finally:
-            db.close()
         self.app.call_from_thread(self._apply, rows, counts, daily)
 
     def _apply(

@@ -20,7 +20,7 @@ from textual.widgets import Footer, Input, Static
 from outreach_tui.core.labels import display_name
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store import campaign_queries, inbox_queries, queries
-from outreach_tui.store.connection import open_reader
+from outreach_tui.store.connection import read_snapshot
 from outreach_tui.store.records import ConversationFilter, ConversationRow, LabelCounts
 from outreach_tui.ui.screens.filters import FilterScreen
 from outreach_tui.ui.screens.thread import ThreadScreen
@@ -89,13 +89,10 @@ class InboxScreen(WorkerErrorsToStatus, Screen[None]):
 
     @work(thread=True, exclusive=True, group="inbox-names", exit_on_error=False)
     def _load_names(self) -> None:
-        db = open_reader(self.db_path)
-        try:
+        with read_snapshot(self.db_path) as db:
             campaigns = {c.id: c.name for c in campaign_queries.list_campaigns(db)}
             inboxes = {i.id: i.email for i in inbox_queries.list_inboxes(db)}
             linked = queries.any_campaign_linked(db)
-        finally:
-            db.close()
         self.app.call_from_thread(self._apply_names, campaigns, inboxes, linked)
 
     def _apply_names(
@@ -275,11 +272,8 @@ class InboxScreen(WorkerErrorsToStatus, Screen[None]):
 
     @work(thread=True, exclusive=True, group="inbox-filters", exit_on_error=False)
     def _open_filters(self) -> None:
-        db = open_reader(self.db_path)
-        try:
+        with read_snapshot(self.db_path) as db:
             counts = queries.label_counts(db, self.filter)
-        finally:
-            db.close()
         self.app.call_from_thread(self._show_filters, counts)
 
     def _show_filters(self, counts: LabelCounts) -> None:

@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from outreach_tui.core.sanitize import sanitize_line, sanitize_text
 from outreach_tui.store import conflicts, outbox
-from outreach_tui.store.connection import open_reader
+from outreach_tui.store.connection import read_snapshot
 from outreach_tui.store.outbox import OutboxItem
 from outreach_tui.ui.widgets.status_bar import StatusBar
 from outreach_tui.ui.worker_errors import WorkerErrorsToStatus
@@ -103,12 +103,9 @@ class OutboxScreen(WorkerErrorsToStatus, Screen[None]):
 
     @work(thread=True, exclusive=True, group="outbox-load", exit_on_error=False)
     def load(self) -> None:
-        db = open_reader(self.db_path)
-        try:
+        with read_snapshot(self.db_path) as db:
             items = outbox.list_items(db, _SHOWN_STATES)
             log = conflicts.conflict_log(db, limit=200)
-        finally:
-            db.close()
         self.app.call_from_thread(self._show, items, log)
 
     def _show(self, items: list[OutboxItem], log: list[conflicts.ConflictEntry]) -> None:

@@ -28,7 +28,7 @@ from textual.worker import get_current_worker
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store import campaign_queries
-from outreach_tui.store.connection import open_reader
+from outreach_tui.store.connection import read_snapshot
 from outreach_tui.ui.screens.sequence_actions import SequenceActions
 from outreach_tui.ui.screens.sequence_checks import editable_text
 from outreach_tui.ui.screens.sequence_data import (
@@ -199,11 +199,8 @@ class SequenceScreen(
 
     @work(thread=True, exclusive=True, group="sequence-campaigns", exit_on_error=False)
     def _list_campaigns(self, asked_with: str | None) -> None:
-        db = open_reader(self.db_path)
-        try:
+        with read_snapshot(self.db_path) as db:
             campaigns = campaign_queries.list_campaigns(db)
-        finally:
-            db.close()
         self.app.call_from_thread(self._show_picker, campaigns, asked_with)
 
     def _show_picker(
@@ -229,8 +226,7 @@ class SequenceScreen(
         campaign_id = self.campaign_id
         if campaign_id is None:
             return
-        db = open_reader(self.db_path)
-        try:
+        with read_snapshot(self.db_path) as db:
             data = load_sequence(db, campaign_id)
             sample = self.sample
             # While a pull streams pages in, the leads are read once, when it ends.
@@ -240,8 +236,6 @@ class SequenceScreen(
                 and (sample is None or len(sample.leads) != data.lead_count or not sample.pulled)
             ):
                 sample = load_leads(db, campaign_id)
-        finally:
-            db.close()
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._apply, campaign_id, data, sample)
 

@@ -17,7 +17,7 @@ from textual.message import Message
 
 from outreach_tui.store import outbox
 from outreach_tui.store.campaign_queries import variant_versions
-from outreach_tui.store.connection import open_reader
+from outreach_tui.store.connection import read_snapshot
 from outreach_tui.sync import pull
 from outreach_tui.ui.screens.sequence_conflict import MINE, THEIRS, ConflictDialog, VariantConflict
 from outreach_tui.ui.widgets.sequence_steps import RowTarget, target_label
@@ -138,11 +138,8 @@ class SequenceServerActions:
     @work(thread=True, exclusive=True, group="sequence-conflict", exit_on_error=False)
     def _load_versions(self, target: RowTarget, items: list[outbox.OutboxItem]) -> None:
         assert target.variant is not None
-        db = open_reader(self.db_path)
-        try:
+        with read_snapshot(self.db_path) as db:
             versions = variant_versions(db, target.variant.id)
-        finally:
-            db.close()
         conflict = VariantConflict(target_label(target), tuple(items), versions)
         self.app.call_from_thread(self._show_conflict, conflict)
 

@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 from outreach_tui.core.labels import display_name
 from outreach_tui.core.sanitize import sanitize_line, sanitize_text
 from outreach_tui.store import queries
-from outreach_tui.store.connection import open_reader
+from outreach_tui.store.connection import read_snapshot
 from outreach_tui.store.records import AttachmentRow, ConversationRow, Thread
 from outreach_tui.ui.triage import QUICK_LABELS, Triage
 from outreach_tui.ui.widgets.message_view import (
@@ -140,11 +140,8 @@ class ThreadScreen(WorkerErrorsToStatus, Screen[None]):
 
     @work(thread=True, exclusive=True, group="thread-load", exit_on_error=False)
     def load(self) -> None:
-        db = open_reader(self.db_path)
-        try:
+        with read_snapshot(self.db_path) as db:
             thread = queries.thread(db, self.row.id)
-        finally:
-            db.close()
         if thread is None:
             self.app.call_from_thread(self._show_missing)
             return

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store.connection import open_reader
+from outreach_tui.store.connection import read_snapshot
 from outreach_tui.store.inbox_queries import HealthOverview, InboxHealthRow, health_overview
 from outreach_tui.ui.screens.warmup_detail import WarmupDetailScreen
 from outreach_tui.ui.screens.warmup_refresh import WarmupRefresher
@@ -201,11 +201,8 @@ class WarmupScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="warmup-load", exit_on_error=False)
     def load(self) -> None:
         """Read the overview on a worker thread with its own reader connection."""
-        db = open_reader(self.db_path)
-        try:
+        with read_snapshot(self.db_path) as db:
             overview = health_overview(db)
-        finally:
-            db.close()
         cells = {row.inbox.id: prepare_row(inbox_cells(row)) for row in overview.inboxes}
         self.app.call_from_thread(self._apply, overview, cells)
 

@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
 from outreach_tui.core.warmup import health_band
-from outreach_tui.store.connection import open_reader
+from outreach_tui.store.connection import read_snapshot
 from outreach_tui.store.edits import update_inbox
 from outreach_tui.store.inbox_queries import InboxHealthRow, health_overview
 from outreach_tui.ui.screens.campaign_detail import CampaignDetailScreen
@@ -176,11 +176,8 @@ class WarmupDetailScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="warmup-detail-load", exit_on_error=False)
     def load(self) -> None:
         """Read this inbox's health on a worker thread with its own reader connection."""
-        db = open_reader(self.db_path)
-        try:
+        with read_snapshot(self.db_path) as db:
             row = health_overview(db).get(self.inbox_id)
-        finally:
-            db.close()
         self.app.call_from_thread(self._apply, row)
 
     # --- showing ------------------------------------------------------------------------

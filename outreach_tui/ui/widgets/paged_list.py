@@ -48,7 +48,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from outreach_tui.store.connection import open_reader, read_transaction
+from outreach_tui.store.connection import open_reader, read_snapshot
 
 RowT = TypeVar("RowT")
 
@@ -210,23 +210,19 @@ class PagedList(ScrollView, Generic[RowT], can_focus=True):
 
     @work(thread=True, exclusive=True, group="paged-list-load", exit_on_error=False)
     def _load(self, generation: int, params: Any, anchor_key: str | None, anchor: int) -> None:
-        db = open_reader(self.db_path)
         # One snapshot: a write landing between the count, the anchor's position and the
         # pages would leave the cursor on another row than the anchor.
-        try:
-            with read_transaction(db):
-                total = self.count_rows(db, params)
-                position = None
-                if anchor_key is not None:
-                    position = self.position_of(db, params, anchor_key)
-                cursor = position if position is not None else min(anchor, max(total - 1, 0))
-                size = self.PAGE_SIZE
-                pages = {}
-                for page in (cursor // size - 1, cursor // size, cursor // size + 1):
-                    if 0 <= page * size < total:
-                        pages[page] = self.rows_at(db, params, page * size, size)
-        finally:
-            db.close()
+        with read_snapshot(self.db_path) as db:
+            total = self.count_rows(db, params)
+            position = None
+            if anchor_key is not None:
+                position = self.position_of(db, params, anchor_key)
+            cursor = position if position is not None else min(anchor, max(total - 1, 0))
+            size = self.PAGE_SIZE
+            pages = {}
+            for page in (cursor // size - 1, cursor // size, cursor // size + 1):
+                if 0 <= page * size < total:
+                    pages[page] = self.rows_at(db, params, page * size, size)
         snapshot = PageSnapshot(generation, total, cursor, pages)
         self.app.call_from_thread(self._apply_snapshot, snapshot)
 
@@ -250,11 +246,8 @@ class PagedList(ScrollView, Generic[RowT], can_focus=True):
 
     @work(thread=True, group="paged-list-page", exit_on_error=False)
     def _fetch_page(self, generation: int, params: Any, page: int) -> None:
-        db = open_reader(self.db_path)
-        try:
+        with read_snapshot(self.db_path) as db:
             rows = self.rows_at(db, params, page * self.PAGE_SIZE, self.PAGE_SIZE)
-        finally:
-            db.close()
         self.app.call_from_thread(self._apply_page, generation, page, rows)
 
     def _apply_page(self, generation: int, page: int, rows: list[RowT]) -> None:
