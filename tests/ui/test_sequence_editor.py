@@ -339,3 +339,24 @@ async def test_quitting_twice_quits_without_saving(synced_db: Path) -> None:
         await pilot.press("ctrl+q")
         await wait_for(pilot, lambda: app._shutting_down)
     assert items(synced_db) == []
+
+
+async def test_a_reload_landing_right_after_a_move_keeps_the_new_highlight(
+    synced_db: Path, simulator: Starlette
+) -> None:
+    """A reload that lands before the list's highlight message reached the screen keeps
+    the row the user moved to (it used to snap back to the row the editors showed)."""
+    campaign = campaign_where(synced_db, lambda c: c.sequence_steps >= 3)
+    app = make_app(synced_db, client_factory_for(simulator))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(app, pilot, campaign.id)
+        assert screen.data is not None
+        first, last = screen.data.steps[0], screen.data.steps[-1]
+        await highlight(pilot, screen, STEP_PREFIX + first.id)
+        steps = screen.steps
+        steps.highlighted = list(steps.targets).index(VARIANT_PREFIX + last.variants[0].id)
+        screen._apply(screen.campaign_id or "", screen.data, screen.sample)  # no await between
+        await pilot.pause()
+        assert steps.current_id == VARIANT_PREFIX + last.variants[0].id
+        assert screen.editing is not None and screen.editing.variant == last.variants[0]
+        assert screen.subject_area.text == (last.variants[0].subject or "")

@@ -101,6 +101,7 @@ class SequenceScreen(
         self.lead_index = 0
         self.editing: RowTarget | None = None  # whose text is in the editors
         self.editing_row: str | None = None  # the list row shown in the editors
+        self.added_row: str | None = None  # a step or variant just added: shown once listed
         self.baseline: tuple[str, str] = ("", "")  # the variant's saved subject and body
         self.pulled_leads_for: set[str] = set()
         self.conflicts_shown: set[int] = set()
@@ -257,7 +258,7 @@ class SequenceScreen(
         known = sample.known if sample is not None else None
         self.subject_area.known_variables = known
         self.body_area.known_variables = known
-        keep = self.editing_row if self.editing_row in self._row_ids() else self._fallback_row()
+        keep = self._row_to_keep()
         self._marked_dirty = self._dirty_id()
         self.steps.show_steps(data.steps, dirty_variant=self._marked_dirty, keep=keep)
         self._show_target(self.steps.current, reload=True)
@@ -272,6 +273,17 @@ class SequenceScreen(
             return set()
         ids = {f"step:{step.id}" for step in data.steps}
         return ids | {VARIANT_PREFIX + v.id for step in data.steps for v in step.variants}
+
+    def _row_to_keep(self) -> str | None:
+        """The row the rebuilt list highlights: a row just added; else the highlighted one
+        (a move whose message is still on its way counts) unless a draft holds the editors
+        on their row until the unsaved-changes guard lets go; else a neighbour."""
+        rows = self._row_ids()
+        if self.added_row in rows:
+            keep, self.added_row = self.added_row, None
+            return keep
+        wanted = self.editing_row if self.dirty else self.steps.current_id
+        return wanted if wanted in rows else self._fallback_row()
 
     def _fallback_row(self) -> str | None:
         """Where the highlight goes when its row vanished (a placeholder got its server id,

@@ -32,6 +32,7 @@ from outreach_tui.ui.widgets.sequence_steps import (
 )
 
 if TYPE_CHECKING:
+    from outreach_tui.store.campaign_queries import VariantRow
     from outreach_tui.ui.app import OutreachApp
     from outreach_tui.ui.screens.sequence_data import SequenceData
     from outreach_tui.ui.widgets.sequence_steps import StepList
@@ -72,7 +73,7 @@ class SequenceActions:
         campaign_id: str | None
         data: SequenceData | None
         editing: RowTarget | None
-        editing_row: str | None
+        added_row: str | None
         baseline: tuple[str, str]
 
         @property
@@ -201,7 +202,7 @@ class SequenceActions:
 
         def add() -> None:
             def landed(item: outbox.OutboxItem) -> None:
-                self.editing_row = STEP_PREFIX + item.resource_id
+                self.added_row = STEP_PREFIX + item.resource_id
 
             self.outreach.run_edit(
                 lambda db: edits.add_sequence(db, campaign_id),
@@ -300,7 +301,7 @@ class SequenceActions:
                 return
 
             def landed(item: outbox.OutboxItem) -> None:
-                self.editing_row = VARIANT_PREFIX + item.resource_id
+                self.added_row = VARIANT_PREFIX + item.resource_id
 
             self.outreach.run_edit(
                 lambda db: edits.add_variant(db, step.id, text, body_html=body or None),
@@ -311,33 +312,34 @@ class SequenceActions:
         dialog = ValueDialog(f"New variant for step {number}", detail, subject, subject_problem)
         self.app.push_screen(dialog, chosen)
 
-    def _only_enabled(self, target: RowTarget) -> bool:
-        variant = target.variant
-        return (
-            variant is not None
-            and variant.enabled
-            and not any(v.enabled for v in target.step.variants if v.id != variant.id)
-        )
-
-    def _variant_target(self) -> RowTarget | None:
+    def _spare_variant(self, refusal: str) -> tuple[str, VariantRow] | None:
+        """The highlighted variant and its label, unless there is none or it is its step's
+        only enabled one (a step needs one to send): then the status bar says the
+        variant `refusal` and why."""
         target = self._current()
-        if target is not None and target.variant is None:
+        if target is None:
+            return None
+        variant = target.variant
+        if variant is None:
             self.outreach.status(f"Step {target.number} has no variant yet: a adds one.")
             return None
-        return target
+        label = target_label(target)
+        if variant.enabled and not any(
+            v.enabled for v in target.step.variants if v.id != variant.id
+        ):
+            self.outreach.status(
+                f"{label} {refusal}: it is the only enabled variant of step "
+                f"{target.number}, and a step needs one to send. Enable another first."
+            )
+            return None
+        return label, variant
 
     def action_delete_variant(self) -> None:
         """Delete the highlighted variant after confirming (x)."""
-        target = self._variant_target()
-        if target is None or target.variant is None:
+        spare = self._spare_variant("cannot be deleted")
+        if spare is None:
             return
-        label, variant = target_label(target), target.variant
-        if self._only_enabled(target):
-            self.outreach.status(
-                f"{label} cannot be deleted: it is the only enabled variant of step "
-                f"{target.number}, and a step needs one to send. Enable another first."
-            )
-            return
+        label, variant = spare
         drafting = self.dirty and self.editing is not None and self.editing.variant == variant
 
         def confirmed(yes: bool | None) -> None:
@@ -357,16 +359,10 @@ class SequenceActions:
 
     def action_toggle_enabled(self) -> None:
         """Enable or disable the highlighted variant (e); the last enabled one stays on."""
-        target = self._variant_target()
-        if target is None or target.variant is None:
+        spare = self._spare_variant("stays enabled")
+        if spare is None:
             return
-        label, variant = target_label(target), target.variant
-        if self._only_enabled(target):
-            self.outreach.status(
-                f"{label} stays enabled: it is the only enabled variant of step "
-                f"{target.number}, and a step needs one to send. Enable another first."
-            )
-            return
+        label, variant = spare
         enabled = not variant.enabled
         self.outreach.run_edit(
             lambda db: edits.update_variant(db, variant.id, enabled=enabled),
