@@ -120,12 +120,9 @@ class BlocklistScreen(Screen[None]):
         """The cache changed: reload."""
         self.reload()
 
+    @work(thread=True, exclusive=True, group="blocklist", exit_on_error=False)
     def reload(self) -> None:
         """Read the cached blocklist on a worker."""
-        self._load()
-
-    @work(thread=True, exclusive=True, group="blocklist", exit_on_error=False)
-    def _load(self) -> None:
         with read_snapshot(self.db_path) as db:
             rows = inbox_queries.list_blocklist(db)
             pulled_at = sync_state.get_sync_state(db, "blocklist").last_pulled_at

@@ -130,12 +130,9 @@ class CampaignDetailScreen(Screen[None]):
 
     # --- loading ------------------------------------------------------------------------
 
+    @work(thread=True, exclusive=True, group="campaign-detail", exit_on_error=False)
     def reload(self) -> None:
         """Read the campaign again in the background."""
-        self._load()
-
-    @work(thread=True, exclusive=True, group="campaign-detail", exit_on_error=False)
-    def _load(self) -> None:
         with read_snapshot(self.db_path) as db:
             detail = campaign_queries.campaign_detail(db, self.campaign_id)
             inboxes = tuple(inbox_queries.list_inboxes(db)) if detail else ()

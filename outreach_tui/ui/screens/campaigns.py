@@ -183,12 +183,9 @@ class CampaignsScreen(Screen[None]):
         """The cache changed: read the campaigns again."""
         self.reload()
 
+    @work(thread=True, exclusive=True, group="campaigns", exit_on_error=False)
     def reload(self) -> None:
         """Read the campaigns on a worker thread."""
-        self._load()
-
-    @work(thread=True, exclusive=True, group="campaigns", exit_on_error=False)
-    def _load(self) -> None:
         with read_snapshot(self.db_path) as db:
             rows = campaign_queries.list_campaigns(db)
             counts = campaign_queries.inbox_counts(db)
