@@ -48,6 +48,7 @@ from outreach_tui.ui.themes import discover_themes
 from outreach_tui.ui.triage import Triage
 from outreach_tui.ui.widgets.status_bar import StatusBar, StatusInfo
 from outreach_tui.ui.worker_errors import WorkerErrorsToStatus
+from outreach_tui.ui.worker_results import deliver
 from outreach_tui.ui.writer_thread import ClientFactory, WriterThread
 
 STORE_REFRESH_INTERVAL = 0.5  # seconds between repaints while a sync streams pages in
@@ -251,7 +252,8 @@ class OutreachApp(WorkerErrorsToStatus, SyncControl, App[str | None]):
         if last:
             last_text = relative_time(parse_timestamp(last), datetime.now(UTC))
             last_text = "just now" if last_text == "now" else f"{last_text} ago"
-        self.call_from_thread(
+        deliver(
+            self,
             self._set_status,
             pending=counts[outbox.PENDING] + counts[outbox.IN_FLIGHT],
             failed=counts[outbox.FAILED],
@@ -265,7 +267,7 @@ class OutreachApp(WorkerErrorsToStatus, SyncControl, App[str | None]):
         # Off the UI thread: the warning rules take ~0.1 ms per inbox (50 ms at 500).
         with read_snapshot(self.launch.db_path) as db:
             count = inbox_queries.health_overview(db).attention_count
-        self.call_from_thread(self._set_status, warnings=count)
+        deliver(self, self._set_status, warnings=count)
 
     # --- edits --------------------------------------------------------------------------
 

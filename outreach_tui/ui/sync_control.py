@@ -86,7 +86,10 @@ class SyncControl:
             self._set_status(online=False)
             self.status(f"Sync failed: {message.error}")
             return
-        self._set_status(online=not report.unreachable)
+        # The budget shows with the end of the sync, not one status read later.
+        self._set_status(
+            online=not report.unreachable, rate_remaining=self.writer.rate_limit_remaining
+        )
         if report.errors:
             self.status(report.errors[0])
         elif report.cancelled:

@@ -27,6 +27,7 @@ from outreach_tui.sync.progress import SyncRun
 from outreach_tui.ui.screens.campaign_dialogs import TextPromptScreen
 from outreach_tui.ui.widgets.campaign_pulls import PullFinished, pull_on_demand
 from outreach_tui.ui.widgets.status_bar import StatusBar
+from outreach_tui.ui.worker_results import deliver
 
 if TYPE_CHECKING:
     from outreach_tui.ui.app import OutreachApp
@@ -126,7 +127,7 @@ class BlocklistScreen(Screen[None]):
         with read_snapshot(self.db_path) as db:
             rows = inbox_queries.list_blocklist(db)
             pulled_at = sync_state.get_sync_state(db, "blocklist").last_pulled_at
-        self.app.call_from_thread(self._apply, rows, pulled_at)
+        deliver(self.app, self._apply, rows, pulled_at)
 
     def _apply(self, rows: list[BlocklistRow], pulled_at: str | None) -> None:
         if not self.is_attached or not self.query("#blocklist"):

@@ -43,6 +43,7 @@ from outreach_tui.ui.widgets.campaign_settings import (
 )
 from outreach_tui.ui.widgets.day_chart import DayChart
 from outreach_tui.ui.widgets.status_bar import StatusBar
+from outreach_tui.ui.worker_results import deliver
 
 if TYPE_CHECKING:
     from outreach_tui.ui.app import OutreachApp
@@ -142,7 +143,7 @@ class CampaignDetailScreen(Screen[None]):
         snapshot = DetailSnapshot(
             detail, inboxes, blockers, detail_state.last_pulled_at, leads_state.last_pulled_at
         )
-        self.app.call_from_thread(self._apply, snapshot)
+        deliver(self.app, self._apply, snapshot)
 
     def _apply(self, snapshot: DetailSnapshot) -> None:
         if not self.is_attached or not self.query(CampaignHeadline):

@@ -38,6 +38,7 @@ from outreach_tui.ui.screens.campaign_dialogs import DeleteCampaignScreen, creat
 from outreach_tui.ui.widgets.campaign_numbers import bounce_level, progress_bar
 from outreach_tui.ui.widgets.campaign_trend import CampaignTrend
 from outreach_tui.ui.widgets.status_bar import StatusBar
+from outreach_tui.ui.worker_results import deliver
 
 if TYPE_CHECKING:
     from outreach_tui.ui.app import OutreachApp
@@ -190,7 +191,7 @@ class CampaignsScreen(Screen[None]):
             rows = campaign_queries.list_campaigns(db)
             counts = campaign_queries.inbox_counts(db)
             daily = campaign_queries.daily_series(db)
-        self.app.call_from_thread(self._apply, rows, counts, daily)
+        deliver(self.app, self._apply, rows, counts, daily)
 
     def _apply(
         self, rows: list[CampaignRow], counts: dict[str, int], daily: dict[str, list[DailyPoint]]

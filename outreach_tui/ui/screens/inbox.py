@@ -28,6 +28,7 @@ from outreach_tui.ui.triage import QUICK_LABELS, Triage
 from outreach_tui.ui.widgets.conversation_list import ConversationList
 from outreach_tui.ui.widgets.status_bar import StatusBar
 from outreach_tui.ui.worker_errors import WorkerErrorsToStatus
+from outreach_tui.ui.worker_results import deliver
 
 SEARCH_DEBOUNCE = 0.25
 FOLDERS: tuple[str | None, ...] = ("primary", "others", None)
@@ -93,7 +94,7 @@ class InboxScreen(WorkerErrorsToStatus, Screen[None]):
             campaigns = {c.id: c.name for c in campaign_queries.list_campaigns(db)}
             inboxes = {i.id: i.email for i in inbox_queries.list_inboxes(db)}
             linked = queries.any_campaign_linked(db)
-        self.app.call_from_thread(self._apply_names, campaigns, inboxes, linked)
+        deliver(self.app, self._apply_names, campaigns, inboxes, linked)
 
     def _apply_names(
         self, campaigns: dict[str, str], inboxes: dict[str, str], linked: bool
@@ -274,7 +275,7 @@ class InboxScreen(WorkerErrorsToStatus, Screen[None]):
     def _open_filters(self) -> None:
         with read_snapshot(self.db_path) as db:
             counts = queries.label_counts(db, self.filter)
-        self.app.call_from_thread(self._show_filters, counts)
+        deliver(self.app, self._show_filters, counts)
 
     def _show_filters(self, counts: LabelCounts) -> None:
         campaigns = sorted(self._campaign_names.items(), key=lambda item: item[1].lower())

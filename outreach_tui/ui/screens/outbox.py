@@ -26,6 +26,7 @@ from outreach_tui.store.connection import read_snapshot
 from outreach_tui.store.outbox import OutboxItem
 from outreach_tui.ui.widgets.status_bar import StatusBar
 from outreach_tui.ui.worker_errors import WorkerErrorsToStatus
+from outreach_tui.ui.worker_results import deliver
 
 _SHOWN_STATES = (outbox.CONFLICT, outbox.FAILED, outbox.PENDING, outbox.IN_FLIGHT)
 
@@ -106,7 +107,7 @@ class OutboxScreen(WorkerErrorsToStatus, Screen[None]):
         with read_snapshot(self.db_path) as db:
             items = outbox.list_items(db, _SHOWN_STATES)
             log = conflicts.conflict_log(db, limit=200)
-        self.app.call_from_thread(self._show, items, log)
+        deliver(self.app, self._show, items, log)
 
     def _show(self, items: list[OutboxItem], log: list[conflicts.ConflictEntry]) -> None:
         table = self.query_one("#outbox-items", DataTable)

@@ -24,7 +24,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
-from textual.worker import get_current_worker
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store import campaign_queries
@@ -47,6 +46,7 @@ from outreach_tui.ui.widgets.sequence_steps import VARIANT_PREFIX, RowTarget, St
 from outreach_tui.ui.widgets.status_bar import StatusBar
 from outreach_tui.ui.widgets.template_area import TemplateArea
 from outreach_tui.ui.worker_errors import WorkerErrorsToStatus
+from outreach_tui.ui.worker_results import deliver
 
 if TYPE_CHECKING:
     from outreach_tui.ui.app import OutreachApp
@@ -202,7 +202,7 @@ class SequenceScreen(
     def _list_campaigns(self, asked_with: str | None) -> None:
         with read_snapshot(self.db_path) as db:
             campaigns = campaign_queries.list_campaigns(db)
-        self.app.call_from_thread(self._show_picker, campaigns, asked_with)
+        deliver(self.app, self._show_picker, campaigns, asked_with)
 
     def _show_picker(
         self, campaigns: list[campaign_queries.CampaignRow], asked_with: str | None
@@ -237,8 +237,7 @@ class SequenceScreen(
                 and (sample is None or len(sample.leads) != data.lead_count or not sample.pulled)
             ):
                 sample = load_leads(db, campaign_id)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._apply, campaign_id, data, sample)
+        deliver(self.app, self._apply, campaign_id, data, sample)
 
     def _apply(
         self, campaign_id: str, data: SequenceData | None, sample: LeadSample | None

@@ -22,6 +22,7 @@ from outreach_tui.ui.widgets.sequence_preview import (
     lead_report,
     report_text,
 )
+from outreach_tui.ui.worker_results import deliver
 
 if TYPE_CHECKING:
     from outreach_tui.ui.app import OutreachApp
@@ -103,7 +104,7 @@ class SequenceFeedback:
     @work(thread=True, exclusive=True, group="sequence-preview", exit_on_error=False)
     def _render_preview(self, request: PreviewRequest) -> None:
         text = build_preview(request)
-        self.app.call_from_thread(self.query_one(SequencePreview).show_preview, text)
+        deliver(self.app, self.query_one(SequencePreview).show_preview, text)
 
     def schedule_report(self) -> None:
         """Recount the leads lacking each variable after a short quiet spell."""
@@ -125,7 +126,7 @@ class SequenceFeedback:
     def _count_missing(self, subject: str, body: str, sample: LeadSample) -> None:
         report = lead_report(subject, body, sample.values)
         text = report_text(report, len(sample.leads), pending=False)
-        self.app.call_from_thread(self.query_one(SequencePreview).show_report, text)
+        deliver(self.app, self.query_one(SequencePreview).show_report, text)
 
     def action_lead(self, step: int) -> None:
         """Preview the previous or next lead (alt+←/→; ←/→ outside the editors)."""

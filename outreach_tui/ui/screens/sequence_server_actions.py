@@ -21,6 +21,7 @@ from outreach_tui.store.connection import read_snapshot
 from outreach_tui.sync import pull
 from outreach_tui.ui.screens.sequence_conflict import MINE, THEIRS, ConflictDialog, VariantConflict
 from outreach_tui.ui.widgets.sequence_steps import RowTarget, target_label
+from outreach_tui.ui.worker_results import deliver
 
 if TYPE_CHECKING:
     from outreach_tui.ui.app import OutreachApp
@@ -141,7 +142,7 @@ class SequenceServerActions:
         with read_snapshot(self.db_path) as db:
             versions = variant_versions(db, target.variant.id)
         conflict = VariantConflict(target_label(target), tuple(items), versions)
-        self.app.call_from_thread(self._show_conflict, conflict)
+        deliver(self.app, self._show_conflict, conflict)
 
     def _show_conflict(self, conflict: VariantConflict) -> None:
         ids = [item.id for item in conflict.items]

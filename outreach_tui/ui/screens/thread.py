@@ -35,6 +35,7 @@ from outreach_tui.ui.widgets.message_view import (
 )
 from outreach_tui.ui.widgets.status_bar import StatusBar
 from outreach_tui.ui.worker_errors import WorkerErrorsToStatus
+from outreach_tui.ui.worker_results import deliver
 
 
 class ThreadScreen(WorkerErrorsToStatus, Screen[None]):
@@ -143,10 +144,10 @@ class ThreadScreen(WorkerErrorsToStatus, Screen[None]):
         with read_snapshot(self.db_path) as db:
             thread = queries.thread(db, self.row.id)
         if thread is None:
-            self.app.call_from_thread(self._show_missing)
+            deliver(self.app, self._show_missing)
             return
         rendered = [render_message(message) for message in thread.messages]
-        self.app.call_from_thread(self._show, thread, rendered)
+        deliver(self.app, self._show, thread, rendered)
 
     def _show_missing(self) -> None:
         body = self.query_one("#thread-body", VerticalScroll)

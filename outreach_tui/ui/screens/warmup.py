@@ -35,6 +35,7 @@ from outreach_tui.ui.widgets.warmup_badges import (
     warning_marker,
 )
 from outreach_tui.ui.widgets.warmup_table import Column, PreparedRow, WarmupTable, prepare_row
+from outreach_tui.ui.worker_results import deliver
 
 if TYPE_CHECKING:
     from outreach_tui.ui.app import OutreachApp
@@ -204,7 +205,7 @@ class WarmupScreen(Screen[None]):
         with read_snapshot(self.db_path) as db:
             overview = health_overview(db)
         cells = {row.inbox.id: prepare_row(inbox_cells(row)) for row in overview.inboxes}
-        self.app.call_from_thread(self._apply, overview, cells)
+        deliver(self.app, self._apply, overview, cells)
 
     # --- showing ------------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ from outreach_tui.ui.widgets.warmup_badges import (
     ramp_up_bar,
     warning_lines,
 )
+from outreach_tui.ui.worker_results import deliver
 
 if TYPE_CHECKING:
     from outreach_tui.ui.app import OutreachApp
@@ -178,7 +179,7 @@ class WarmupDetailScreen(Screen[None]):
         """Read this inbox's health on a worker thread with its own reader connection."""
         with read_snapshot(self.db_path) as db:
             row = health_overview(db).get(self.inbox_id)
-        self.app.call_from_thread(self._apply, row)
+        deliver(self.app, self._apply, row)
 
     # --- showing ------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from outreach_tui.api import AuthenticationError, ReachkitClient, ReachkitError
 from outreach_tui.config import AppPaths, Config, ConfigError, save_config, validate_base_url
 from outreach_tui.credentials import API_KEY_ENV, CredentialStoreError, store_api_key
 from outreach_tui.ui.widgets.status_bar import StatusBar
+from outreach_tui.ui.worker_results import deliver
 
 RESTART = "restart"
 DEMO = "demo"
@@ -121,13 +122,13 @@ class WelcomeScreen(Screen[None]):
                 replace(self.config.with_profile(profile), active_profile=self.profile), self.paths
             )
         except AuthenticationError:
-            self.app.call_from_thread(self._failed, "The server refused this API key.")
+            deliver(self.app, self._failed, "The server refused this API key.")
         except ReachkitError as error:
-            self.app.call_from_thread(self._failed, f"Could not check the key: {error.message}")
+            deliver(self.app, self._failed, f"Could not check the key: {error.message}")
         except CredentialStoreError as error:
-            self.app.call_from_thread(self._failed, str(error))
+            deliver(self.app, self._failed, str(error))
         else:
-            self.app.call_from_thread(self.app.exit, RESTART)
+            deliver(self.app, self.app.exit, RESTART)
 
     def _failed(self, message: str) -> None:
         self._error(message)

@@ -49,6 +49,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from outreach_tui.store.connection import open_reader, read_snapshot
+from outreach_tui.ui.worker_results import deliver
 
 RowT = TypeVar("RowT")
 
@@ -224,7 +225,7 @@ class PagedList(ScrollView, Generic[RowT], can_focus=True):
                 if 0 <= page * size < total:
                     pages[page] = self.rows_at(db, params, page * size, size)
         snapshot = PageSnapshot(generation, total, cursor, pages)
-        self.app.call_from_thread(self._apply_snapshot, snapshot)
+        deliver(self.app, self._apply_snapshot, snapshot)
 
     def _apply_snapshot(self, snapshot: PageSnapshot[RowT]) -> None:
         if snapshot.generation != self._generation:
@@ -248,7 +249,7 @@ class PagedList(ScrollView, Generic[RowT], can_focus=True):
     def _fetch_page(self, generation: int, params: Any, page: int) -> None:
         with read_snapshot(self.db_path) as db:
             rows = self.rows_at(db, params, page * self.PAGE_SIZE, self.PAGE_SIZE)
-        self.app.call_from_thread(self._apply_page, generation, page, rows)
+        deliver(self.app, self._apply_page, generation, page, rows)
 
     def _apply_page(self, generation: int, page: int, rows: list[RowT]) -> None:
         self._pending_pages.discard(page)

@@ -24,6 +24,7 @@ from outreach_tui.ui.widgets.template_highlight import (
     check_template,
     spans_by_line,
 )
+from outreach_tui.ui.worker_results import deliver
 
 SYNC_CHECK_CHARS = 4_000  # up to here the check runs inline (about 2 ms)
 LineSpans = dict[int, list[tuple[int, int, str]]]
@@ -142,7 +143,7 @@ class TemplateArea(TextArea):
         self, text: str, newline: str, known: frozenset[str] | None, html: bool
     ) -> None:
         check, spans = _checked(text, newline, known, html)
-        self.app.call_from_thread(self._apply_check, text, check, spans)
+        deliver(self.app, self._apply_check, text, check, spans)
 
     def _apply_check(self, text: str, check: TemplateCheck, spans: LineSpans) -> None:
         if text != self.text:
