@@ -94,6 +94,7 @@ async def test_hostile_seeds_render_inert_in_the_list_and_the_threads(
         folder = tmp_path / "downloads"
         folder.mkdir()
         await pilot.press("s")
+        await wait_for(pilot, lambda: bool(app.screen.query("#attachment-picker")))
         picker = app.screen.query_one("#attachment-picker", OptionList)
         await wait_for(pilot, lambda: picker.has_focus)
         await pilot.press("enter")
@@ -101,12 +102,12 @@ async def test_hostile_seeds_render_inert_in_the_list_and_the_threads(
         await wait_for(pilot, lambda: destination.has_focus)
         destination.value = str(folder)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any(folder.iterdir()))
+        # "Saved" is said once the file is complete (it is written to a .part file first).
+        await wait_for_text(pilot, "Saved", "downloads/bashrc")
         [saved] = list(folder.iterdir())
         assert saved.parent == folder and saved.name == "bashrc"
         assert saved.read_bytes() == TRAVERSAL_CONTENT
         assert not (tmp_path / ".bashrc").exists()
-        await wait_for_text(pilot, "Saved", "downloads/bashrc")
 
         # The 1 MB body: cut for display, the view says so.
         await pilot.press("escape")

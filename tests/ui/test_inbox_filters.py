@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from textual.message import Message
 from textual.widgets import OptionList
 
-from outreach_tui.store import queries
+from outreach_tui.store import campaign_queries, queries
 from outreach_tui.store.connection import open_reader
 from outreach_tui.store.records import ConversationFilter
 from outreach_tui.sync.pull import pull_leads
@@ -165,13 +165,13 @@ async def test_campaign_column_and_filter_once_leads_are_pulled(
         conversations = await open_inbox(pilot)
         first = conversations.row_at(0)
         assert first is not None and first.lead_id and first.campaign_id is None
-        # Campaign ids come through leads, pulled on demand: no column until then.
-        await pilot.pause()
-        width = len(row_text(conversations, 0))
-        assert "Q4 blast" not in screen_text(app)
+        # Campaign ids come through leads, pulled on demand: no column until then; the
+        # sending inbox has the campaign column's room meanwhile (once the names are read).
         workspace = simulator.state.simulator.workspace(API_KEY)
         sending = workspace.inboxes[first.inbox_id].email[:12]  # type: ignore[index]
-        assert sending in row_text(conversations, 0)  # the campaign column's room, meanwhile
+        await wait_for(pilot, lambda: sending in row_text(conversations, 0))
+        width = len(row_text(conversations, 0))
+        assert "Q4 blast" not in screen_text(app)
         campaign_id = workspace.leads[first.lead_id].campaign_id
         pulled = app.writer.run_pull(lambda run: pull_leads(run, campaign_id))
         assert (await asyncio.wrap_future(pulled)).ok
@@ -207,3 +207,31 @@ async def test_v_filters_by_sending_inbox(synced_db: Path) -> None:
         await wait_for(pilot, lambda: conversations.total == expected)
         assert {conversations.row_at(i).inbox_id for i in range(expected)} == {inbox.id}  # type: ignore[union-attr]
         await wait_for_text(pilot, f"inbox: {inbox.email}")
+
+
+async def test_the_filter_screen_lists_inboxes_even_before_the_list_has_its_names(
+    synced_db: Path,
+) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_inbox(pilot)
+        screen = app.screen
+        assert isinstance(screen, InboxScreen)
+        # As if the list's own names read (a separate worker) had not landed yet.
+        screen._campaign_names, screen._inbox_emails = {}, {}
+        await pilot.press("v")
+        await wait_for_screen(pilot, FilterScreen)
+        await wait_for(pilot, lambda: bool(app.screen.query("#filter-inbox")))
+        inboxes = app.screen.query_one("#filter-inbox", OptionList)
+        offered = {inboxes.get_option_at_index(i).id for i in range(1, inboxes.option_count)}
+        assert offered == {inbox.id for inbox in app.list_inboxes()}
+        db = open_reader(synced_db)
+        try:
+            cached = {c.id for c in campaign_queries.list_campaigns(db)}
+        finally:
+            db.close()
+        campaigns = app.screen.query_one("#filter-campaign", OptionList)
+        assert cached
+        assert {campaigns.get_option_at_index(i).id for i in range(1, campaigns.option_count)} == (
+            cached
+        )

@@ -82,17 +82,18 @@ async def test_outbox_screen_resolves_every_kind_of_item(synced_db: Path) -> Non
         await wait_for(pilot, lambda: _states(synced_db)[ids["c1"]] == outbox.PENDING)
         [kept] = [i for i in outbox_items(synced_db) if i.id == ids["c1"]]
         assert kept.base == "not_interested"
-        # Take theirs: the item goes, the server's label is the label.
-        await wait_for(pilot, lambda: table.row_count == 5 and _row_state(table, 0) == "conflict")
+        # Take theirs: the item goes, the server's label is the label. (The reload puts the
+        # kept item below the other conflict; the key must wait for it.)
+        await wait_for(pilot, lambda: _highlighted_id(app) == ids["c2"])
         await pilot.press("t")
         await wait_for(pilot, lambda: ids["c2"] not in _states(synced_db))
         assert stored_row(synced_db, by_id[ids["c2"]].id).label == "wrong_person"
         # Retry a refused change: pending again.
-        await wait_for(pilot, lambda: table.row_count == 4 and _row_state(table, 0) == "failed")
+        await wait_for(pilot, lambda: table.row_count == 4 and _highlighted_id(app) == ids["f1"])
         await pilot.press("r")
         await wait_for(pilot, lambda: _states(synced_db)[ids["f1"]] == outbox.PENDING)
         # Discard the other: the local label goes back to the server's.
-        await wait_for(pilot, lambda: _row_state(table, 0) == "failed" and table.row_count == 4)
+        await wait_for(pilot, lambda: _highlighted_id(app) == ids["f2"])
         await wait_for_text(pilot, "Refused by the server: conversation archived")
         await pilot.press("d")
         await wait_for(pilot, lambda: ids["f2"] not in _states(synced_db))
@@ -119,6 +120,13 @@ async def test_outbox_screen_resolves_every_kind_of_item(synced_db: Path) -> Non
         await wait_for_text(pilot, "kept mine", "took theirs")
         await pilot.press("escape")
         await wait_for_screen(pilot, InboxScreen)
+
+
+def _highlighted_id(app: object) -> int | None:
+    """The outbox item under the cursor, as the screen's latest reload sees it."""
+    screen = app.screen  # type: ignore[attr-defined]
+    item = screen.current if isinstance(screen, OutboxScreen) else None
+    return item.id if item is not None else None
 
 
 def _row_state(table: DataTable[str], row: int) -> str:

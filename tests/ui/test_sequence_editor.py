@@ -127,7 +127,8 @@ async def test_typing_validates_with_the_error_position_and_saving_waits_for_a_f
         await wait_for(pilot, lambda: len(items(synced_db, outbox.PENDING)) == 1)
         [item] = items(synced_db, outbox.PENDING)
         assert (item.resource_id, item.field, item.value) == (variant.id, "body_html", body.text)
-        assert "*" not in _prompt(screen, VARIANT_PREFIX + variant.id)
+        # The mark goes with the reload that follows the saved edit.
+        await wait_for(pilot, lambda: "*" not in _prompt(screen, VARIANT_PREFIX + variant.id))
         await sync(app, pilot)
         server_variant = server_campaign(simulator, campaign.id).steps[0].variants[0]
         assert "{{compnay}} x" in (server_variant.body_html or "")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -29,6 +30,9 @@ from outreach_tui.ui.widgets.conversation_list import ConversationList
 from outreach_tui.ui.widgets.status_bar import StatusBar
 from outreach_tui.ui.worker_errors import WorkerErrorsToStatus
 from outreach_tui.ui.worker_results import deliver
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 SEARCH_DEBOUNCE = 0.25
 FOLDERS: tuple[str | None, ...] = ("primary", "others", None)
@@ -91,8 +95,7 @@ class InboxScreen(WorkerErrorsToStatus, Screen[None]):
     @work(thread=True, exclusive=True, group="inbox-names", exit_on_error=False)
     def _load_names(self) -> None:
         with read_snapshot(self.db_path) as db:
-            campaigns = {c.id: c.name for c in campaign_queries.list_campaigns(db)}
-            inboxes = {i.id: i.email for i in inbox_queries.list_inboxes(db)}
+            campaigns, inboxes = _names(db)
             linked = queries.any_campaign_linked(db)
         deliver(self.app, self._apply_names, campaigns, inboxes, linked)
 
@@ -273,16 +276,27 @@ class InboxScreen(WorkerErrorsToStatus, Screen[None]):
 
     @work(thread=True, exclusive=True, group="inbox-filters", exit_on_error=False)
     def _open_filters(self) -> None:
+        # The names are read here too: the screen may open before `_load_names` lands.
         with read_snapshot(self.db_path) as db:
             counts = queries.label_counts(db, self.filter)
-        deliver(self.app, self._show_filters, counts)
+            campaign_names, inbox_emails = _names(db)
+        deliver(self.app, self._show_filters, counts, campaign_names, inbox_emails)
 
-    def _show_filters(self, counts: LabelCounts) -> None:
-        campaigns = sorted(self._campaign_names.items(), key=lambda item: item[1].lower())
-        inboxes = sorted(self._inbox_emails.items(), key=lambda item: item[1].lower())
+    def _show_filters(
+        self, counts: LabelCounts, campaign_names: dict[str, str], inbox_emails: dict[str, str]
+    ) -> None:
+        campaigns = sorted(campaign_names.items(), key=lambda item: item[1].lower())
+        inboxes = sorted(inbox_emails.items(), key=lambda item: item[1].lower())
 
         def chosen(flt: ConversationFilter | None) -> None:
             if flt is not None:
                 self._set_filter(flt)
 
         self.app.push_screen(FilterScreen(self.filter, counts, campaigns, inboxes), chosen)
+
+
+def _names(db: Database) -> tuple[dict[str, str], dict[str, str]]:
+    """Campaign names and sending-inbox emails by id, for the list columns and filters."""
+    campaigns = {c.id: c.name for c in campaign_queries.list_campaigns(db)}
+    inboxes = {i.id: i.email for i in inbox_queries.list_inboxes(db)}
+    return campaigns, inboxes
