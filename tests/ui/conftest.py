@@ -184,6 +184,14 @@ async def wait_for(
         await pilot.pause(0.02)
 
 
+async def settle(pilot: Pilot[object], seconds: float = 10) -> None:
+    """Let the app run until no worker is pending or running (every read has landed and
+    nothing it started is still out), then one more repaint: what a snapshot captures."""
+    app = pilot.app
+    await wait_for(pilot, lambda: all(worker.is_finished for worker in app.workers), seconds)
+    await pilot.pause(0.1)
+
+
 def rendered_strips(app: App[object]) -> list[Strip]:
     """Every line every visible widget of the active screen renders now (what the
     terminal would be sent, widget by widget)."""
@@ -210,8 +218,13 @@ def assert_no_controls(app: App[object]) -> None:
 
 
 async def wait_for_screen(pilot: Pilot[object], screen_type: type, seconds: float = 10) -> None:
-    """Let the app run until the active screen is a `screen_type`."""
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, screen_type), seconds)
+    """Let the app run until the active screen is a `screen_type` and has mounted (its
+    widgets are composed, so the test can query them)."""
+    await wait_for(
+        pilot,
+        lambda: isinstance(pilot.app.screen, screen_type) and pilot.app.screen.is_mounted,
+        seconds,
+    )
 
 
 async def open_inbox(pilot: Pilot[object]) -> ConversationList:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from starlette.applications import Starlette
+from textual.app import App
+from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable
 
 from outreach_tui.config import Config, app_paths, load_config
@@ -32,6 +34,18 @@ from .conftest import (
 def _help_rows(app: object) -> set[tuple[str, str, str]]:
     table = app.screen.query_one(DataTable)  # type: ignore[attr-defined]
     return {tuple(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)}  # type: ignore[misc]
+
+
+def _palette_highlight(app: App[object]) -> str:
+    """The command palette's highlighted option ("" when none, or no palette is open)."""
+    screen = app.screen
+    if not isinstance(screen, CommandPalette):
+        return ""
+    results = screen.query_one(CommandList)
+    if results.highlighted is None:
+        return ""
+    prompt = results.get_option_at_index(results.highlighted).prompt
+    return str(getattr(prompt, "plain", prompt))
 
 
 async def test_help_lists_the_focused_screens_bindings_with_their_ids(synced_db: Path) -> None:
@@ -83,11 +97,12 @@ async def test_theme_picked_in_the_palette_is_remembered(synced_db: Path) -> Non
         assert app.theme == "reachkit-dark"
         await pilot.press("ctrl+p")
         await pilot.press(*"theme")
-        await pilot.pause(0.3)
+        # The palette searches in the background: enter waits for the match.
+        await wait_for(pilot, lambda: "theme" in _palette_highlight(app).lower())
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: _palette_highlight(app) != "")
         await pilot.press(*"reachkit-light")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: _palette_highlight(app) == "reachkit-light")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.theme == "reachkit-light")
         await wait_for(pilot, lambda: load_config(app_paths()).theme == "reachkit-light")

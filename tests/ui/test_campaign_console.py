@@ -496,6 +496,14 @@ async def test_blocklist_check_add_and_remove(
         assert (await _get(server, "/blocklist/check?email=spam.trap@bad.test"))["blocked"]
         await _prompt(pilot, app, "c", "spam.trap@bad.test")
         await wait_for(pilot, lambda: "blocked (server)" in answer())
+        # The entry's server id arrives with the reload after the sync.
+        await wait_for(
+            pilot,
+            lambda: any(
+                r.email == "spam.trap@bad.test" and not r.id.startswith("local-")
+                for r in blocklist.rows
+            ),
+        )
         index = [r.email for r in blocklist.rows].index("spam.trap@bad.test")
         blocklist.table.move_cursor(row=index)
         await pilot.press("d")

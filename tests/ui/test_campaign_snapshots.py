@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from outreach_tui.ui.screens.campaign_detail import CampaignDetailScreen
 from outreach_tui.ui.screens.campaigns import CampaignsScreen
 
-from .conftest import make_app, wait_for
+from .conftest import make_app, settle, wait_for
 
 SIZE = (120, 40)
 
@@ -26,7 +26,7 @@ async def _list_loaded(pilot: Pilot[Any]) -> CampaignsScreen:
     await wait_for(pilot, lambda: app.status_info.warnings > 0)  # type: ignore[attr-defined]
     screen = app.screen
     assert isinstance(screen, CampaignsScreen)
-    await pilot.pause(0.1)
+    await settle(pilot)
     return screen
 
 
@@ -50,6 +50,6 @@ def test_campaign_detail_snapshot(synced_db: Path, snap_compare: Any) -> None:
                 isinstance(app.screen, CampaignDetailScreen) and app.screen.snapshot is not None
             ),
         )
-        await pilot.pause(0.1)
+        await settle(pilot)
 
     assert snap_compare(make_app(synced_db), terminal_size=SIZE, run_before=run_before)

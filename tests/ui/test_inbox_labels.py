@@ -41,14 +41,19 @@ async def test_every_picker_key_sets_its_label_and_moves_to_the_next_row(
             await pilot.press("l", info.key or "")
             await wait_for(pilot, lambda i=index: conversations.cursor == i + 1)
         await wait_for(pilot, lambda: app.status_info.pending == len(LABELS))
-        await pilot.pause()
+        # On screen (once the list's reload lands): the label's name with the override mark.
+        await wait_for(
+            pilot,
+            lambda: all(
+                f"{info.display_name}*" in row_text(conversations, index)
+                for index, info in enumerate(LABELS)
+            ),
+        )
         for index, info in enumerate(LABELS):
             row = rows[index]
             assert row is not None
             stored = stored_row(synced_db, row.id)
             assert (stored.label, stored.label_override) == (info.value, info.value)
-            # On screen: the label's name with the override mark.
-            assert f"{info.display_name}*" in row_text(conversations, index)
         # An override equal to the AI label is still an override the server must get.
         assert len(pending_changes(synced_db)) == len(LABELS)
 
@@ -72,9 +77,13 @@ async def test_zero_and_backspace_clear_the_override_and_escape_cancels(
         assert stored_row(synced_db, first.id).label == first.ai_label
         # Back to the server's value: nothing left to push.
         assert outbox_items(synced_db, outbox.PENDING) == []
-        await pilot.pause()
-        assert display_name(first.ai_label) in row_text(conversations, 0)
-        assert "*" not in row_text(conversations, 0)
+        await wait_for(
+            pilot,
+            lambda: (
+                display_name(first.ai_label) in row_text(conversations, 0)
+                and "*" not in row_text(conversations, 0)
+            ),
+        )
         # Escape closes the picker without a change and without moving on.
         await pilot.press("l")
         await wait_for_screen(pilot, LabelPicker)
@@ -126,8 +135,7 @@ async def test_x_selects_rows_for_one_bulk_label_and_one_bulk_read(synced_db: Pa
         await wait_for(pilot, lambda: app.status_info.pending == 6)
         for conversation_id in ids:
             assert stored_row(synced_db, conversation_id).is_read
-        await pilot.pause()
-        assert all(row_text(conversations, i)[1] == " " for i in (3, 4, 5))
+        await wait_for(pilot, lambda: all(row_text(conversations, i)[1] == " " for i in (3, 4, 5)))
         assert "selected" not in screen_text(app)
 
 

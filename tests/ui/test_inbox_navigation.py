@@ -123,8 +123,7 @@ async def test_u_toggles_read_state_and_moves_on(synced_db: Path) -> None:
         await pilot.press("k", "u")
         await wait_for(pilot, lambda: app.status_info.pending == 0)
         assert not stored_row(synced_db, row.id).is_read
-        await pilot.pause()
-        assert row_text(conversations, UNREAD_ROW)[1] == "●"
+        await wait_for(pilot, lambda: row_text(conversations, UNREAD_ROW)[1] == "●")
     assert outbox_items(synced_db, outbox.PENDING) == []
 
 

@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from outreach_tui.ui.screens.label_picker import LabelPicker
 from outreach_tui.ui.screens.thread import ThreadScreen
 
-from .conftest import make_app, open_inbox, wait_for, wait_for_screen, wait_for_text
+from .conftest import make_app, open_inbox, settle, wait_for, wait_for_screen, wait_for_text
 
 SIZE = (120, 40)
 DECEPTIVE_LINK_ROW = 2
@@ -25,7 +25,7 @@ async def _inbox_ready(pilot: Pilot[Any]) -> None:
     # The status bar has its counts (a worker) and the list its names.
     await wait_for(pilot, lambda: pilot.app.status_info.warnings > 0)  # type: ignore[attr-defined]
     await wait_for_text(pilot, "— 43 conversations", "⚠ 8 inbox warning(s)")
-    await pilot.pause(0.1)
+    await settle(pilot)
 
 
 def test_inbox_snapshot(synced_db: Path, snap_compare: Any) -> None:
@@ -38,7 +38,7 @@ def test_thread_snapshot(synced_db: Path, snap_compare: Any) -> None:
         await pilot.press(*["j"] * DECEPTIVE_LINK_ROW, "enter")
         await wait_for_screen(pilot, ThreadScreen)
         await wait_for_text(pilot, "⚠ the text shows a different address", "← received")
-        await pilot.pause(0.1)
+        await settle(pilot)
 
     assert snap_compare(make_app(synced_db), terminal_size=SIZE, run_before=run_before)
 
@@ -49,6 +49,6 @@ def test_label_picker_snapshot(synced_db: Path, snap_compare: Any) -> None:
         await pilot.press("l")
         await wait_for_screen(pilot, LabelPicker)
         await wait_for_text(pilot, "Left company")
-        await pilot.pause(0.1)
+        await settle(pilot)
 
     assert snap_compare(make_app(synced_db), terminal_size=SIZE, run_before=run_before)

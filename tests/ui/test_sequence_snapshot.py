@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from outreach_tui.ui.screens.sequence import SequenceScreen
 from outreach_tui.ui.widgets.sequence_steps import VARIANT_PREFIX
 
-from .conftest import client_factory_for, make_app, wait_for
+from .conftest import client_factory_for, make_app, settle, wait_for
 from .test_sequence_support import campaign_where, highlight, open_editor, text_of
 
 
@@ -34,7 +34,7 @@ def test_sequence_editor_with_preview_snapshot(
         await highlight(pilot, screen, VARIANT_PREFIX + variant.id)
         await wait_for(pilot, lambda: "Lead 1 of" in text_of(screen, "#preview-body"))
         await wait_for(pilot, lambda: "company:" in text_of(screen, "#preview-report"))
-        await pilot.pause(0.2)
+        await settle(pilot)
 
     app = make_app(synced_db, client_factory_for(simulator))
     assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)

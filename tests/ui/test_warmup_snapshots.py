@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from outreach_tui.ui.screens.warmup import WarmupScreen
 from outreach_tui.ui.screens.warmup_detail import WarmupDetailScreen
 
-from .conftest import make_app, wait_for
+from .conftest import make_app, settle, wait_for
 
 SIZE = (120, 40)
 
@@ -27,7 +27,7 @@ async def _list_loaded(pilot: Pilot[Any]) -> WarmupScreen:
     assert isinstance(screen, WarmupScreen)
     await wait_for(pilot, lambda: screen.overview is not None)
     await wait_for(pilot, lambda: app.status_info.warnings > 0)  # type: ignore[attr-defined]
-    await pilot.pause(0.1)
+    await settle(pilot)
     return screen
 
 
@@ -53,6 +53,6 @@ def test_warmup_detail_snapshot(synced_db: Path, snap_compare: Any) -> None:
         detail = app.screen
         assert isinstance(detail, WarmupDetailScreen)
         await wait_for(pilot, lambda: detail.row is not None)
-        await pilot.pause(0.1)
+        await settle(pilot)
 
     assert snap_compare(make_app(synced_db), terminal_size=SIZE, run_before=run_before)
