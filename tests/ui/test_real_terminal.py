@@ -80,7 +80,8 @@ class Terminal:
         raise AssertionError(f"not on screen: {texts!r}\n{shown}")
 
     def stop(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], check=False, capture_output=True)
+        # -S: the socket is a path (-L would name a different, default-folder socket).
+        subprocess.run(["tmux", "-S", self.socket, "kill-server"], check=False, capture_output=True)
 
 
 @pytest.fixture
