@@ -22,6 +22,7 @@ from .test_sequence_support import (
     highlight,
     items,
     open_editor,
+    open_first_variant,
     server_campaign,
     sync,
     text_of,
@@ -90,9 +91,7 @@ async def test_typing_validates_with_the_error_position_and_saving_waits_for_a_f
     campaign = campaign_where(synced_db, lambda c: c.sequence_steps >= 3)
     app = make_app(synced_db, client_factory_for(simulator))
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(app, pilot, campaign.id)
-        variant = screen.data.steps[0].variants[0]  # type: ignore[union-attr]
-        await highlight(pilot, screen, VARIANT_PREFIX + variant.id)
+        screen, variant = await open_first_variant(app, pilot, campaign.id)
         await pilot.press("enter")  # to the subject
         await pilot.press("enter")  # a subject is one line: enter goes on to the body
         body = screen.body_area
@@ -306,9 +305,7 @@ async def test_quitting_with_unsaved_changes_asks_first_and_can_save(synced_db: 
     campaign = campaign_where(synced_db, lambda c: c.sequence_steps >= 1)
     app = make_app(synced_db)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(app, pilot, campaign.id)
-        variant = screen.data.steps[0].variants[0]  # type: ignore[union-attr]
-        await highlight(pilot, screen, VARIANT_PREFIX + variant.id)
+        screen, variant = await open_first_variant(app, pilot, campaign.id)
         original = screen.subject_area.text
         await pilot.press("enter", "end", *" - late")
         await pilot.press("f2", "ctrl+q")  # from another mode: the editor is shown again
@@ -332,9 +329,7 @@ async def test_quitting_twice_quits_without_saving(synced_db: Path) -> None:
     campaign = campaign_where(synced_db, lambda c: c.sequence_steps >= 1)
     app = make_app(synced_db)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_editor(app, pilot, campaign.id)
-        variant = screen.data.steps[0].variants[0]  # type: ignore[union-attr]
-        await highlight(pilot, screen, VARIANT_PREFIX + variant.id)
+        await open_first_variant(app, pilot, campaign.id)
         await pilot.press("enter", "end", "!", "ctrl+q")
         await wait_for(pilot, lambda: isinstance(app.screen, UnsavedDialog))
         await pilot.press("ctrl+q")

@@ -22,6 +22,7 @@ from .test_sequence_support import (
     highlight,
     items,
     open_editor,
+    open_first_variant,
     server_campaign,
     sync,
     text_of,
@@ -83,9 +84,7 @@ async def _conflict(
 ) -> tuple[Any, Any, str, str]:
     """Edit a body here (queued, not pushed), change it on the server, sync: conflict."""
     campaign = campaign_where(synced_db, lambda c: c.sequence_steps >= 3)
-    screen = await open_editor(app, pilot, campaign.id)
-    variant = screen.data.steps[0].variants[0]  # type: ignore[union-attr]
-    await highlight(pilot, screen, VARIANT_PREFIX + variant.id)
+    screen, variant = await open_first_variant(app, pilot, campaign.id)
     body = screen.body_area
     body.focus()
     body.move_cursor(body.document.end)

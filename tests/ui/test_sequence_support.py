@@ -12,11 +12,12 @@ from textual.widgets import OptionList, Static
 
 from outreach_tui.simulator.campaigns import Campaign
 from outreach_tui.store import campaign_queries, outbox
-from outreach_tui.store.campaign_queries import CampaignRow
+from outreach_tui.store.campaign_queries import CampaignRow, VariantRow
 from outreach_tui.store.connection import open_reader
 from outreach_tui.ui.app import OutreachApp
 from outreach_tui.ui.screens.sequence import SequenceScreen
 from outreach_tui.ui.screens.sequence_dialogs import CampaignPicker
+from outreach_tui.ui.widgets.sequence_steps import VARIANT_PREFIX
 
 from .conftest import API_KEY, wait_for
 
@@ -81,6 +82,17 @@ async def highlight(pilot: Pilot[Any], screen: SequenceScreen, row_id: str) -> N
     steps.focus()
     steps.highlighted = list(steps.targets).index(row_id)
     await pilot.pause()
+
+
+async def open_first_variant(
+    app: OutreachApp, pilot: Pilot[Any], campaign_id: str
+) -> tuple[SequenceScreen, VariantRow]:
+    """Open the campaign in the editor with its first step's first variant highlighted."""
+    screen = await open_editor(app, pilot, campaign_id)
+    assert screen.data is not None
+    variant = screen.data.steps[0].variants[0]
+    await highlight(pilot, screen, VARIANT_PREFIX + variant.id)
+    return screen, variant
 
 
 async def sync(app: OutreachApp, pilot: Pilot[Any]) -> None:
