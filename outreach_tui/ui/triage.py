@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual.binding import Binding
+
 from outreach_tui.core.labels import PickerChoice, display_name
 from outreach_tui.core.plain_html import text_to_html
 from outreach_tui.store import outbox
@@ -37,6 +39,25 @@ QUICK_LABELS = {
     "m": "meeting_requested",
     "o": "out_of_office",
 }
+# Each quick-label key's footer title and binding id (after "<screen>.").
+_QUICK_LABEL_NAMES = {
+    "i": ("Interested", "label_interested"),
+    "n": ("Not interested", "label_not_interested"),
+    "m": ("Meeting", "label_meeting"),
+    "o": ("OOO", "label_ooo"),
+}
+
+
+def label_key_bindings(screen: str, shown: str = "") -> list[Binding]:
+    """A triage screen's quick-label keys and its clear-label key, with the ids `[keymap]`
+    names them by (`<screen>.label_interested`, …, `<screen>.clear`); the keys in `shown`
+    appear in the footer."""
+    bindings = [
+        Binding(key, f"quick_label('{key}')", title, show=key in shown, id=f"{screen}.{name}")
+        for key, (title, name) in _QUICK_LABEL_NAMES.items()
+    ]
+    clear = Binding("0,backspace", "clear_label", "Clear label", show=False, id=f"{screen}.clear")
+    return [*bindings, clear]
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from outreach_tui.store.connection import read_snapshot
 from outreach_tui.store.records import ConversationFilter, ConversationRow, LabelCounts
 from outreach_tui.ui.screens.filters import FilterScreen
 from outreach_tui.ui.screens.thread import ThreadScreen
-from outreach_tui.ui.triage import QUICK_LABELS, Triage
+from outreach_tui.ui.triage import QUICK_LABELS, Triage, label_key_bindings
 from outreach_tui.ui.widgets.conversation_list import ConversationList
 from outreach_tui.ui.widgets.status_bar import StatusBar
 from outreach_tui.ui.worker_errors import WorkerErrorsToStatus
@@ -43,11 +43,7 @@ class InboxScreen(WorkerErrorsToStatus, Screen[None]):
 
     BINDINGS = [
         Binding("l", "label", "Label", id="inbox.label"),
-        Binding("i", "quick_label('i')", "Interested", id="inbox.label_interested"),
-        Binding("n", "quick_label('n')", "Not interested", id="inbox.label_not_interested"),
-        Binding("m", "quick_label('m')", "Meeting", id="inbox.label_meeting"),
-        Binding("o", "quick_label('o')", "OOO", show=False, id="inbox.label_ooo"),
-        Binding("0,backspace", "clear_label", "Clear label", show=False, id="inbox.clear"),
+        *label_key_bindings("inbox", shown="inm"),
         Binding("u", "toggle_read", "Read/unread", id="inbox.toggle_read"),
         Binding("r", "reply", "Reply", id="inbox.reply"),
         Binding("c", "compose", "Compose", id="inbox.compose"),

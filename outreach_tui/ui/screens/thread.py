@@ -25,7 +25,7 @@ from outreach_tui.core.sanitize import sanitize_line, sanitize_text
 from outreach_tui.store import queries
 from outreach_tui.store.connection import read_snapshot
 from outreach_tui.store.records import AttachmentRow, ConversationRow, Thread
-from outreach_tui.ui.triage import QUICK_LABELS, Triage
+from outreach_tui.ui.triage import QUICK_LABELS, Triage, label_key_bindings
 from outreach_tui.ui.widgets.message_view import (
     BIDI_NOTE,
     RenderedMessage,
@@ -46,13 +46,7 @@ class ThreadScreen(WorkerErrorsToStatus, Screen[None]):
         Binding("j", "next_conversation", "Next", id="thread.next"),
         Binding("k", "previous_conversation", "Previous", id="thread.previous"),
         Binding("l", "label", "Label", id="thread.label"),
-        Binding("i", "quick_label('i')", "Interested", show=False, id="thread.label_interested"),
-        Binding(
-            "n", "quick_label('n')", "Not interested", show=False, id="thread.label_not_interested"
-        ),
-        Binding("m", "quick_label('m')", "Meeting", show=False, id="thread.label_meeting"),
-        Binding("o", "quick_label('o')", "OOO", show=False, id="thread.label_ooo"),
-        Binding("0,backspace", "clear_label", "Clear label", show=False, id="thread.clear"),
+        *label_key_bindings("thread"),
         Binding("u", "toggle_read", "Read/unread", id="thread.toggle_read"),
         Binding("r", "reply", "Reply", id="thread.reply"),
         Binding("s", "save_attachment", "Save attachment", id="thread.save"),
