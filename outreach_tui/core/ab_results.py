@@ -89,6 +89,11 @@ def _safe_interval(successes: int, trials: int) -> Interval:
     return wilson_interval(successes, trials)
 
 
+def _counts(variant: VariantNumbers, successes: int, trials: int) -> VariantCounts:
+    # Capped like the intervals: cached numbers can say replies > sent.
+    return VariantCounts(variant.letter, trials, min(successes, trials))
+
+
 def step_result(step: S, variants: Sequence[V]) -> StepResult[S, V]:
     """The A/B rows and verdicts of one step with these variants."""
     rows = []
@@ -103,21 +108,9 @@ def step_result(step: S, variants: Sequence[V]) -> StepResult[S, V]:
             )
         )
     enabled = [r for r in rows if r.variant.enabled]
-    replies = step_verdict(
-        [
-            VariantCounts(r.variant.letter, r.variant.sent, min(r.variant.replies, r.variant.sent))
-            for r in enabled
-        ]
-    )
+    replies = step_verdict([_counts(r.variant, r.variant.replies, r.variant.sent) for r in enabled])
     positive = step_verdict(
-        [
-            VariantCounts(
-                r.variant.letter,
-                r.positive_trials,
-                min(r.variant.positive_replies, r.positive_trials),
-            )
-            for r in enabled
-        ]
+        [_counts(r.variant, r.variant.positive_replies, r.positive_trials) for r in enabled]
     )
     if len(enabled) < 2 <= len(rows):
         # Others exist but are switched off: say so rather than "single variant".
