@@ -53,6 +53,18 @@ _ERROR_BODY_CAP = 64 * 1024
 _HEADER_SAFE = re.compile(r"[\x21-\x7e]{1,4096}")
 
 
+def _trust_env_for(root: httpx.URL) -> bool:
+    """Whether the client may take proxies (and TLS settings) from the environment.
+
+    Plain http is only allowed to loopback (see base_url.py), and that promise must hold
+    whatever the environment says: with HTTP_PROXY / ALL_PROXY set, httpx would send the
+    request, Authorization header included, in clear to the proxy. So an http root never
+    trusts the environment: no proxy, ever. Over https the key travels inside the TLS
+    tunnel a proxy only CONNECTs through, so corporate proxies are honoured there.
+    """
+    return root.scheme == "https"
+
+
 class ApiSession:
     """Transport, pacing, retries and error mapping shared by every endpoint.
 
@@ -103,6 +115,7 @@ class ApiSession:
                 max_connections=max_concurrency, max_keepalive_connections=max_concurrency
             ),
             follow_redirects=False,  # a redirect elsewhere must never carry the key
+            trust_env=_trust_env_for(self._root),
         )
 
     # --- lifecycle ---------------------------------------------------------------------------
