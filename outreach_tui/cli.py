@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import importlib
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
@@ -190,6 +191,13 @@ def build_parser() -> argparse.ArgumentParser:
         "check", parents=[common], help="exit 3 when an inbox needs attention"
     )
     inboxes_check.set_defaults(handler="outreach_tui.commands.inboxes:check_inboxes")
+
+    cache = command("cache", "outreach_tui.commands.cache:missing_subcommand", "the cache file")
+    cache_commands = cache.add_subparsers(dest="cache_command", metavar="SUBCOMMAND")
+    cache_check = cache_commands.add_parser(
+        "check", parents=[common], help="integrity + full-text index check (exit 1 if damaged)"
+    )
+    cache_check.set_defaults(handler="outreach_tui.commands.cache:check")
     return parser
 
 
@@ -198,12 +206,28 @@ def _resolve(handler: str) -> Callable[[argparse.Namespace], int | None]:
     return getattr(importlib.import_module(module_name), function_name)
 
 
+def _run(args: argparse.Namespace) -> int:
+    """Run the command's handler; an SQLite failure of the cache file becomes a CommandError."""
+    handler = _resolve(args.handler)
+    try:
+        return int(handler(args) or 0)
+    except sqlite3.Error as error:
+        # A damaged page met by a query, a disk that fills up during a sync: the user
+        # reads which file and what to do, not "unexpected error".
+        from outreach_tui.commands.context import cache_failure
+
+        failure = cache_failure(args, error)
+        if failure is None:
+            raise
+        raise failure from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(_resolve(args.handler)(args) or 0)
+        return _run(args)
     except CommandError as error:
         print(f"outreach-tui: {error}", file=sys.stderr)
         return error.exit_code

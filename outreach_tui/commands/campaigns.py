@@ -114,7 +114,7 @@ def _percent(value: float | None) -> str:
 def list_campaigns(args: argparse.Namespace) -> int:
     """Print every cached campaign with its headline numbers."""
     context = resolve_context(args)
-    db = context.open_db()
+    db = context.open_db(write=False)
     try:
         rows = campaign_queries.list_campaigns(db)
         inboxes = {row.id: campaign_queries.campaign_inboxes(db, row.id) for row in rows}
@@ -153,7 +153,7 @@ def list_campaigns(args: argparse.Namespace) -> int:
 def show_campaign(args: argparse.Namespace) -> int:
     """Print one campaign: headline numbers, the daily series, per-variant stats."""
     context = resolve_context(args)
-    db = context.open_db()
+    db = context.open_db(write=False)
     try:
         detail = campaign_queries.campaign_detail(db, args.id)
     finally:

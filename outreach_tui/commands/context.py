@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,8 @@ from outreach_tui.config import (
     validate_profile_name,
 )
 from outreach_tui.credentials import API_KEY_ENV, CredentialStoreError, load_api_key
-from outreach_tui.store.connection import open_writer
+from outreach_tui.store.cache_file import CacheError, cache_error
+from outreach_tui.store.connection import open_for_reading, open_writer
 
 
 @dataclass(frozen=True)
@@ -71,12 +73,35 @@ class CommandContext:
         except ReachkitError as error:
             raise CommandError(error.message) from None
 
-    def open_db(self) -> Database:
-        """The cache, created and migrated if needed (the writer connection)."""
+    def open_db(self, *, write: bool = True) -> Database:
+        """The cache, created and migrated if needed (the writer connection).
+
+        `write=False` is for commands that only read: a current cache is then opened
+        without writing anything (read-only files work too). A file that is not a usable
+        cache (another application's, newer, damaged, read-only for a writer) ends the
+        command with one sentence naming it.
+        """
         try:
-            return open_writer(self.db_path)
+            return open_writer(self.db_path) if write else open_for_reading(self.db_path)
+        except CacheError as error:
+            raise CommandError(error.message) from None
         except OSError as error:
             raise CommandError(f"cannot open the cache {self.db_path}: {error.strerror}") from None
+
+
+def cache_failure(args: argparse.Namespace, error: sqlite3.Error) -> CommandError | None:
+    """The one-line failure for an SQLite error met while a command used the cache.
+
+    A query that finds the file damaged, or a write that finds the disk full, surfaces
+    wherever the command happened to be; this names the cache file and what to do. None
+    when the error says nothing about the file (a programming error stays "unexpected").
+    """
+    try:
+        path = resolve_context(args).db_path
+    except CommandError:
+        return None
+    problem = cache_error(path, error)
+    return None if problem is None else CommandError(problem.message)
 
 
 def resolve_context(args: argparse.Namespace) -> CommandContext:

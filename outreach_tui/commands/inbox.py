@@ -49,7 +49,7 @@ def _when(row: ConversationRow, now: datetime) -> str:
 def list_conversations(args: argparse.Namespace) -> int:
     """Print the conversations of the cache, newest activity first."""
     context = resolve_context(args)
-    db = context.open_db()
+    db = context.open_db(write=False)
     flt = ConversationFilter(
         folder=args.folder, label=args.label, unread=args.unread, search=args.search
     )
@@ -88,7 +88,7 @@ def _require_conversation(db: Database, conversation_id: str) -> ConversationRow
 def show_conversation(args: argparse.Namespace) -> int:
     """Print one thread: headers and readable bodies (quoted history folded away)."""
     context = resolve_context(args)
-    db = context.open_db()
+    db = context.open_db(write=False)
     try:
         _require_conversation(db, args.id)
         thread = queries.thread(db, args.id)

@@ -68,7 +68,7 @@ def missing_subcommand(args: argparse.Namespace) -> int:
 
 def _overview(args: argparse.Namespace) -> HealthOverview:
     context = resolve_context(args)
-    db = context.open_db()
+    db = context.open_db(write=False)
     try:
         overview = health_overview(db)
         never_pulled = sync_state.get_sync_state(db, "inboxes").last_pulled_at is None

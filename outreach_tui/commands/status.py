@@ -12,7 +12,7 @@ from outreach_tui.store.status import store_status
 def run(args: argparse.Namespace) -> int:
     """Print the status of the profile's cache (works offline)."""
     context = resolve_context(args)
-    db = context.open_db()
+    db = context.open_db(write=False)
     try:
         status = store_status(db)
     finally:

@@ -19,6 +19,7 @@ from outreach_tui.commands import CommandError
 from outreach_tui.commands.context import CommandContext, resolve_context
 from outreach_tui.config import Config, app_paths
 from outreach_tui.credentials import CredentialStoreError, load_api_key
+from outreach_tui.store.cache_file import CacheError
 
 DEMO_API_KEY = "demo-key"
 DEMO_LIVE_SECONDS = 15.0
@@ -62,7 +63,12 @@ def run_tui(args: argparse.Namespace) -> int:
     """Open the TUI on the active profile (the welcome screen on first run)."""
     while True:
         context = resolve_context(args)
-        result = _launch_app(_normal_launch(context))
+        try:
+            result = _launch_app(_normal_launch(context))
+        except CacheError as error:
+            # Raised by the writer thread's start, before the screen is taken over: the
+            # terminal is still the shell's, so one line says which file and what to do.
+            raise CommandError(error.message) from None
         if result == "demo":
             return run_demo(argparse.Namespace(size=300, seed=1))
         if result != "restart":

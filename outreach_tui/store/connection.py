@@ -8,6 +8,10 @@ queries reads them in `read_snapshot`, so they all see the same commit.
 
 Connections are opened with `isolation_level=None`: sqlite3 then issues no implicit
 BEGIN, and the transaction boundaries are exactly the ones written here.
+
+`open_writer` and `open_for_reading` look at the file first (`cache_file.inspect_cache`,
+read-only): another application's file is refused before anything is written to it, and
+SQLite's failures (damaged, read-only, disk full) come out as `cache_file.CacheError`s.
 """
 
 from __future__ import annotations
@@ -21,6 +25,14 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from outreach_tui.store.cache_file import (
+    APPLICATION_ID,
+    CacheKind,
+    CacheReadOnlyError,
+    cache_error,
+    connect_read_only,
+    inspect_cache,
+)
 from outreach_tui.store.schema import migrate
 
 BUSY_TIMEOUT_MS = 5000
@@ -44,6 +56,36 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
+def _make_private(path: Path) -> None:
+    """Take group and other permissions off an existing cache and its -wal/-shm files.
+
+    A cache copied in or created by an older version may be 0644; it holds email content.
+    The owner's bits are kept (a cache the user made read-only stays read-only). Files of
+    another user cannot be changed: left as they are.
+    """
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            mode = file.stat().st_mode & 0o777
+            if mode & 0o077:
+                os.chmod(file, mode & 0o700)
+        except OSError:
+            continue
+
+
+def _require_writable(path: Path) -> None:
+    """Raise `CacheReadOnlyError` when the file or its folder cannot be written.
+
+    Checked up front so that the user reads which one, rather than SQLite's "attempt to
+    write a readonly database" half-way through a command. (The folder matters: SQLite
+    creates the -wal and -shm files beside the database.)
+    """
+    if path.exists() and not os.access(path, os.W_OK):
+        raise CacheReadOnlyError(path, "the file is read-only")
+    folder = path.parent
+    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+        raise CacheReadOnlyError(path, f"its folder {folder} is read-only")
+
+
 def connect_to(path: Path | str) -> sqlite3.Connection:
     """A raw connection with the pragmas every connection here uses."""
     # check_same_thread=False: the writer is opened on one thread and handed to a worker;
@@ -60,20 +102,71 @@ def open_writer(path: Path | str) -> Database:
 
     The returned connection is the only one that should write. Use it from one thread at a
     time, always inside `write_transaction`.
+
+    Raises a `CacheError` (nothing written) for another application's file, a cache of a
+    newer schema, a damaged, read-only or unreadable file; and for a full disk.
     """
-    if str(path) != ":memory:":
-        _create_private_file(Path(path))
+    if str(path) == ":memory:":
+        return _writer(path)
+    path = Path(path)
+    found = inspect_cache(path)
+    _require_writable(path)
+    try:
+        if found.kind is CacheKind.MISSING:
+            _create_private_file(path)
+        else:
+            _make_private(path)
+        return _writer(path)
+    except (sqlite3.Error, OSError) as error:
+        problem = cache_error(path, error)
+        if problem is None:
+            raise
+        raise problem from None
+
+
+def _writer(path: Path | str) -> Database:
     conn = connect_to(path)
-    conn.execute("PRAGMA journal_mode = WAL")
-    # Measured on the ingest benchmark (~25% faster): a bigger page cache keeps index pages
-    # of a sync's many page-transactions in memory, and checkpointing every ~40 MB of WAL
-    # instead of every 4 MB copies (and fsyncs) a hot page once instead of many times.
-    conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
-    conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
-    conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT_BYTES}")
-    db = Database(conn, execute_plugins=False)
-    migrate(db)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        # Measured on the ingest benchmark (~25% faster): a bigger page cache keeps index
+        # pages of a sync's many page-transactions in memory, and checkpointing every
+        # ~40 MB of WAL instead of every 4 MB copies (and fsyncs) a hot page once instead
+        # of many times.
+        conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
+        conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
+        conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT_BYTES}")
+        # Only reached for our own file or an empty one (see open_writer): stamping the id
+        # also adopts a cache created before the id existed.
+        if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db = Database(conn, execute_plugins=False)
+        migrate(db)
+    except BaseException:
+        conn.close()
+        raise
     return db
+
+
+def open_for_reading(path: Path | str) -> Database:
+    """A connection for a command that only reads: nothing is written when avoidable.
+
+    A current cache gets a connection that cannot write (SQLite's read-only mode; this
+    also reads a cache in a read-only file or folder). A missing, empty or older cache
+    goes through `open_writer` (created or migrated first, as any command would); another
+    application's file is refused untouched. Raises `CacheError` like `open_writer`.
+    """
+    path = Path(path)
+    found = inspect_cache(path)
+    if not found.current:
+        return open_writer(path)
+    _make_private(path)
+    try:
+        return Database(connect_read_only(path), execute_plugins=False)
+    except sqlite3.Error as error:
+        problem = cache_error(path, error)
+        if problem is None:
+            raise
+        raise problem from None
 
 
 def open_reader(path: Path | str) -> Database:
