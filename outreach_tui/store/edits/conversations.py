@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from outreach_tui.store.codec import dumps, now_iso
 from outreach_tui.store.connection import write_transaction
+from outreach_tui.store.edits.body import check_body
 from outreach_tui.store.edits.common import EditError, edit_field, require_row
 from outreach_tui.store.effective import refresh_rows
 from outreach_tui.store.fields import LABELS
@@ -123,6 +124,8 @@ def queue_reply(db: Database, conversation_id: str, content: str) -> OutboxItem:
     """Queue a reply (HTML `content`); it shows at once at the end of the thread."""
     if not content.strip():
         raise EditError("the reply is empty")
+    # Measured on the text the HTML carries: the size the user sees in what they wrote.
+    check_body(_plain_text(content), "reply")
     with write_transaction(db):
         row = require_row(
             db, "conversation", conversation_id, "id, subject, inbox_id, sender_email, sender_name"
@@ -167,6 +170,7 @@ def compose_conversation(
         raise EditError("every recipient needs an email address (at least one recipient)")
     if not content.strip():
         raise EditError("the message is empty")
+    check_body(_plain_text(content), "message")
     body: dict[str, Any] = {"to": recipients, "subject": subject, "content": content}
     if inbox_id is not None:
         require_row(db, "inbox", inbox_id, "id")
