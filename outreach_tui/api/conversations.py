@@ -161,9 +161,12 @@ class ConversationEndpoints(ApiSession):
     async def download_attachment(
         self, conversation_id: str, attachment_id: str, destination: Path
     ) -> AttachmentDownload:
-        """Stream an attachment to `destination` (a temp file beside it, renamed on success).
+        """Stream an attachment to `destination`, or to the next free name when that one is
+        taken (`name (1).ext`, …); the result's `path` is the file written.
 
-        The caller chooses the path; the server's filename is never used here.
+        The body goes to a part file beside it, published on success without replacing
+        any file, so parallel saves of one name each get their own file. The caller
+        chooses the path; the server's filename is never used here.
         """
         path = (
             f"{_BASE}/{path_segment(conversation_id, 'conversation_id')}"

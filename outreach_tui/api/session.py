@@ -202,7 +202,8 @@ class ApiSession:
         raise AssertionError("tenacity ended without a result or an error")  # pragma: no cover
 
     async def _download(self, path: str, destination: Path) -> AttachmentDownload:
-        """Stream a binary answer into `destination` via a temp file renamed on success."""
+        """Stream a binary answer into `destination` (or the next free name) via a part
+        file published on success, never replacing a file (`wire.save_body`)."""
         destination = Path(destination)
         if not await anyio.Path(destination.parent).is_dir():
             raise RequestValidationError("download folder does not exist", field="destination")

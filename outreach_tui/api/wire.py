@@ -2,13 +2,14 @@
 
 `ErrorMapper` turns an httpx exception or an error status into the client's own errors,
 scrubbing the API key out of every text it quotes; the body readers enforce the size
-caps (counted after decompression, so a gzip bomb stops at the cap too).
+caps (counted after decompression, so a gzip bomb stops at the cap too). `save_body`
+streams a download into a file without ever replacing one (see there).
 """
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,12 @@ from outreach_tui.api.models.common import Page
 from outreach_tui.api.parsing import parse_error_body
 from outreach_tui.api.ratelimit import parse_retry_after
 from outreach_tui.api.retries import RequestKind
+from outreach_tui.core.filenames import numbered_names
+
+PART_SUFFIX = ".part"
+# Exclusive create: fails with FileExistsError on any existing name, symlinks included
+# (O_EXCL never follows one), so a file is only ever written by the save that made it.
+_EXCLUSIVE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
 @dataclass(slots=True)
@@ -191,6 +198,43 @@ async def read_body(
     return b"".join([chunk async for chunk in iter_body(request, response, cap, errors)])
 
 
+def create_exclusive(wanted: Path) -> tuple[int, Path]:
+    """Create (mode 0600) the first free name of `wanted`, `wanted (1)`, …; (fd, path).
+
+    Each name is tried with O_EXCL, so a name another save or process took between any
+    check and this call is skipped, never truncated.
+    """
+    for candidate in numbered_names(wanted):
+        try:
+            return os.open(candidate, _EXCLUSIVE, 0o600), candidate
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free file name", str(wanted))
+
+
+def publish(part: Path, wanted: Path) -> Path:
+    """Give the finished `part` file the first free name of `wanted`, … ; return it.
+
+    `os.link` fails with FileExistsError where `os.replace` would replace, so an existing
+    file (someone else's, or a parallel save's) is never touched. Where the file system has
+    no hard links, the final name is first created empty and exclusively (so it is ours),
+    then the part is moved onto that file.
+    """
+    for candidate in numbered_names(wanted):
+        try:
+            os.link(part, candidate)
+        except FileExistsError:
+            continue
+        except OSError:  # no hard links here (FAT, some network shares)
+            handle, final = create_exclusive(wanted)
+            os.close(handle)
+            os.replace(part, final)
+            return final
+        os.unlink(part)
+        return candidate
+    raise FileExistsError(errno.EEXIST, "no free file name", str(wanted))
+
+
 async def save_body(
     request: ApiRequest,
     response: httpx.Response,
@@ -198,30 +242,32 @@ async def save_body(
     cap: int,
     errors: ErrorMapper,
 ) -> AttachmentDownload:
-    """Stream the body into a temp file beside `destination`, renamed onto it on success.
+    """Stream the body into `destination`, or the next free name if that one is taken.
 
-    On any failure the temp file is removed and an existing `destination` is untouched.
+    The body goes to `.NAME.part` beside it (created exclusively, private 0600); when
+    complete it is published under `destination` or `name (1).ext`, `name (2).ext`, …
+    without replacing any file, and the returned `path` says which. Parallel saves of one
+    name therefore each get a file of their own. On any failure the part file is removed;
+    no other file is created or changed.
     """
-    # mkstemp: a fresh private (0600) file in the same folder, so the rename is atomic.
-    handle, temp_name = tempfile.mkstemp(
-        dir=destination.parent, prefix=f".{destination.name}.", suffix=".part"
+    handle, part = await anyio.to_thread.run_sync(
+        create_exclusive, destination.with_name(f".{destination.name}{PART_SUFFIX}")
     )
-    temp = anyio.Path(temp_name)
     size = 0
     try:
         async with await anyio.open_file(handle, "wb") as out:
             async for chunk in iter_body(request, response, cap, errors):
                 await out.write(chunk)
                 size += len(chunk)
-        await anyio.to_thread.run_sync(os.replace, temp_name, destination)
+        final = await anyio.to_thread.run_sync(publish, part, destination)
     except BodyTooLarge:
-        await temp.unlink(missing_ok=True)
+        await anyio.Path(part).unlink(missing_ok=True)
         raise errors.malformed(
             request, response, f"attachment over {cap} bytes", transient=False
         ) from None
     except BaseException:
-        await temp.unlink(missing_ok=True)
+        await anyio.Path(part).unlink(missing_ok=True)
         raise
     return AttachmentDownload(
-        path=destination, size=size, content_type=response.headers.get("content-type")
+        path=final, size=size, content_type=response.headers.get("content-type")
     )

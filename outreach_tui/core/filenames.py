@@ -6,10 +6,13 @@ characters Windows refuses, strips leading dots (no hidden files) and trailing d
 prefixes Windows reserved device names, caps the length in UTF-8 bytes while keeping the
 extension, and is never empty.
 
-:func:`safe_destination` picks a path inside the folder that does not exist yet
-(``name (1).ext``, ``name (2).ext``, …). Between that check and the write another process
-could create the file: callers open it with ``open(path, "xb")`` and ask again on
-``FileExistsError``.
+:func:`safe_target` is that name inside the chosen folder (it may exist);
+:func:`numbered_names` gives it and its free-name alternatives (``name (1).ext``,
+``name (2).ext``, …); :func:`safe_destination` picks the first of them that does not exist
+yet. A check is only a guess: between it and the write another download (or process) can
+take the name. Whoever writes therefore creates the file exclusively (``O_EXCL``, like
+``open(path, "xb")``) and moves on to the next name on ``FileExistsError``; the attachment
+download does (``api.wire.save_body``), so no save ever replaces a file.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Final
 
@@ -74,6 +77,31 @@ def safe_filename(name: str | None, *, max_bytes: int = MAX_NAME_BYTES) -> str:
     return stem + extension
 
 
+def safe_target(folder: Path, name: str | None) -> Path:
+    """Return ``folder`` (resolved) / the sanitized ``name``: the path a save asks for.
+
+    The file may exist already; the writer then takes the next of :func:`numbered_names`.
+    Raises ValueError if the name would leave the folder (a symlink named like it is
+    not followed by an exclusive create: it counts as taken).
+    """
+    base = folder.resolve()
+    target = base / safe_filename(name)
+    if target.parent != base:
+        raise ValueError("attachment name escapes the destination folder")
+    return target
+
+
+def numbered_names(path: Path) -> Iterator[Path]:
+    """``path``, then ``stem (1).ext``, ``stem (2).ext``, … in the same folder.
+
+    At most 10,000 names: a caller that finds all of them taken gives up.
+    """
+    stem, extension = _split_extension(path.name)
+    yield path
+    for attempt in range(1, MAX_ATTEMPTS):
+        yield path.with_name(f"{stem} ({attempt}){extension}")
+
+
 def safe_destination(
     folder: Path,
     name: str | None,
@@ -84,14 +112,12 @@ def safe_destination(
 
     The path is resolved and guaranteed to sit directly inside ``folder`` (also resolved).
     ``exists`` is injectable for tests; by default a dangling symlink counts as existing.
-    Raises ValueError when no free name is found (after 10,000 tries).
+    Raises ValueError when no free name is found (after 10,000 tries). The name can be
+    taken before it is written: create the file exclusively (see the module docstring).
     """
-    base = folder.resolve()
-    filename = safe_filename(name)
-    stem, extension = _split_extension(filename)
-    for attempt in range(MAX_ATTEMPTS):
-        candidate_name = filename if attempt == 0 else f"{stem} ({attempt}){extension}"
-        candidate = base / candidate_name
+    target = safe_target(folder, name)
+    base = target.parent
+    for candidate in numbered_names(target):
         if exists(candidate):
             continue
         # A symlinked candidate would already "exist"; this guards against any name that
@@ -99,4 +125,4 @@ def safe_destination(
         if candidate.resolve().parent != base:
             raise ValueError("attachment name escapes the destination folder")
         return candidate
-    raise ValueError(f"no free file name for {filename!r} in the destination folder")
+    raise ValueError(f"no free file name for {target.name!r} in the destination folder")

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from sqlite_utils import Database
 
 from outreach_tui.api import ReachkitClient
-from outreach_tui.core.filenames import safe_destination
+from outreach_tui.core.filenames import safe_target
 from outreach_tui.store.connection import open_writer
 from outreach_tui.sync.engine import SyncOptions, run_sync
 from outreach_tui.sync.progress import ProgressCallback, SyncReport, SyncRun
@@ -161,13 +161,17 @@ class WriterThread:
     def download_attachment(
         self, conversation_id: str, attachment_id: str, filename: str | None, folder: Path
     ) -> concurrent.futures.Future[Path]:
-        """Save an attachment inside `folder` under a sanitized, unused name; returns the path."""
+        """Save an attachment inside `folder` under its sanitized name, or the next free
+        one (`name (1).ext`, …) when taken; returns the path written. Never replaces a
+        file, even when two saves of one name run at once."""
 
         async def run() -> Path:
             client = await self._entered_client()
-            destination = safe_destination(folder, filename)
-            await client.download_attachment(conversation_id, attachment_id, destination)
-            return destination
+            # The free name is chosen while writing (exclusive creates), not checked here
+            # first: a check would only be a guess that a parallel save can invalidate.
+            wanted = safe_target(folder, filename)
+            saved = await client.download_attachment(conversation_id, attachment_id, wanted)
+            return saved.path
 
         return asyncio.run_coroutine_threadsafe(run(), self._loop)
 
