@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Select, Static, TextArea
 
 from outreach_tui.core.sanitize import sanitize_line
+from outreach_tui.store.edits.body import BodyRejected, check_body
 
 AUTO_INBOX = "__auto__"
 
@@ -99,6 +100,11 @@ class ComposeScreen(ModalScreen[Draft | None]):
         body = self.query_one("#compose-body", TextArea).text
         if not body.strip():
             self._error("the message is empty")
+            return
+        try:
+            check_body(body, "message")  # before the dialog closes: the draft stays editable
+        except BodyRejected as error:
+            self._error(str(error))
             return
         inbox = self.query_one("#compose-inbox", Select).value
         inbox_id = None if inbox == AUTO_INBOX or not isinstance(inbox, str) else inbox

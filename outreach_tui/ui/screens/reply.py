@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static, TextArea
 
 from outreach_tui.core.sanitize import sanitize_line
+from outreach_tui.store.edits.body import BodyRejected, check_body
 
 
 class ReplyScreen(ModalScreen[str | None]):
@@ -72,10 +73,19 @@ class ReplyScreen(ModalScreen[str | None]):
         return self.query_one(TextArea).text
 
     def action_send(self) -> None:
-        if not self.text.strip():
+        text = self.text
+        if not text.strip():
             self.notify("The reply is empty.", severity="warning")
             return
-        self.dismiss(self.text)
+        try:
+            # The store would refuse it too, but only after the editor closed: checked
+            # here, the text stays on screen to be cut down.
+            check_body(text, "reply")
+        except BodyRejected as error:
+            self.query_one("#reply-hint", Static).update(str(error))
+            self.notify(str(error), severity="error")
+            return
+        self.dismiss(text)
 
     def action_cancel(self) -> None:
         if self.text.strip() and not self._confirm_discard:
