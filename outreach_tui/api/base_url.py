@@ -34,6 +34,10 @@ def api_root(base_url: str) -> httpx.URL:
         raise InsecureBaseURLError("base URL is not a valid URL") from None
     if url.scheme not in ("http", "https") or not url.host:
         raise InsecureBaseURLError("base URL must be an http(s) URL with a host")
+    if url.port is not None and not 1 <= url.port <= 65535:
+        # httpx would hand it to the socket layer, whose OverflowError comes back wrapped
+        # in a task group's ExceptionGroup: say it here, in words.
+        raise InsecureBaseURLError(f"base URL port {url.port} is out of range (1-65535)")
     if url.scheme == "http" and not is_loopback_host(url.host):
         raise InsecureBaseURLError(
             f"refusing cleartext http to {url.host}: use https (http is for loopback only)"

@@ -41,6 +41,7 @@ from outreach_tui.api.wire import (
     read_body,
     save_body,
 )
+from outreach_tui.core.exception_groups import first_error
 
 T = TypeVar("T")
 
@@ -249,7 +250,10 @@ class ApiSession:
             try:
                 response = await self._http.send(http_request, stream=True)
             except Exception as exc:  # an in-process ASGI app's crash surfaces as anything
-                self._errors.raise_from(self._errors.network(request, exc), exc)
+                # Classified by the error inside a task group's wrapper: a ConnectError
+                # wrapped in an ExceptionGroup still means "never sent".
+                cause = first_error(exc)
+                self._errors.raise_from(self._errors.network(request, cause), exc)
             try:
                 retry_after = self._pacer.observe(response.status_code, response.headers)
                 log.debug(
