@@ -18,7 +18,8 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from outreach_tui import __version__
-from outreach_tui.commands import CommandError
+from outreach_tui.commands import CommandError, arguments
+from outreach_tui.core.exception_groups import first_error
 from outreach_tui.core.labels import LABEL_VALUES
 
 
@@ -27,26 +28,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
-    return value
-
-
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"port out of range: {value}")
-    return value
 
 
 def _global_options(*, suppress_defaults: bool) -> argparse.ArgumentParser:
@@ -58,7 +39,13 @@ def _global_options(*, suppress_defaults: bool) -> argparse.ArgumentParser:
     parent = _Parser(add_help=False)
     default = argparse.SUPPRESS if suppress_defaults else None
     parent.add_argument("--profile", metavar="NAME", default=default, help="profile to use")
-    parent.add_argument("--base-url", metavar="URL", default=default, help="Reachkit API base URL")
+    parent.add_argument(
+        "--base-url",
+        metavar="URL",
+        type=arguments.base_url,  # checked before any command runs: exit 2, one line
+        default=default,
+        help="Reachkit API base URL",
+    )
     parent.add_argument("--db", metavar="PATH", default=default, help="pin the cache file")
     return parent
 
@@ -89,8 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = command(
         "demo", "outreach_tui.commands.tui:run_demo", "the TUI on an in-process demo workspace"
     )
-    demo.add_argument("--size", type=_positive_int, default=300, help="conversations to seed")
-    demo.add_argument("--seed", type=int, default=1, help="random seed of the demo data")
+    demo.add_argument("--size", type=arguments.size, default=300, help="conversations to seed")
+    demo.add_argument("--seed", type=arguments.seed, default=1, help="random seed of the demo data")
 
     command("login", "outreach_tui.commands.auth:login", "store the API key in the keyring")
     command("logout", "outreach_tui.commands.auth:logout", "remove the API key from the keyring")
@@ -111,9 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
         "serve the Reachkit simulator on loopback",
     )
     sim.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    sim.add_argument("--port", type=_port, default=8765, help="port (0 picks a free one)")
-    sim.add_argument("--size", type=_positive_int, default=300, help="conversations to seed")
-    sim.add_argument("--seed", type=int, default=1, help="random seed")
+    sim.add_argument("--port", type=arguments.port, default=8765, help="port (0 picks a free one)")
+    sim.add_argument("--size", type=arguments.size, default=300, help="conversations to seed")
+    sim.add_argument("--seed", type=arguments.seed, default=1, help="random seed")
     sim.add_argument(
         "--api-key",
         action="append",
@@ -126,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument(
         "--live",
         metavar="SECONDS",
-        type=float,
+        type=arguments.live_seconds,
         default=0.0,
         help="every SECONDS a new reply arrives and campaign numbers grow (0: off)",
     )
@@ -144,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     inbox_list.add_argument("--label", choices=(*LABEL_VALUES, "none"), metavar="LABEL")
     inbox_list.add_argument("--unread", action="store_true", help="only unread conversations")
     inbox_list.add_argument("--search", metavar="TEXT", help="full-text search")
-    inbox_list.add_argument("--limit", type=_positive_int, default=50)
+    inbox_list.add_argument("--limit", type=arguments.limit, default=50)
     inbox_list.add_argument("--json", action="store_true")
 
     inbox_show = inbox_command("show", "show_conversation", "show a conversation")
@@ -222,12 +209,25 @@ def _run(args: argparse.Namespace) -> int:
         raise failure from None
 
 
+def _run_unwrapped(args: argparse.Namespace) -> int:
+    """`_run`, with an exception group replaced by the first error inside it.
+
+    anyio's task groups (httpx, the sync engine) wrap whatever went wrong, Ctrl-C and our
+    own CommandError included; unwrapped, each gets its own handling in `main` instead of
+    "unhandled errors in a TaskGroup".
+    """
+    try:
+        return _run(args)
+    except BaseExceptionGroup as group:
+        raise first_error(group) from group
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return _run(args)
+        return _run_unwrapped(args)
     except CommandError as error:
         print(f"outreach-tui: {error}", file=sys.stderr)
         return error.exit_code

@@ -8,6 +8,7 @@ API keys are never stored here (see `outreach_tui.credentials`).
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -108,13 +109,59 @@ def validate_profile_name(name: str) -> str:
 
 
 def validate_base_url(url: str) -> str:
-    """Return the URL without a trailing slash; https is required unless the host is loopback."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"invalid base URL {url!r}: expected http(s)://host[:port]")
+    """Return the URL without a trailing slash; https is required unless the host is loopback.
+
+    Everything the HTTP client would stumble on later is refused here, as one sentence:
+    another scheme, no host, a host with spaces, a port outside 1-65535 (httpx would send
+    it to the socket layer, which fails inside a task group), credentials, a query.
+    """
+    text = url.strip()
+    shown = _redacted(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # "http://[::1": an IPv6 bracket left open
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or any(c.isspace() or not c.isprintable() for c in parts.netloc)
+    ):
+        raise ConfigError(f"invalid base URL {shown!r}: expected http(s)://host[:port]")
+    port = _port_text(parts.netloc)
+    if port:  # "host:" with nothing after the colon is the default port
+        if not (port.isascii() and port.isdigit()):
+            raise ConfigError(f"invalid base URL {shown!r}: port {port!r} is not a number")
+        if not 1 <= int(port) <= 65535:
+            raise ConfigError(
+                f"invalid base URL {shown!r}: port {int(port)} is out of range (1-65535)"
+            )
+    if "@" in parts.netloc or parts.query or parts.fragment or text.endswith(("?", "#")):
+        # A key in the URL would end up in logs; a query would be dropped silently.
+        raise ConfigError(
+            f"invalid base URL {shown!r}: must not carry credentials, a query or a fragment"
+        )
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise ConfigError(f"refusing plain http for {parts.hostname}: use https")
-    return url.strip().rstrip("/")
+    return text.rstrip("/")
+
+
+def _redacted(url: str) -> str:
+    """`url` with any user:password@ part hidden (the URL is echoed in error messages)."""
+    scheme, separator, rest = url.partition("://")
+    authority, slash, path = rest.partition("/")
+    if "@" in authority:
+        authority = "***@" + authority.rpartition("@")[2]
+    return scheme + separator + authority + slash + path if separator else url
+
+
+def _port_text(netloc: str) -> str | None:
+    """The port part of `host:port` / `[v6]:port` as written, None when there is none."""
+    host = netloc.rpartition("@")[2]
+    if host.startswith("["):
+        after = host.partition("]")[2]
+        return after[1:] if after.startswith(":") else None
+    return host.rpartition(":")[2] if ":" in host else None
 
 
 def is_loopback_host(host: str) -> bool:
@@ -166,6 +213,8 @@ def parse_config(data: dict[str, Any], source: str = "config.toml") -> Config:
     interval = _expect(
         sync.get("interval_minutes", 5.0), (int, float), f"{source}: sync.interval_minutes"
     )
+    if not math.isfinite(interval):  # TOML has nan and inf; a timer cannot wait either
+        raise ConfigError(f"{source}: sync.interval_minutes must be a finite number of minutes")
     if interval < 0:
         raise ConfigError(f"{source}: sync.interval_minutes must be >= 0 (0 turns it off)")
     budget = _expect(

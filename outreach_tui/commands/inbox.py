@@ -7,9 +7,13 @@ and enqueue into the outbox — `outreach-tui sync` pushes them.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import stat
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlite_utils import Database
 
@@ -23,10 +27,16 @@ from outreach_tui.core.timefmt import parse_timestamp, relative_time
 from outreach_tui.store import queries
 from outreach_tui.store.edits import EditError
 from outreach_tui.store.edits import conversations as edits
+from outreach_tui.store.edits.body import (
+    MAX_BODY_BYTES,
+    BodyRejected,
+    check_body,
+    decode_body,
+    too_large,
+)
 from outreach_tui.store.outbox import OutboxItem
 from outreach_tui.store.records import ConversationFilter, ConversationRow
 
-MAX_BODY_BYTES = 1_000_000
 _MARKERS = {None: " ", "pending": "~", "failed": "!", "conflict": "?"}
 
 
@@ -209,29 +219,57 @@ def mark_unread(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_at_most_the_limit(stream: BinaryIO) -> str:
+    """Decode a body from `stream`, reading no more than the limit + 1 bytes: enough to
+    say "too large" without reading a gigabyte (or /dev/zero) first.
+
+    The full size is known, and reported, when the stream is a regular file.
+    """
+    size = None
+    with contextlib.suppress(OSError, ValueError):  # no file descriptor (a test's BytesIO)
+        info = os.fstat(stream.fileno())
+        if stat.S_ISREG(info.st_mode):
+            size = info.st_size
+    return decode_body(stream.read(MAX_BODY_BYTES + 1), "reply", size=size)
+
+
 def _read_body(args: argparse.Namespace) -> str:
+    """The reply text from --body, --body-file or stdin, under the one body rule."""
     if args.body is not None:
+        # POSIX argv bytes that are not UTF-8 arrive as lone surrogates (surrogateescape):
+        # check_body reports them as the bytes os.fsencode would give back. (Re-encoding
+        # the whole argument would misjudge valid text under a non-UTF-8 locale.)
+        check_body(args.body, "reply")
         return args.body
     if args.body_file is not None:
         path = Path(args.body_file).expanduser()
         try:
-            if path.stat().st_size > MAX_BODY_BYTES:
-                raise CommandError(f"{path} is larger than {MAX_BODY_BYTES} bytes")
-            return path.read_text(encoding="utf-8")
+            with path.open("rb") as file:
+                return _read_at_most_the_limit(file)
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error.strerror}") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"{path} is not UTF-8 text") from None
+        except BodyRejected as error:
+            raise CommandError(f"{path}: {error}") from None
     if sys.stdin is None:
         raise CommandError("no reply text: pass --body TEXT or --body-file PATH")
     if sys.stdin.isatty():
         print("Type the reply; end with Ctrl-D on an empty line.", file=sys.stderr)
-    return sys.stdin.read(MAX_BODY_BYTES + 1)[:MAX_BODY_BYTES]
+    binary = getattr(sys.stdin, "buffer", None)
+    if binary is not None:  # the real stdin: bytes, decoded strictly by the body rule
+        return _read_at_most_the_limit(binary)
+    text = sys.stdin.read(MAX_BODY_BYTES + 1)  # a text stream put in place of stdin
+    if len(text) > MAX_BODY_BYTES:
+        raise too_large("reply", None)
+    check_body(text, "reply")
+    return text
 
 
 def reply(args: argparse.Namespace) -> int:
     """`inbox reply ID [--body TEXT | --body-file PATH]` (stdin when neither)."""
-    text = _read_body(args)
+    try:
+        text = _read_body(args)
+    except BodyRejected as error:
+        raise CommandError(str(error)) from None
     if not text.strip():
         raise CommandError("the reply is empty; nothing queued")
     context = resolve_context(args)
