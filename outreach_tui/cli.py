@@ -38,7 +38,13 @@ def _global_options(*, suppress_defaults: bool) -> argparse.ArgumentParser:
     """
     parent = _Parser(add_help=False)
     default = argparse.SUPPRESS if suppress_defaults else None
-    parent.add_argument("--profile", metavar="NAME", default=default, help="profile to use")
+    parent.add_argument(
+        "--profile",
+        metavar="NAME",
+        type=arguments.profile_name,
+        default=default,
+        help="profile to use",
+    )
     parent.add_argument(
         "--base-url",
         metavar="URL",
@@ -46,7 +52,9 @@ def _global_options(*, suppress_defaults: bool) -> argparse.ArgumentParser:
         default=default,
         help="Reachkit API base URL",
     )
-    parent.add_argument("--db", metavar="PATH", default=default, help="pin the cache file")
+    parent.add_argument(
+        "--db", metavar="PATH", type=arguments.file_path, default=default, help="pin the cache file"
+    )
     return parent
 
 

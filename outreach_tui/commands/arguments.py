@@ -12,7 +12,7 @@ import argparse
 import math
 from collections.abc import Callable
 
-from outreach_tui.config import ConfigError, validate_base_url
+from outreach_tui.config import ConfigError, validate_base_url, validate_profile_name
 
 # `inbox list --limit`: far above any real cache, far below SQLite's 64-bit integers.
 MAX_LIMIT = 10_000_000
@@ -98,3 +98,18 @@ def base_url(text: str) -> str:
         return validate_base_url(text)
     except ConfigError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def profile_name(text: str) -> str:
+    """An argparse type: a profile name (an explicit '' is a mistake, not "the default")."""
+    try:
+        return validate_profile_name(text)
+    except ConfigError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def file_path(text: str) -> str:
+    """An argparse type: a non-empty path (an empty --db would quietly mean "the default")."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"expected a file path, got {text!r}")
+    return text

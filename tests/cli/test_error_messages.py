@@ -114,6 +114,8 @@ ROWS: list[Any] = [
     row("sync", USAGE, "port 99999 is out of range", env={"REACHKIT_BASE_URL": LOOPBACK_99999}),
     # --- profiles and config.toml ---------------------------------------------------------
     row("--profile a/b status", USAGE, "invalid profile name 'a/b'"),
+    row("--profile '' status", USAGE, "invalid profile name ''"),
+    row("--db '' status", USAGE, "--db: expected a file path, got ''"),
     row("status", USAGE, "config.toml: not valid TOML", config="theme = ["),
     row("status", USAGE, "config.toml: unknown setting 'colour'", config="colour = 'red'"),
     row("status", USAGE, "port 99999 is out of range", config=PROFILE_URL % LOOPBACK_99999),
