@@ -96,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     direction.add_argument("--pull-only", action="store_true", help="only pull")
     direction.add_argument("--push-only", action="store_true", help="only push the outbox")
     sync.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    sync.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="exit 1 at once when another sync of this cache runs (default: wait for it)",
+    )
 
     status = command("status", "outreach_tui.commands.status:run", "cache and outbox counts")
     status.add_argument("--json", action="store_true", help="print JSON")

@@ -9,9 +9,10 @@ import sys
 import time
 from typing import TextIO
 
-from outreach_tui.commands import EXIT_FAILURE, EXIT_OK
+from outreach_tui.commands import EXIT_FAILURE, EXIT_OK, CommandError
 from outreach_tui.commands.context import resolve_context
 from outreach_tui.commands.output import safe
+from outreach_tui.store.sync_lock import SyncBusy, holder_text
 from outreach_tui.sync.engine import SyncOptions, run_sync
 from outreach_tui.sync.progress import SyncProgress, SyncReport
 
@@ -99,19 +100,29 @@ def _error_lines(report: SyncReport, base_url: str) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Pull then push (or one of them); exit 1 when the server was unreachable or a push
-    failed, with the reason on stderr (and in the JSON summary)."""
+    failed, with the reason on stderr (and in the JSON summary).
+
+    Another sync of the same cache is waited for (one line on stderr), or with `--no-wait`
+    ends the command at once (exit 1)."""
     context = resolve_context(args)
     options = SyncOptions(pull=not args.push_only, push=not args.pull_only, full=args.full)
     client = context.client()
     db = context.open_db()
     printer = ProgressPrinter(sys.stderr)
 
+    def waiting(pid: int | None) -> None:
+        print(f"waiting for another sync of this cache{holder_text(pid)}…", file=sys.stderr)
+
     async def sync() -> SyncReport:
         async with client:
-            return await run_sync(client, db, options, on_progress=printer)
+            return await run_sync(
+                client, db, options, on_progress=printer, wait=not args.no_wait, on_wait=waiting
+            )
 
     try:
         report = asyncio.run(sync())
+    except SyncBusy as busy:
+        raise CommandError(busy.message) from None
     finally:
         printer.close()
         db.close()

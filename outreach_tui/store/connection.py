@@ -240,6 +240,14 @@ def read_snapshot(path: Path | str) -> Iterator[Database]:
         db.close()
 
 
+def database_file(db: Database) -> Path | None:
+    """The file behind the connection's main database (None for an in-memory one)."""
+    for _seq, name, file in db.conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return Path(file) if file else None
+    return None
+
+
 def data_version(db: Database) -> int:
     """`PRAGMA data_version`: changes whenever another connection commits a write.
 

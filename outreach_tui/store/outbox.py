@@ -8,6 +8,33 @@ State machine (DESIGN.md "Data flow")::
     conflict -> pending         (keep mine)  conflict -> removed  (take theirs)
     pending -> removed          (withdraw = undo before the push)
 
+Every transition is a compare-and-set inside one write transaction (`BEGIN IMMEDIATE`, so
+no other connection changes the row between the look and the update). What each does when
+the item is not in the state it expects:
+
+    claim_next       pending                -> in_flight   selects only pending rows
+    mark_done        in_flight|pending      -> done        anything else or gone: no-op, None
+    mark_failed      in_flight|pending      -> failed      anything else or gone: no-op, None
+    put_in_conflict  in_flight|pending      -> conflict    anything else or gone: no-op, None
+    requeue          in_flight              -> pending     anything else or gone: no-op, None
+    log_overwrite    (any, adds a log row)                 gone: no-op
+    withdraw         pending                -> removed     gone: no-op; else OutboxError
+    discard          failed                 -> removed     gone: no-op; else OutboxError
+    retry            failed                 -> pending     pending/in_flight/done: no-op,
+                                                           None; else OutboxError
+    keep_mine        conflict               -> pending     pending/in_flight/done: no-op,
+                                                           None; else OutboxError
+    take_theirs      conflict               -> removed     gone: no-op; else OutboxError
+    revert           done                   -> new item    else OutboxError
+
+The engine's transitions (done, failed, conflict, requeue) return None for a no-op: the
+item was already where the transition would take it or was decided elsewhere, and the sync
+counts it (`SyncReport.already_handled`) instead of failing. The user's transitions refuse
+with an `OutboxError` whose message is a sentence for the screen only when the item moved
+somewhere the action makes no sense (withdrawing a reply already sent); a repeat of what
+already happened is a no-op. Since one sync of a cache runs at a time (`sync_lock`), the
+engine's no-ops only happen after a run was interrupted at an unlucky moment.
+
 An item is written in the same transaction as the local change it describes (`edits`
 does both), so a change the UI shows is never lost. `idempotency_key` is fixed at
 enqueue and sent with every attempt. `base` is the server value the user saw when first
@@ -154,56 +181,83 @@ def claim_next(db: Database, limit: int = 1) -> list[OutboxItem]:
     return claimed
 
 
-def _require(item: OutboxItem, *states: str) -> None:
-    if item.state not in states:
-        raise OutboxError(f"outbox item {item.id} is {item.state}, expected {' or '.join(states)}")
+def _find(db: Database, item_id: int) -> OutboxItem | None:
+    try:
+        return get_item(db, item_id)
+    except OutboxError:
+        return None
 
 
-def _set_state(db: Database, item_id: int, state: str, **columns: Any) -> None:
+def _set_state(
+    db: Database, item: OutboxItem, expected: tuple[str, ...], state: str, **columns: Any
+) -> bool:
+    """Compare-and-set: move `item` to `state` if it is still in one of `expected`."""
     assignments = "".join(f", {k} = ?" for k in columns)
-    db.conn.execute(
-        f"UPDATE outbox SET state = ?, updated_at = ?{assignments} WHERE id = ?",
-        [state, now_iso(), *columns.values(), item_id],
+    placeholders = ",".join("?" * len(expected))
+    cursor = db.conn.execute(
+        f"UPDATE outbox SET state = ?, updated_at = ?{assignments}"
+        f" WHERE id = ? AND state IN ({placeholders})",
+        [state, now_iso(), *columns.values(), item.id, *expected],
     )
+    return cursor.rowcount == 1
 
 
-def mark_done(db: Database, item_id: int, answer: Any = None) -> OutboxItem:
+def _engine_move(
+    db: Database, item_id: int, expected: tuple[str, ...], state: str, **columns: Any
+) -> OutboxItem | None:
+    """The engine's compare-and-set: the item before the move, or None (a no-op)."""
+    item = _find(db, item_id)
+    if item is None or item.state not in expected:
+        return None
+    return item if _set_state(db, item, expected, state, **columns) else None
+
+
+_SENDING = (IN_FLIGHT, PENDING)
+
+
+def mark_done(db: Database, item_id: int, answer: Any = None) -> OutboxItem | None:
     """The server accepted the item: apply its answer to the server columns.
 
     `answer` is the response's `data` (None for 204s, or when unknown — then the item's
     own value is taken as the server's). Placeholders are renamed to the server id.
+    Returns the done item, or None when it was no longer pending or in flight (no-op).
     """
     with write_transaction(db):
-        item = get_item(db, item_id)
-        _require(item, IN_FLIGHT, PENDING)
-        _set_state(db, item_id, DONE, last_error=None, theirs=None)
+        item = _engine_move(db, item_id, _SENDING, DONE, last_error=None, theirs=None)
+        if item is None:
+            return None
         answers.apply_answer(db, item, answer)
         return get_item(db, item_id)
 
 
-def mark_failed(db: Database, item_id: int, message: str) -> OutboxItem:
-    """The server refused the item (e.g. 422): keep the local edit, show `message`."""
+def mark_failed(db: Database, item_id: int, message: str) -> OutboxItem | None:
+    """The server refused the item (e.g. 422): keep the local edit, show `message`.
+
+    Returns the failed item, or None when it was no longer pending or in flight (no-op).
+    """
+    line = " ".join(message.split())[:_ERROR_CHARS]
     with write_transaction(db):
-        item = get_item(db, item_id)
-        _require(item, IN_FLIGHT, PENDING)
-        line = " ".join(message.split())[:_ERROR_CHARS]
-        _set_state(db, item_id, FAILED, last_error=line)
+        item = _engine_move(db, item_id, _SENDING, FAILED, last_error=line)
+        if item is None:
+            return None
         refresh_rows(db, item.resource, [item.resource_id])
         return get_item(db, item_id)
 
 
-def put_in_conflict(db: Database, item_id: int, theirs: Any) -> OutboxItem:
+def put_in_conflict(db: Database, item_id: int, theirs: Any) -> OutboxItem | None:
     """The server changed the field since the user's base: wait for keep mine / theirs.
 
     `theirs` (the fresh server value) is stored on the item and in the server column;
-    the effective value stays the user's.
+    the effective value stays the user's. Returns the item, or None (no-op) when it was
+    no longer pending or in flight.
     """
     with write_transaction(db):
-        item = get_item(db, item_id)
-        _require(item, IN_FLIGHT, PENDING)
-        if item.op != "update" or item.field is None:
+        item = _find(db, item_id)
+        if item is not None and (item.op != "update" or item.field is None):
             raise OutboxError(f"outbox item {item_id} is not a field edit")
-        _set_state(db, item_id, CONFLICT, theirs=dumps(theirs))
+        item = _engine_move(db, item_id, _SENDING, CONFLICT, theirs=dumps(theirs))
+        if item is None or item.field is None:
+            return None
         set_server_value(db, item.resource, item.resource_id, item.field, theirs)
         refresh_rows(db, item.resource, [item.resource_id])
         return get_item(db, item_id)
@@ -216,14 +270,19 @@ def log_overwrite(db: Database, item_id: int, theirs: Any) -> None:
     item's base and its value; the engine then pushes the item as usual.
     """
     with write_transaction(db):
-        conflicts.record(db, get_item(db, item_id), theirs, "overwritten")
+        item = _find(db, item_id)
+        if item is not None:
+            conflicts.record(db, item, theirs, "overwritten")
 
 
-def requeue(db: Database, item_id: int, error: str | None = None) -> OutboxItem:
-    """Put an in-flight item back to pending (e.g. after a network error)."""
+def requeue(db: Database, item_id: int, error: str | None = None) -> OutboxItem | None:
+    """Put an in-flight item back to pending (e.g. after a network error).
+
+    Returns the pending item, or None when it was not in flight (no-op).
+    """
     with write_transaction(db):
-        _require(get_item(db, item_id), IN_FLIGHT)
-        _set_state(db, item_id, PENDING, last_error=error)
+        if _engine_move(db, item_id, (IN_FLIGHT,), PENDING, last_error=error) is None:
+            return None
         return get_item(db, item_id)
 
 
@@ -248,47 +307,90 @@ def prune_done(db: Database, before: str) -> int:
         return cursor.rowcount
 
 
+# How each state reads in a refusal: "it is <...>".
+_STATE_WORDS = {
+    PENDING: "still waiting to be sent",
+    IN_FLIGHT: "being sent right now",
+    DONE: "already on the server",
+    FAILED: "refused by the server",
+    CONFLICT: "waiting for you to resolve a conflict",
+}
+
+
+def _user_item(
+    db: Database, item_id: int, expected: str, verb: str, no_op: tuple[str, ...]
+) -> OutboxItem | None:
+    """The item for a user's action, None when the action is a no-op (see the table above).
+
+    `no_op` are the states where the action has nothing left to do; "gone" is a no-op when
+    the action removes the item. Any other state is refused with a sentence.
+    """
+    item = _find(db, item_id)
+    if item is None:
+        if "gone" in no_op:
+            return None
+        raise OutboxError(f"the change #{item_id} is no longer in the outbox; nothing to {verb}")
+    if item.state == expected:
+        return item
+    if item.state in no_op:
+        return None
+    raise OutboxError(f"cannot {verb} the change #{item_id}: it is {_STATE_WORDS[item.state]}")
+
+
 def withdraw(db: Database, item_id: int) -> None:
     """Undo a pending item before it is pushed: the local change is rolled back."""
     with write_transaction(db):
-        item = get_item(db, item_id)
-        _require(item, PENDING)
-        _remove(db, item)
+        item = _user_item(db, item_id, PENDING, "withdraw", ("gone",))
+        if item is not None:
+            _remove(db, item)
 
 
 def discard(db: Database, item_id: int) -> None:
     """Give up a failed item: the local value returns to the server value."""
     with write_transaction(db):
-        item = get_item(db, item_id)
-        _require(item, FAILED)
-        _remove(db, item)
+        item = _user_item(db, item_id, FAILED, "discard", ("gone",))
+        if item is not None:
+            _remove(db, item)
 
 
 def _remove(db: Database, item: OutboxItem) -> None:
-    db.conn.execute("DELETE FROM outbox WHERE id = ?", [item.id])
+    db.conn.execute("DELETE FROM outbox WHERE id = ? AND state = ?", [item.id, item.state])
     undo.undo_local(db, item)
     refresh_rows(db, item.resource, [item.resource_id])
 
 
-def retry(db: Database, item_id: int) -> OutboxItem:
-    """Send a failed item again (back to pending)."""
+def retry(db: Database, item_id: int) -> OutboxItem | None:
+    """Send a failed item again (back to pending); None when it is already on its way."""
     with write_transaction(db):
-        item = get_item(db, item_id)
-        _require(item, FAILED)
-        _set_state(db, item_id, PENDING, last_error=None)
+        item = _user_item(db, item_id, FAILED, "retry", (PENDING, IN_FLIGHT, DONE))
+        if item is None:
+            return None
+        _set_state(db, item, (FAILED,), PENDING, last_error=None)
         refresh_rows(db, item.resource, [item.resource_id])
         return get_item(db, item_id)
 
 
-def keep_mine(db: Database, item_id: int) -> OutboxItem:
-    """Resolve a conflict for the user's version: pending again with base = theirs."""
+def keep_mine(db: Database, item_id: int) -> OutboxItem | None:
+    """Resolve a conflict for the user's version: pending again with base = theirs.
+
+    None when the conflict was already resolved this way (the item is on its way).
+    """
     with write_transaction(db):
-        item = get_item(db, item_id)
-        _require(item, CONFLICT)
+        item = _user_item(db, item_id, CONFLICT, "keep your version of", (PENDING, IN_FLIGHT, DONE))
+        if item is None:
+            return None
         conflicts.record(db, item, item.theirs, "kept_mine")
-        _set_state(db, item_id, PENDING, base=dumps(item.theirs), theirs=None, last_error=None)
         context = {**item.context, "origin": item.theirs}
-        db.conn.execute("UPDATE outbox SET context = ? WHERE id = ?", [dumps(context), item_id])
+        _set_state(
+            db,
+            item,
+            (CONFLICT,),
+            PENDING,
+            base=dumps(item.theirs),
+            theirs=None,
+            last_error=None,
+            context=dumps(context),
+        )
         refresh_rows(db, item.resource, [item.resource_id])
         return get_item(db, item_id)
 
@@ -299,10 +401,11 @@ def take_theirs(db: Database, item_id: int) -> None:
     The item is removed; both versions stay readable in the conflict log.
     """
     with write_transaction(db):
-        item = get_item(db, item_id)
-        _require(item, CONFLICT)
+        item = _user_item(db, item_id, CONFLICT, "take the server's version of", ("gone",))
+        if item is None:
+            return
         conflicts.record(db, item, item.theirs, "took_theirs")
-        db.conn.execute("DELETE FROM outbox WHERE id = ?", [item_id])
+        db.conn.execute("DELETE FROM outbox WHERE id = ? AND state = ?", [item_id, CONFLICT])
         refresh_rows(db, item.resource, [item.resource_id])
 
 
@@ -314,7 +417,11 @@ def revert(db: Database, item_id: int) -> list[OutboxItem]:
     """
     with write_transaction(db):
         item = get_item(db, item_id)
-        _require(item, DONE)
+        if item.state != DONE:
+            raise OutboxError(
+                f"cannot revert the change #{item_id}: it has not been pushed yet, it is "
+                f"{_STATE_WORDS[item.state]}"
+            )
         if item.op == "update" and item.field is not None:
             server = server_value(db, item.resource, item.resource_id, item.field)
             if item.resource == "conversation" and item.field == "label_override":

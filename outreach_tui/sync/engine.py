@@ -1,5 +1,9 @@
 """One sync run: recover, pull, push — the engine the TUI and `outreach-tui sync` share.
 
+A run holds the cache's sync lock (`store.sync_lock`) from start to end: two runs of one
+cache never claim, push or recover the same outbox items, and the recovery of items left
+in flight only ever sees items of processes that died.
+
 Order: items a crash left in flight are checked against the server first; then the pull
 (so the conflict check of the push can use server values read moments ago); then the
 push. A server that cannot be reached ends the run with `report.unreachable` set and
@@ -8,7 +12,9 @@ everything stored so far kept; nothing is lost and nothing is sent twice.
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -24,6 +30,8 @@ from outreach_tui.api import (
 )
 from outreach_tui.store import sync_state
 from outreach_tui.store.checkpoints import BackgroundCheckpoints
+from outreach_tui.store.connection import database_file
+from outreach_tui.store.sync_lock import SyncLock
 from outreach_tui.sync import pull, push
 from outreach_tui.sync.progress import ProgressCallback, SyncCancelled, SyncReport, SyncRun
 
@@ -50,12 +58,29 @@ async def run_sync(
     *,
     on_progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
+    wait: bool = False,
+    on_wait: Callable[[int | None], None] | None = None,
 ) -> SyncReport:
     """Run one sync against `client`, storing through the writer connection `db`.
 
-    Never raises for server or network trouble: the report says what happened.
+    Never raises for server or network trouble: the report says what happened. When
+    another sync of the same cache file runs, waits for it (`wait=True`, calling
+    `on_wait(pid)` once) or raises `store.sync_lock.SyncBusy`.
     """
     options = options or SyncOptions()
+    path = database_file(db)
+    lock = SyncLock(path).hold(wait=wait, on_wait=on_wait, cancel=cancel) if path else None
+    async with lock or contextlib.nullcontext():
+        return await _run_locked(client, db, options, on_progress, cancel)
+
+
+async def _run_locked(
+    client: ReachkitClient,
+    db: Database,
+    options: SyncOptions,
+    on_progress: ProgressCallback | None,
+    cancel: threading.Event | None,
+) -> SyncReport:
     run = SyncRun(client=client, db=db, on_progress=on_progress, cancel=cancel)
     try:
         await push.recover_in_flight(run)

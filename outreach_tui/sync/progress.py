@@ -49,6 +49,9 @@ class SyncReport:
     conflicts: int = 0
     overwritten: int = 0
     recovered: int = 0
+    # Outbox transitions that found the item already settled (an interrupted run's
+    # leftovers): counted, not failures.
+    already_handled: int = 0
     skipped: list[dict[str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     unreachable: bool = False

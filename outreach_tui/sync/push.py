@@ -103,10 +103,10 @@ async def recover_in_flight(run: SyncRun) -> None:
                 _refused(run, item, error.message)
                 continue
             if found is not verify.NOT_FOUND:
-                outbox.mark_done(run.db, item.id, found)
-                run.report.recovered += 1
+                if _moved(run, outbox.mark_done(run.db, item.id, found)):
+                    run.report.recovered += 1
                 continue
-        outbox.requeue(run.db, item.id, "interrupted; checked against the server")
+        _moved(run, outbox.requeue(run.db, item.id, "interrupted; checked against the server"))
 
 
 async def push_outbox(run: SyncRun) -> None:
@@ -124,16 +124,16 @@ async def push_outbox(run: SyncRun) -> None:
         except _REFUSED as error:
             _refused(run, item, error.message)
         except AuthenticationError as error:
-            outbox.requeue(run.db, item.id, error.message)
+            _moved(run, outbox.requeue(run.db, item.id, error.message))
             run.report.errors.append(f"push stopped: {error.message}")
             return
         except _UNREACHABLE as error:
-            outbox.requeue(run.db, item.id, error.message)
+            _moved(run, outbox.requeue(run.db, item.id, error.message))
             run.report.unreachable = True
             run.report.errors.append(f"push stopped: {error.message}")
             return
         except _StillUncertain as error:
-            outbox.requeue(run.db, item.id, error.message)
+            _moved(run, outbox.requeue(run.db, item.id, error.message))
             run.report.unreachable = True
             run.report.errors.append(f"push stopped: {error.message}")
             return
@@ -146,7 +146,7 @@ async def push_outbox(run: SyncRun) -> None:
             # stays in flight so the next run looks before sending; anything else is an
             # absolute state and safe to send again.
             if item.op not in _DUPLICABLE:
-                outbox.requeue(run.db, item.id, "interrupted")
+                _moved(run, outbox.requeue(run.db, item.id, "interrupted"))
             raise
         done += 1
         run.progress("push", done, max(total, done))
@@ -154,9 +154,24 @@ async def push_outbox(run: SyncRun) -> None:
 
 def _refused(run: SyncRun, item: OutboxItem, message: str) -> None:
     """The server refused the item: failed, with its message; the local edit stays."""
-    outbox.mark_failed(run.db, item.id, message)
-    run.report.failed += 1
-    run.report.errors.append(f"push refused ({_describe(item)}): {message}")
+    if _moved(run, outbox.mark_failed(run.db, item.id, message)):
+        run.report.failed += 1
+        run.report.errors.append(f"push refused ({_describe(item)}): {message}")
+
+
+def _done(run: SyncRun, item: OutboxItem, answer: Any = None) -> None:
+    """The server has the item: done, counted as pushed."""
+    if _moved(run, outbox.mark_done(run.db, item.id, answer)):
+        run.report.pushed += 1
+
+
+def _moved(run: SyncRun, result: OutboxItem | None) -> bool:
+    """Whether an outbox transition happened; a no-op (the item was settled elsewhere,
+    e.g. by an earlier run's recovery) is counted in `already_handled`, never raised."""
+    if result is None:
+        run.report.already_handled += 1
+        return False
+    return True
 
 
 def _describe(item: OutboxItem) -> str:
@@ -171,19 +186,14 @@ async def _push_item(run: SyncRun, item: OutboxItem) -> None:
         await _push_field(run, item)
         return
     if item.op in _DUPLICABLE:
-        answer = await _send_checked(run, item)
-        outbox.mark_done(run.db, item.id, answer)
-        run.report.pushed += 1
+        _done(run, item, await _send_checked(run, item))
         return
     if item.op == "delete":
         with contextlib.suppress(NotFoundError):  # already gone: the goal of a delete
             await _send(run, item)
-        outbox.mark_done(run.db, item.id)
-        run.report.pushed += 1
+        _done(run, item)
         return
-    answer = await _send(run, item)
-    outbox.mark_done(run.db, item.id, answer)
-    run.report.pushed += 1
+    _done(run, item, await _send(run, item))
 
 
 async def _send_checked(run: SyncRun, item: OutboxItem) -> Any:
@@ -225,19 +235,16 @@ async def _push_field(run: SyncRun, item: OutboxItem) -> None:
             # (override or AI label): showing our label does not mean the override is
             # set, so it is still pushed (nothing is overwritten).
             if item.field != "label_override":
-                outbox.mark_done(run.db, item.id)
-                run.report.pushed += 1
+                _done(run, item)
                 return
         elif item.policy is Policy.ASK:
-            outbox.put_in_conflict(run.db, item.id, fresh)
-            run.report.conflicts += 1
+            if _moved(run, outbox.put_in_conflict(run.db, item.id, fresh)):
+                run.report.conflicts += 1
             return
         else:
             outbox.log_overwrite(run.db, item.id, fresh)
             run.report.overwritten += 1
-    answer = await _send(run, item)
-    outbox.mark_done(run.db, item.id, answer)
-    run.report.pushed += 1
+    _done(run, item, await _send(run, item))
 
 
 async def _fresh_value(run: SyncRun, item: OutboxItem) -> Any:

@@ -63,19 +63,50 @@ def test_claim_takes_pending_items_in_order_and_counts_attempts(seeded: Database
 
 def test_transitions_refused_from_the_wrong_state(seeded: Database) -> None:
     [item] = edits.mark_read(seeded, "c0")
-    with pytest.raises(outbox.OutboxError):
-        outbox.requeue(seeded, item.id)
-    with pytest.raises(outbox.OutboxError):
-        outbox.retry(seeded, item.id)
-    with pytest.raises(outbox.OutboxError):
-        outbox.keep_mine(seeded, item.id)
-    with pytest.raises(outbox.OutboxError):
+    with pytest.raises(outbox.OutboxError, match="not been pushed"):
         outbox.revert(seeded, item.id)
     outbox.claim_next(seeded)
     with pytest.raises(outbox.OutboxError):
         outbox.withdraw(seeded, item.id)  # already on its way
     with pytest.raises(outbox.OutboxError):
+        outbox.discard(seeded, item.id)  # not failed: nothing to discard
+    with pytest.raises(outbox.OutboxError):
         outbox.get_item(seeded, 9999)
+
+
+def test_a_repeat_of_what_already_happened_is_a_no_op(seeded: Database) -> None:
+    [item] = edits.mark_read(seeded, "c0")
+    # Pending already: requeue, retry and keep mine have nothing left to do.
+    assert outbox.requeue(seeded, item.id) is None
+    assert outbox.retry(seeded, item.id) is None
+    assert outbox.keep_mine(seeded, item.id) is None
+    assert outbox.get_item(seeded, item.id).state == "pending"
+
+
+def test_engine_transitions_after_a_lost_race_are_counted_no_ops(seeded: Database) -> None:
+    """A killed run left the item in flight; the value reached the server, the recovery
+    marked it done: the interrupted push's own transitions must not raise."""
+    [item] = edits.mark_read(seeded, "c0")
+    [claimed] = outbox.claim_next(seeded)
+    done = outbox.mark_done(seeded, claimed.id)
+    assert done is not None and done.state == "done"
+    assert outbox.mark_done(seeded, claimed.id) is None
+    assert outbox.requeue(seeded, claimed.id, "late") is None
+    assert outbox.mark_failed(seeded, claimed.id, "late") is None
+    assert outbox.put_in_conflict(seeded, claimed.id, "late") is None
+    after = outbox.get_item(seeded, item.id)
+    assert after.state == "done" and after.last_error is None
+
+
+def test_engine_transitions_on_a_withdrawn_item_are_no_ops(seeded: Database) -> None:
+    [item] = edits.set_label(seeded, "c0", "interested")
+    outbox.withdraw(seeded, item.id)
+    assert outbox.mark_done(seeded, item.id) is None
+    assert outbox.requeue(seeded, item.id) is None
+    outbox.log_overwrite(seeded, item.id, "not_interested")  # gone: nothing logged
+    assert conflict_log(seeded) == []
+    # Withdrawing twice is a repeat, not an error.
+    outbox.withdraw(seeded, item.id)
 
 
 def test_retry_sends_a_failed_item_again(seeded: Database) -> None:
