@@ -11,6 +11,7 @@ from typing import Any
 
 from textual.message import Message
 
+from outreach_tui.store.sync_lock import SyncBusy
 from outreach_tui.sync.progress import SyncProgress, SyncReport
 
 
@@ -27,12 +28,16 @@ class SyncProgressed(Message):
 
 
 class SyncFinished(Message):
-    """A sync run ended; `report` says how (None when it crashed: `error` says why)."""
+    """A sync run ended; `report` says how (None when it did not run: `error` says why,
+    and `busy` is set when another process was syncing the cache)."""
 
-    def __init__(self, report: SyncReport | None, error: str = "") -> None:
+    def __init__(
+        self, report: SyncReport | None, error: str = "", *, busy: SyncBusy | None = None
+    ) -> None:
         super().__init__()
         self.report = report
         self.error = error
+        self.busy = busy
 
 
 class EditLanded(Message):

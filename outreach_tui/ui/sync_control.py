@@ -11,6 +11,7 @@ import concurrent.futures
 from typing import TYPE_CHECKING, Any
 
 from outreach_tui.store import queries
+from outreach_tui.store.sync_lock import SyncBusy, holder_text
 from outreach_tui.sync.engine import SyncOptions
 from outreach_tui.sync.progress import SyncReport
 from outreach_tui.ui.messages import SyncFinished, SyncProgressed
@@ -64,6 +65,8 @@ class SyncControl:
             error = f.exception()
             if error is None:
                 self.post_message(SyncFinished(f.result()))
+            elif isinstance(error, SyncBusy):
+                self.post_message(SyncFinished(None, error.message, busy=error))
             else:
                 self.post_message(SyncFinished(None, f"{type(error).__name__}: {error}"))
 
@@ -82,6 +85,12 @@ class SyncControl:
         if self._current_screen() is None:
             return  # the app is closing
         self._refresh_views()
+        if message.busy is not None:
+            # Not a failure: a cron job or another terminal is syncing this cache; its
+            # changes show up here as it stores them.
+            pid = holder_text(message.busy.pid)
+            self.status(f"Another sync is running{pid}; ctrl+r to retry.")
+            return
         if report is None:
             self._set_status(online=False)
             self.status(f"Sync failed: {message.error}")
