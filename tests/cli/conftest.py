@@ -111,15 +111,8 @@ def _run_main(capsys: pytest.CaptureFixture[str], argv: Sequence[str], key: str 
     return check_output(Outcome(code, captured.out, captured.err), key)
 
 
-def run_process(
-    argv: Sequence[str],
-    *,
-    home: Path,
-    api_key: str | None = KEY,
-    stdin: str | None = None,
-    timeout: float = 60,
-) -> Outcome:
-    """Run `python -m outreach_tui argv` as a subprocess with a clean environment."""
+def process_env(home: Path, api_key: str | None = KEY) -> dict[str, str]:
+    """A clean environment for a CLI subprocess: this checkout, `home`, `api_key`."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -129,12 +122,36 @@ def run_process(
     env["PYTHONPATH"] = str(REPO)
     if api_key is not None:
         env["REACHKIT_API_KEY"] = api_key
+    return env
+
+
+def start_process(argv: Sequence[str], *, home: Path) -> subprocess.Popen[str]:
+    """Start `python -m outreach_tui argv` (clean environment, output captured as text)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "outreach_tui", *argv],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=process_env(home),
+    )
+
+
+def run_process(
+    argv: Sequence[str],
+    *,
+    home: Path,
+    api_key: str | None = KEY,
+    stdin: str | None = None,
+    timeout: float = 60,
+) -> Outcome:
+    """Run `python -m outreach_tui argv` as a subprocess with a clean environment."""
     completed = subprocess.run(
         [sys.executable, "-m", "outreach_tui", *argv],
         input=stdin,
         capture_output=True,
         text=True,
-        env=env,
+        env=process_env(home, api_key),
         timeout=timeout,
         check=False,
     )
