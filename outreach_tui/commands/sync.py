@@ -9,6 +9,7 @@ import sys
 import time
 from typing import TextIO
 
+from outreach_tui.api import NetworkError
 from outreach_tui.commands import EXIT_FAILURE, EXIT_OK, CommandError
 from outreach_tui.commands.context import resolve_context
 from outreach_tui.commands.output import safe
@@ -88,11 +89,14 @@ def _summary_line(report: SyncReport) -> str:
 
 
 def _error_lines(report: SyncReport, base_url: str) -> list[str]:
-    """One line per problem; the error that ended an unreachable run names the server."""
+    """One line per problem; the error that ended an unreachable run names the server
+    (and says "could not be reached" only when the network failed: a server that answered
+    with something unusable, such as a proxy's HTML page, was reached)."""
     lines = []
     for index, error in enumerate(report.errors):
         if report.unreachable and index == len(report.errors) - 1:
-            lines.append(f"sync: the server at {base_url} could not be reached: {error}")
+            what = "could not be reached" if error.startswith(NetworkError.title) else "failed"
+            lines.append(f"sync: the server at {base_url} {what}: {error}")
         else:
             lines.append(f"sync: {error}")
     return lines

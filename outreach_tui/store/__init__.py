@@ -14,6 +14,9 @@ Module map (imports point down this list):
 - `search`           FTS5 documents and safe queries from user text
 - `fields`, `codec`, `records`, `conversation_summary`   catalogue, conversions, records
 - `connection`, `schema`       writer/reader connections, migrations
+- `cache_file`       is this file our cache (application id, schema version, damage)?
+                     and SQLite errors as sentences naming the file
+- `sync_lock`        one sync of a cache at a time across processes (OS file lock)
 
 Threads: one writer connection (`open_writer`), used by one thread at a time, every
 write inside `write_transaction`; the UI reads on its own `open_reader` connection (WAL).

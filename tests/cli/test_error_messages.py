@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import os
 import shlex
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -34,7 +35,9 @@ from outreach_tui import cli
 from outreach_tui.commands import CommandError
 from outreach_tui.store.connection import open_writer
 from outreach_tui.store.ingest import upsert_conversations, upsert_inboxes
-from tests.cli.conftest import REPO, Outcome, check_output, serve_asgi
+from outreach_tui.store.schema import SCHEMA_VERSION
+from tests.cli.conftest import Outcome, check_output, process_env, serve_asgi
+from tests.store.cache_files import foreign_database, overwrite_tail, truncate_half
 from tests.store.factories import conversation, inbox
 from tests.sync.conftest import KEY
 
@@ -87,6 +90,37 @@ def _unreadable(tmp: Path) -> None:
     path.write_text("hi", encoding="utf-8")
     path.chmod(0)
 
+
+def _cache(tmp: Path) -> Path:
+    """A small cache at {tmp}/cache.db (40 conversations: several pages of rows)."""
+    path = tmp / "cache.db"
+    db = open_writer(path)
+    upsert_inboxes(db, [inbox("inbox-1")])
+    upsert_conversations(db, [conversation(f"c{i}") for i in range(40)], "primary")
+    db.close()
+    return path
+
+
+def _truncated_cache(tmp: Path) -> None:
+    truncate_half(_cache(tmp))
+
+
+def _damaged_cache(tmp: Path) -> None:
+    overwrite_tail(_cache(tmp))
+
+
+def _newer_cache(tmp: Path) -> None:
+    conn = sqlite3.connect(_cache(tmp))
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+
+
+def _foreign_file(tmp: Path) -> None:
+    foreign_database(tmp / "cache.db")
+
+
+DAMAGED = "{tmp}/cache.db is damaged ("
+REBUILD = "move it away and run `outreach-tui sync` to rebuild it"
 
 ROWS: list[Any] = [
     # --- integer and number flags: bounded, usage errors (exit 2) -------------------------
@@ -143,10 +177,20 @@ ROWS: list[Any] = [
     row("campaigns show {huge}", FAILURE, "no campaign {huge} in the cache"),
     row("inbox label c1 bogus", USAGE, "unknown label 'bogus'"),
     row("--db {tmp} inbox list", FAILURE, "it is a folder, not a file"),
+    row("--db {tmp}/cache.db status", FAILURE, REBUILD, setup=_truncated_cache),
+    row("--db {tmp}/cache.db inbox list --limit 100", FAILURE, DAMAGED, setup=_damaged_cache),
+    row("--db {tmp}/cache.db status", FAILURE, "by a newer outreach-tui", setup=_newer_cache),
+    row(
+        "--base-url {closed} --db {tmp}/cache.db sync",
+        FAILURE,
+        "not an outreach-tui",
+        setup=_foreign_file,
+    ),
+    row("--db {tmp}/cache.db status", FAILURE, "not an outreach-tui cache", setup=_foreign_file),
     # --- servers that are not (or not quite) Reachkit -----------------------------------------
     row("--base-url {closed} sync", FAILURE, "could not be reached"),
     row("--base-url {closed} login", FAILURE, "could not check the key", stdin=KEY.encode()),
-    row("--base-url {html} sync", FAILURE, "an HTML page instead of JSON"),
+    row("--base-url {html} sync", FAILURE, "at {html} failed: Malformed response (200): an HTML"),
     row("--base-url {html} login", FAILURE, "could not check the key", stdin=KEY.encode()),
     # --- real processes: argv bytes and a real pipe, as a shell hands them over ------------
     row("inbox reply c1 --body {not_utf8}", FAILURE, NOT_UTF8_MESSAGE, subprocess=True),
@@ -187,19 +231,11 @@ def _run_in_process(
 def _run_subprocess(case: Row, argv: list[str], home: Path, env: Mapping[str, str]) -> Outcome:
     """`python -m outreach_tui argv` with stdin as raw bytes; str args with lone
     surrogates become the original bytes again (os.fsencode), as a shell would pass them."""
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("REACHKIT_", "OUTREACH_TUI_"))
-    }
-    environment.update(
-        OUTREACH_TUI_HOME=str(home), PYTHONPATH=str(REPO), REACHKIT_API_KEY=KEY, **env
-    )
     completed = subprocess.run(
         [sys.executable, "-m", "outreach_tui", *argv],
         input=case.stdin or b"",
         capture_output=True,
-        env=environment,
+        env={**process_env(home), **env},
         timeout=60,
         check=False,
     )
