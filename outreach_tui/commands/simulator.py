@@ -21,6 +21,9 @@ def run(args: argparse.Namespace) -> int:
             parse_faults(args.faults)
     except ValueError as error:
         raise CommandError(str(error), exit_code=EXIT_USAGE) from None
+    if not args.host.strip():
+        # bind('') means every interface: never by accident for a server holding keys
+        raise CommandError("--host: expected an address, e.g. 127.0.0.1", exit_code=EXIT_USAGE)
     if args.live < 0:
         raise CommandError("--live must be 0 (off) or a number of seconds", exit_code=EXIT_USAGE)
 

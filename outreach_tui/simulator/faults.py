@@ -28,6 +28,8 @@ import random
 import re
 from dataclasses import dataclass
 
+# Longer than any client's timeout is pointless, and a huge sleep overflows the event loop.
+MAX_LATENCY_SECONDS = 600.0
 _LATENCY = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s)?", re.IGNORECASE)
 _PROBABILITY_KEYS = ("5xx", "drop", "malformed")
 
@@ -67,6 +69,8 @@ def parse_faults(spec: str) -> FaultSpec:
                 raise _bad(spec, "latency must look like 200ms or 1.5s")
             scale = 1.0 if (match.group(2) or "ms").lower() == "s" else 0.001
             values[key] = float(match.group(1)) * scale
+            if values[key] > MAX_LATENCY_SECONDS:
+                raise _bad(spec, f"latency must be at most {MAX_LATENCY_SECONDS:.0f}s")
             continue
         try:
             probability = float(raw)

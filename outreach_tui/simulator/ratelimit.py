@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+MAX_RATE = 1_000_000
 _SPEC = re.compile(r"\s*(\d+)\s*/\s*(s|sec|second|m|min|minute)\s*", re.IGNORECASE)
 
 
@@ -33,8 +34,10 @@ class RateLimit:
 def parse_rate_limit(spec: str) -> RateLimit:
     """Parse "N/min" or "N/s"; raises ValueError with a one-line message."""
     match = _SPEC.fullmatch(spec)
-    if match is None or int(match.group(1)) < 1:
-        raise ValueError(f"invalid rate limit {spec!r}: expected N/min or N/s with N >= 1")
+    if match is None or not 1 <= int(match.group(1)) <= MAX_RATE:
+        raise ValueError(
+            f"invalid rate limit {spec!r}: expected N/min or N/s with N from 1 to {MAX_RATE:,}"
+        )
     window = 1.0 if match.group(2).lower().startswith("s") else 60.0
     return RateLimit(int(match.group(1)), window)
 

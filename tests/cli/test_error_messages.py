@@ -135,6 +135,11 @@ ROWS: list[Any] = [
     row("simulator --live inf", USAGE, "--live: expected a number of seconds"),
     row("simulator --live -1", USAGE, "--live: expected 0 (off) or a positive number"),
     row("simulator --live 1e9", USAGE, "--live: expected at most 86,400 seconds"),
+    row("simulator --host ''", USAGE, "--host: expected an address"),
+    row("simulator --rate-limit 1e23/min", USAGE, "invalid rate limit '1e23/min'"),
+    row("simulator --rate-limit {huge}/min", USAGE, "N from 1 to 1,000,000"),
+    row("simulator --faults latency=1e20ms", USAGE, "latency must look like 200ms"),
+    row("simulator --faults latency=99999999s", USAGE, "latency must be at most 600s"),
     # --- the base URL: checked before anything runs ---------------------------------------
     row("--base-url http://127.0.0.1:99999 sync", USAGE, "port 99999 is out of range (1-65535)"),
     row("--base-url http://127.0.0.1:0 sync", USAGE, "port 0 is out of range (1-65535)"),
