@@ -168,9 +168,9 @@ async def measure_inbox(db_path: Path, keys: bool) -> dict[str, Any]:
     """Launch the real app on `db_path`; with `keys`, then time key presses."""
     from outreach_tui.config import Config, app_paths
     from outreach_tui.ui.app import Launch, OutreachApp
-    from outreach_tui.ui.screens.inbox import InboxScreen
-    from outreach_tui.ui.widgets.conversation_list import ConversationList
-    from outreach_tui.ui.widgets.paged_list import PagedList
+    from outreach_tui.ui.common.widgets.paged_list import PagedList
+    from outreach_tui.ui.inbox.screens.inbox import InboxScreen
+    from outreach_tui.ui.inbox.widgets.conversation_list import ConversationList
 
     probe = Probe()
     render_row = ConversationList.render_row

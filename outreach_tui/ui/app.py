@@ -30,26 +30,26 @@ from outreach_tui.store.connection import open_reader, read_snapshot
 from outreach_tui.store.edits import EditError
 from outreach_tui.store.records import AttachmentRow
 from outreach_tui.sync.progress import SyncReport
-from outreach_tui.ui.messages import (
+from outreach_tui.ui.backend.messages import (
     EditLanded,
     Notice,
     StoreChanged,
 )
-from outreach_tui.ui.screens.campaigns import CampaignsScreen
-from outreach_tui.ui.screens.help import HelpScreen, describe_bindings
-from outreach_tui.ui.screens.inbox import InboxScreen
-from outreach_tui.ui.screens.outbox import OutboxScreen
-from outreach_tui.ui.screens.sequence import SequenceScreen
-from outreach_tui.ui.screens.sequence_dialogs import UnsavedDialog
-from outreach_tui.ui.screens.warmup import WarmupScreen
-from outreach_tui.ui.screens.welcome import WelcomeScreen, check_api_key
-from outreach_tui.ui.sync_control import SyncControl
-from outreach_tui.ui.themes import discover_themes
-from outreach_tui.ui.triage import Triage
-from outreach_tui.ui.widgets.status_bar import StatusBar, StatusInfo
-from outreach_tui.ui.worker_errors import WorkerErrorsToStatus
-from outreach_tui.ui.worker_results import deliver
-from outreach_tui.ui.writer_thread import ClientFactory, WriterThread
+from outreach_tui.ui.backend.sync_control import SyncControl
+from outreach_tui.ui.backend.writer_thread import ClientFactory, WriterThread
+from outreach_tui.ui.campaigns.screens.campaigns import CampaignsScreen
+from outreach_tui.ui.common.screens.help import HelpScreen, describe_bindings
+from outreach_tui.ui.common.screens.welcome import WelcomeScreen, check_api_key
+from outreach_tui.ui.common.themes import discover_themes
+from outreach_tui.ui.common.widgets.status_bar import StatusBar, StatusInfo
+from outreach_tui.ui.common.worker_errors import WorkerErrorsToStatus
+from outreach_tui.ui.common.worker_results import deliver
+from outreach_tui.ui.inbox.screens.inbox import InboxScreen
+from outreach_tui.ui.inbox.triage import Triage
+from outreach_tui.ui.outbox.screens.outbox import OutboxScreen
+from outreach_tui.ui.sequences.screens.dialogs import UnsavedDialog
+from outreach_tui.ui.sequences.screens.editor import SequenceScreen
+from outreach_tui.ui.warmup.screens.warmup import WarmupScreen
 
 STORE_REFRESH_INTERVAL = 0.5  # seconds between repaints while a sync streams pages in
 SWITCH_INTERVAL = 0.001  # seconds a thread holds the GIL when another one wants it

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from outreach_tui.api import wire
-from outreach_tui.ui.writer_thread import WriterThread
+from outreach_tui.ui.backend.writer_thread import WriterThread
 from tests.api.factories import MockServer
 
 CHUNK = 16_384

@@ -34,7 +34,7 @@ from outreach_tui.store.records import ConversationRow
 from outreach_tui.sync.engine import run_sync
 from outreach_tui.sync.progress import SyncReport
 from outreach_tui.ui.app import Launch, OutreachApp
-from outreach_tui.ui.widgets.conversation_list import ConversationList
+from outreach_tui.ui.inbox.widgets.conversation_list import ConversationList
 
 FROZEN_NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
 API_KEY = "test-key"

@@ -13,10 +13,10 @@ from textual.widgets import DataTable
 
 from outreach_tui.config import Config, app_paths, load_config
 from outreach_tui.simulator.live import land_incoming_reply
-from outreach_tui.ui.screens.help import HelpScreen
-from outreach_tui.ui.screens.inbox import InboxScreen
-from outreach_tui.ui.screens.label_picker import LabelPicker
-from outreach_tui.ui.screens.thread import ThreadScreen
+from outreach_tui.ui.common.screens.help import HelpScreen
+from outreach_tui.ui.inbox.screens.inbox import InboxScreen
+from outreach_tui.ui.inbox.screens.label_picker import LabelPicker
+from outreach_tui.ui.inbox.screens.thread import ThreadScreen
 
 from .conftest import (
     API_KEY,

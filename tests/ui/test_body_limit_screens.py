@@ -8,9 +8,9 @@ from pathlib import Path
 from textual.widgets import TextArea
 
 from outreach_tui.store.edits.body import MAX_BODY_BYTES
-from outreach_tui.ui.screens.compose import ComposeScreen
-from outreach_tui.ui.screens.inbox import InboxScreen
-from outreach_tui.ui.screens.reply import ReplyScreen
+from outreach_tui.ui.inbox.screens.compose import ComposeScreen
+from outreach_tui.ui.inbox.screens.inbox import InboxScreen
+from outreach_tui.ui.inbox.screens.reply import ReplyScreen
 
 from .conftest import make_app, open_inbox, outbox_items, wait_for, wait_for_screen, wait_for_text
 

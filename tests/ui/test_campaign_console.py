@@ -19,14 +19,14 @@ from outreach_tui.store import outbox
 from outreach_tui.store.connection import open_reader
 from outreach_tui.store.outbox import OutboxItem
 from outreach_tui.ui.app import OutreachApp
-from outreach_tui.ui.screens.campaign_blocklist import BlocklistScreen
-from outreach_tui.ui.screens.campaign_detail import CampaignDetailScreen
-from outreach_tui.ui.screens.campaign_dialogs import AddLeadScreen, DeleteCampaignScreen
-from outreach_tui.ui.screens.campaigns import CampaignsScreen
-from outreach_tui.ui.widgets.campaign_ab import CampaignAbResults
-from outreach_tui.ui.widgets.campaign_headline import CampaignHeadline
-from outreach_tui.ui.widgets.day_chart import DayChart
-from outreach_tui.ui.widgets.lead_list import LeadList
+from outreach_tui.ui.campaigns.screens.blocklist import BlocklistScreen
+from outreach_tui.ui.campaigns.screens.campaigns import CampaignsScreen
+from outreach_tui.ui.campaigns.screens.detail import CampaignDetailScreen
+from outreach_tui.ui.campaigns.screens.dialogs import AddLeadScreen, DeleteCampaignScreen
+from outreach_tui.ui.campaigns.widgets.ab import CampaignAbResults
+from outreach_tui.ui.campaigns.widgets.headline import CampaignHeadline
+from outreach_tui.ui.campaigns.widgets.lead_list import LeadList
+from outreach_tui.ui.common.widgets.day_chart import DayChart
 
 from .conftest import API_KEY, client_factory_for, make_app, wait_for
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from textual.app import App, ComposeResult
 
-from outreach_tui.ui.widgets.day_chart import (
+from outreach_tui.ui.common.widgets.day_chart import (
     DayChart,
     bar_eighths,
     cell_fill,

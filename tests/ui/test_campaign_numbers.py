@@ -12,16 +12,16 @@ from outreach_tui.core.abstats import VerdictKind
 from outreach_tui.core.figures import percent
 from outreach_tui.core.schedule import ScheduleError
 from outreach_tui.store.campaign_queries import CampaignRow, SequenceRow, VariantRow
-from outreach_tui.ui.screens.campaign_dialogs import (
+from outreach_tui.ui.campaigns.screens.campaigns import visible_campaigns
+from outreach_tui.ui.campaigns.screens.dialogs import (
     DeleteCampaignScreen,
     VariablesError,
     parse_variables,
 )
-from outreach_tui.ui.screens.campaigns import visible_campaigns
-from outreach_tui.ui.widgets.campaign_inboxes import link_changes
-from outreach_tui.ui.widgets.campaign_numbers import bounce_level, progress_bar
-from outreach_tui.ui.widgets.campaign_schedule import stored_time
-from outreach_tui.ui.widgets.campaign_settings import launch_refusal
+from outreach_tui.ui.campaigns.widgets.inboxes import link_changes
+from outreach_tui.ui.campaigns.widgets.numbers import bounce_level, progress_bar
+from outreach_tui.ui.campaigns.widgets.schedule import stored_time
+from outreach_tui.ui.campaigns.widgets.settings import launch_refusal
 
 
 def _variant(

@@ -11,8 +11,8 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from outreach_tui.ui.screens.campaign_detail import CampaignDetailScreen
-from outreach_tui.ui.screens.campaigns import CampaignsScreen
+from outreach_tui.ui.campaigns.screens.campaigns import CampaignsScreen
+from outreach_tui.ui.campaigns.screens.detail import CampaignDetailScreen
 
 from .conftest import make_app, settle, wait_for
 

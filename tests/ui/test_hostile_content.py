@@ -12,10 +12,10 @@ from starlette.applications import Starlette
 from textual.widgets import Input, OptionList
 
 from outreach_tui.simulator.seeding.hostile import TRAVERSAL_CONTENT, TRAVERSAL_FILENAME
-from outreach_tui.ui.screens.filters import FilterScreen
-from outreach_tui.ui.screens.inbox import InboxScreen
-from outreach_tui.ui.screens.thread import ThreadScreen
-from outreach_tui.ui.widgets.message_view import CUT_NOTE
+from outreach_tui.ui.inbox.screens.filters import FilterScreen
+from outreach_tui.ui.inbox.screens.inbox import InboxScreen
+from outreach_tui.ui.inbox.screens.thread import ThreadScreen
+from outreach_tui.ui.inbox.widgets.message_view import CUT_NOTE
 
 from .conftest import (
     assert_no_controls,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from outreach_tui.core.labels import LABELS, display_name
 from outreach_tui.store import outbox
-from outreach_tui.ui.screens.inbox import QUICK_LABELS, InboxScreen
-from outreach_tui.ui.screens.label_picker import LabelPicker
+from outreach_tui.ui.inbox.screens.inbox import QUICK_LABELS, InboxScreen
+from outreach_tui.ui.inbox.screens.label_picker import LabelPicker
 
 from .conftest import (
     make_app,

@@ -13,9 +13,9 @@ from textual.message import Message
 from outreach_tui.config import Config
 from outreach_tui.store import outbox
 from outreach_tui.store.connection import open_writer, write_transaction
-from outreach_tui.ui.screens.inbox import InboxScreen
-from outreach_tui.ui.screens.thread import ThreadScreen
-from outreach_tui.ui.widgets.conversation_list import ConversationList
+from outreach_tui.ui.inbox.screens.inbox import InboxScreen
+from outreach_tui.ui.inbox.screens.thread import ThreadScreen
+from outreach_tui.ui.inbox.widgets.conversation_list import ConversationList
 
 from .conftest import (
     make_app,

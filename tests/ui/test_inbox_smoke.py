@@ -6,7 +6,7 @@ from pathlib import Path
 
 from outreach_tui.store import outbox, queries
 from outreach_tui.store.connection import open_reader
-from outreach_tui.ui.widgets.conversation_list import ConversationList
+from outreach_tui.ui.inbox.widgets.conversation_list import ConversationList
 
 from .conftest import make_app, wait_for
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from outreach_tui.ui.screens.label_picker import LabelPicker
-from outreach_tui.ui.screens.thread import ThreadScreen
+from outreach_tui.ui.inbox.screens.label_picker import LabelPicker
+from outreach_tui.ui.inbox.screens.thread import ThreadScreen
 
 from .conftest import make_app, open_inbox, settle, wait_for, wait_for_screen, wait_for_text
 

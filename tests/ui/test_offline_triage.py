@@ -9,8 +9,8 @@ from pathlib import Path
 from starlette.applications import Starlette
 
 from outreach_tui.store import outbox
-from outreach_tui.ui.screens.inbox import InboxScreen
-from outreach_tui.ui.screens.reply import ReplyScreen
+from outreach_tui.ui.inbox.screens.inbox import InboxScreen
+from outreach_tui.ui.inbox.screens.reply import ReplyScreen
 
 from .conftest import (
     API_KEY,

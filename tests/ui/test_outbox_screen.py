@@ -12,8 +12,8 @@ from outreach_tui.store import conflicts, outbox, queries
 from outreach_tui.store.connection import open_reader, open_writer
 from outreach_tui.store.edits import conversations as edits
 from outreach_tui.store.records import ConversationFilter, ConversationRow
-from outreach_tui.ui.screens.inbox import InboxScreen
-from outreach_tui.ui.screens.outbox import OutboxScreen
+from outreach_tui.ui.inbox.screens.inbox import InboxScreen
+from outreach_tui.ui.outbox.screens.outbox import OutboxScreen
 
 from .conftest import (
     make_app,

@@ -11,10 +11,10 @@ import pytest
 from textual.widgets import TextArea
 
 from outreach_tui.store import outbox
-from outreach_tui.ui.screens.compose import ComposeScreen, parse_recipients
-from outreach_tui.ui.screens.inbox import InboxScreen
-from outreach_tui.ui.screens.reply import ReplyScreen, edit_in_editor
-from outreach_tui.ui.screens.thread import ThreadScreen
+from outreach_tui.ui.inbox.screens.compose import ComposeScreen, parse_recipients
+from outreach_tui.ui.inbox.screens.inbox import InboxScreen
+from outreach_tui.ui.inbox.screens.reply import ReplyScreen, edit_in_editor
+from outreach_tui.ui.inbox.screens.thread import ThreadScreen
 
 from .conftest import (
     make_app,

@@ -7,16 +7,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from outreach_tui.core.mergetags import lead_variables, missing_variables_report, validate
-from outreach_tui.ui.screens.sequence_actions import parse_delay, subject_problem
-from outreach_tui.ui.screens.sequence_checks import check_line, editable_text, position
-from outreach_tui.ui.widgets.sequence_preview import (
+from outreach_tui.ui.sequences.checks import check_line, editable_text, position
+from outreach_tui.ui.sequences.screens.actions import parse_delay, subject_problem
+from outreach_tui.ui.sequences.widgets.preview import (
     PreviewLead,
     PreviewRequest,
     build_preview,
     html_preview,
     lead_report,
 )
-from outreach_tui.ui.widgets.template_highlight import (
+from outreach_tui.ui.sequences.widgets.template_highlight import (
     ERROR,
     ESCAPED,
     HTML,

@@ -13,8 +13,8 @@ from starlette.applications import Starlette
 
 from outreach_tui.simulator.routes import sequence_routes
 from outreach_tui.store import outbox
-from outreach_tui.ui.screens.sequence_conflict import ConflictDialog
-from outreach_tui.ui.widgets.sequence_steps import VARIANT_PREFIX
+from outreach_tui.ui.sequences.screens.conflict import ConflictDialog
+from outreach_tui.ui.sequences.widgets.steps import VARIANT_PREFIX
 
 from .conftest import API_KEY, client_factory_for, make_app, wait_for
 from .test_sequence_support import (

@@ -13,8 +13,8 @@ from typing import Any
 from starlette.applications import Starlette
 from textual.pilot import Pilot
 
-from outreach_tui.ui.screens.sequence import SequenceScreen
-from outreach_tui.ui.widgets.sequence_steps import VARIANT_PREFIX
+from outreach_tui.ui.sequences.screens.editor import SequenceScreen
+from outreach_tui.ui.sequences.widgets.steps import VARIANT_PREFIX
 
 from .conftest import client_factory_for, make_app, settle, wait_for
 from .test_sequence_support import campaign_where, highlight, open_editor, text_of

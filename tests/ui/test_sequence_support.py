@@ -15,9 +15,9 @@ from outreach_tui.store import campaign_queries, outbox
 from outreach_tui.store.campaign_queries import CampaignRow, VariantRow
 from outreach_tui.store.connection import open_reader
 from outreach_tui.ui.app import OutreachApp
-from outreach_tui.ui.screens.sequence import SequenceScreen
-from outreach_tui.ui.screens.sequence_dialogs import CampaignPicker
-from outreach_tui.ui.widgets.sequence_steps import VARIANT_PREFIX
+from outreach_tui.ui.sequences.screens.dialogs import CampaignPicker
+from outreach_tui.ui.sequences.screens.editor import SequenceScreen
+from outreach_tui.ui.sequences.widgets.steps import VARIANT_PREFIX
 
 from .conftest import API_KEY, wait_for
 

@@ -15,9 +15,9 @@ from outreach_tui.store import outbox
 from outreach_tui.store.connection import open_reader, open_writer
 from outreach_tui.store.inbox_queries import health_overview
 from outreach_tui.ui.app import OutreachApp
-from outreach_tui.ui.screens.campaign_detail import CampaignDetailScreen
-from outreach_tui.ui.screens.warmup import FILTERS, WarmupScreen
-from outreach_tui.ui.screens.warmup_detail import WarmupDetailScreen
+from outreach_tui.ui.campaigns.screens.detail import CampaignDetailScreen
+from outreach_tui.ui.warmup.screens.detail import WarmupDetailScreen
+from outreach_tui.ui.warmup.screens.warmup import FILTERS, WarmupScreen
 
 from .conftest import API_KEY, client_factory_for, make_app, wait_for
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from outreach_tui.ui.screens.warmup import WarmupScreen
-from outreach_tui.ui.screens.warmup_detail import WarmupDetailScreen
+from outreach_tui.ui.warmup.screens.detail import WarmupDetailScreen
+from outreach_tui.ui.warmup.screens.warmup import WarmupScreen
 
 from .conftest import make_app, settle, wait_for
 

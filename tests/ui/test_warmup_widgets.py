@@ -10,15 +10,15 @@ from rich.text import Text
 
 from outreach_tui.core.warmup import HealthWarning, Severity
 from outreach_tui.store.connection import open_writer
-from outreach_tui.ui.screens.warmup import WarmupScreen
-from outreach_tui.ui.screens.warmup_detail import check_reply_to, parse_limit
-from outreach_tui.ui.widgets.warmup_badges import (
+from outreach_tui.ui.warmup.screens.detail import check_reply_to, parse_limit
+from outreach_tui.ui.warmup.screens.warmup import WarmupScreen
+from outreach_tui.ui.warmup.widgets.badges import (
     health_text,
     ramp_up_bar,
     warning_lines,
     warning_marker,
 )
-from outreach_tui.ui.widgets.warmup_table import Column, column_widths, layout_row, prepare_row
+from outreach_tui.ui.warmup.widgets.table import Column, column_widths, layout_row, prepare_row
 
 from .conftest import make_app, wait_for
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from outreach_tui.api import AuthenticationError
 from outreach_tui.config import app_paths, load_config
 from outreach_tui.credentials import SERVICE_NAME
-from outreach_tui.ui.screens.welcome import DEMO, RESTART, WelcomeScreen
+from outreach_tui.ui.common.screens.welcome import DEMO, RESTART, WelcomeScreen
 from tests.conftest import MemoryKeyring
 
 from .conftest import make_app, wait_for, wait_for_screen, wait_for_text

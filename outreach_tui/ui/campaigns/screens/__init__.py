@@ -1,0 +1,1 @@
+"""The campaign console's screens and dialogs."""

@@ -1,0 +1,220 @@
+"""The workspace blocklist: check an address, add one, remove one, pull the list.
+
+A check answers from the cache at once and, when a server is configured, asks
+`GET /blocklist/check` too (the cache may be behind). Adds and removals go through the
+outbox like every edit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from outreach_tui.core.sanitize import sanitize_line
+from outreach_tui.store import inbox_queries, sync_state
+from outreach_tui.store.connection import read_snapshot
+from outreach_tui.store.edits import block_email, unblock
+from outreach_tui.store.inbox_queries import BlocklistRow
+from outreach_tui.sync import pull
+from outreach_tui.sync.progress import SyncRun
+from outreach_tui.ui.campaigns.pulls import PullFinished, pull_on_demand
+from outreach_tui.ui.campaigns.screens.dialogs import TextPromptScreen
+from outreach_tui.ui.common.widgets.status_bar import StatusBar
+from outreach_tui.ui.common.worker_results import deliver
+
+if TYPE_CHECKING:
+    from outreach_tui.ui.app import OutreachApp
+
+_MARKS = {"pending": "↑ pending", "failed": "! refused", "conflict": "? conflict"}
+
+
+def cached_verdict(rows: list[BlocklistRow], email: str) -> bool:
+    """True when `email` is on the cached blocklist (case-insensitive)."""
+    wanted = email.strip().casefold()
+    return any(row.email.casefold() == wanted for row in rows)
+
+
+def verdict_text(email: str, blocked: bool, source: str) -> Text:
+    """``"ann@acme.test: blocked (server)"``, coloured."""
+    text = Text(f"{sanitize_line(email, 80)}: ", style="bold")
+    text.append("blocked" if blocked else "not blocked", style="red" if blocked else "green")
+    text.append(f" ({source})", style="dim")
+    return text
+
+
+def server_verdict_text(email: str, blocked: bool, rows: list[BlocklistRow]) -> Text:
+    """The server's answer, reconciled with what is queued here."""
+    cached = next((r for r in rows if r.email.casefold() == email.strip().casefold()), None)
+    if not blocked and cached is not None and cached.local_state is not None:
+        text = Text(f"{sanitize_line(email, 80)}: ", style="bold")
+        text.append("blocked here, not on the server yet", style="yellow")
+        text.append(" (syncs next)", style="dim")
+        return text
+    if blocked and cached is None:
+        text = verdict_text(email, True, "server")
+        text.append(" — the cached list is behind: p pulls it", style="dim")
+        return text
+    return verdict_text(email, blocked, "server")
+
+
+class BlocklistScreen(Screen[None]):
+    """Blocked addresses of the workspace."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="blocklist.back"),
+        Binding("c", "check", "Check", id="blocklist.check"),
+        Binding("a", "add", "Add", id="blocklist.add"),
+        Binding("d,delete", "remove", "Remove", id="blocklist.remove"),
+        Binding("p", "pull", "Pull", id="blocklist.pull"),
+    ]
+
+    DEFAULT_CSS = """
+    BlocklistScreen #blocklist-bar { height: 1; padding: 0 1; background: $boost; }
+    BlocklistScreen #blocklist-answer { height: 1; padding: 0 1; }
+    BlocklistScreen DataTable { height: 1fr; }
+    """
+
+    def __init__(self, db_path: Path) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.rows: list[BlocklistRow] = []
+        self.pulled_at: str | None = None
+        self._asked_pull = False
+        self._server_answer: tuple[str, dict[str, bool]] = ("", {})
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="blocklist-bar")
+        yield Static(id="blocklist-answer")
+        table: DataTable[Text] = DataTable(id="blocklist", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield StatusBar(id="status")
+        yield Footer()
+
+    @property
+    def outreach_app(self) -> OutreachApp:
+        return cast("OutreachApp", self.app)
+
+    @property
+    def table(self) -> DataTable[Text]:
+        return cast("DataTable[Text]", self.query_one("#blocklist", DataTable))
+
+    def on_mount(self) -> None:
+        self.sub_title = "Blocklist"
+        table = self.table
+        table.add_column("Email", key="email", width=60)
+        table.add_column("Added", key="added", width=12)
+        table.add_column("State", key="state", width=12)
+        table.focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def store_changed(self) -> None:
+        """The cache changed: reload."""
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="blocklist", exit_on_error=False)
+    def reload(self) -> None:
+        """Read the cached blocklist on a worker."""
+        with read_snapshot(self.db_path) as db:
+            rows = inbox_queries.list_blocklist(db)
+            pulled_at = sync_state.get_sync_state(db, "blocklist").last_pulled_at
+        deliver(self.app, self._apply, rows, pulled_at)
+
+    def _apply(self, rows: list[BlocklistRow], pulled_at: str | None) -> None:
+        if not self.is_attached or not self.query("#blocklist"):
+            return  # the screen went away while the read ran
+        self.rows, self.pulled_at = rows, pulled_at
+        table = self.table
+        cursor = table.cursor_row
+        table.clear()
+        for row in rows:
+            table.add_row(
+                Text(sanitize_line(row.email, 80)),
+                Text((row.created_at or "")[:10], style="dim"),
+                Text(_MARKS.get(row.local_state or "", ""), style="yellow"),
+                key=row.id,
+            )
+        if rows:
+            table.move_cursor(row=min(cursor, len(rows) - 1))
+        bar = Text(f"{len(rows):,} blocked address{'es' if len(rows) != 1 else ''}", style="bold")
+        when = f"pulled {pulled_at[:16].replace('T', ' ')} UTC" if pulled_at else "never pulled"
+        bar.append(f"   {when} · c check · a add · d remove · p pull", style="dim")
+        self.query_one("#blocklist-bar", Static).update(bar)
+        if pulled_at is None and not self._asked_pull and self.outreach_app.writer.can_sync:
+            self._asked_pull = True
+            self.action_pull()
+
+    def _answer(self, text: Text) -> None:
+        self.query_one("#blocklist-answer", Static).update(text)
+
+    # --- actions ------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_check(self) -> None:
+        def chosen(email: str | None) -> None:
+            if email:
+                self.check(email)
+
+        self.app.push_screen(TextPromptScreen("Is this address blocked?", "name@domain"), chosen)
+
+    def check(self, email: str) -> None:
+        """Answer from the cache now, and from the server when one is configured."""
+        self._answer(verdict_text(email, cached_verdict(self.rows, email), "cache"))
+        if not self.outreach_app.writer.can_sync:
+            return
+        answer: dict[str, bool] = {}
+
+        async def ask(run: SyncRun) -> None:
+            answer["blocked"] = await run.client.check_blocklist(email.strip())
+
+        self._server_answer = (email, answer)
+        pull_on_demand(self, f"blocklist-check:{email}", ask, "the server's answer")
+
+    def action_add(self) -> None:
+        def chosen(email: str | None) -> None:
+            if email:
+                self.outreach_app.run_edit(
+                    lambda db: block_email(db, email),
+                    done=f"Blocked {sanitize_line(email, 60)} (syncs next)",
+                )
+
+        self.app.push_screen(TextPromptScreen("Block this address", "name@domain"), chosen)
+
+    def action_remove(self) -> None:
+        if not self.rows:
+            return
+        row = self.rows[min(self.table.cursor_row, len(self.rows) - 1)]
+        self.outreach_app.run_edit(
+            lambda db: unblock(db, row.id),
+            done=f"Unblocked {sanitize_line(row.email, 60)} (ctrl+o undoes before the sync)",
+        )
+
+    def action_pull(self) -> None:
+        pull_on_demand(self, "blocklist", pull.pull_blocklist, "the blocklist")
+
+    @on(PullFinished)
+    def _pulled(self, event: PullFinished) -> None:
+        if event.key.startswith("blocklist-check:"):
+            email, answer = self._server_answer
+            if event.error or "blocked" not in answer:
+                self.outreach_app.status(event.error or "The server gave no answer.")
+                return
+            self._answer(server_verdict_text(email, answer["blocked"], self.rows))
+            self.outreach_app.status("")
+            return
+        if event.error:
+            self.outreach_app.status(event.error)
+            return
+        self.outreach_app.status("Blocklist pulled.")
+        self.reload()

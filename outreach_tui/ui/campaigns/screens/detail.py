@@ -1,0 +1,257 @@
+"""One campaign: headline numbers, the 30-day chart, A/B results, controls, schedule,
+inboxes and leads.
+
+Reads run on a worker thread with their own reader connection and land through
+`_apply`; the app calls `store_changed()` when the cache changed (an edit landed, a sync
+stored pages), and the screen reloads. Edits run through `app.run_edit` (local first,
+pushed by the next sync). The campaign's detail (daily and per-variant stats, sequences)
+is pulled on demand when it has never been pulled; `r` pulls it again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from outreach_tui.core.sanitize import sanitize_line
+from outreach_tui.store import campaign_queries, inbox_queries, sync_state
+from outreach_tui.store.campaign_queries import CampaignDetail
+from outreach_tui.store.connection import read_snapshot
+from outreach_tui.store.edits.campaigns import delete_campaign, launch_blockers
+from outreach_tui.store.inbox_queries import InboxRow
+from outreach_tui.sync import pull
+from outreach_tui.ui.campaigns.pulls import PullFinished, pull_on_demand
+from outreach_tui.ui.campaigns.screens.blocklist import BlocklistScreen
+from outreach_tui.ui.campaigns.screens.dialogs import DeleteCampaignScreen
+from outreach_tui.ui.campaigns.widgets.ab import CampaignAbResults
+from outreach_tui.ui.campaigns.widgets.headline import CampaignHeadline
+from outreach_tui.ui.campaigns.widgets.inboxes import CampaignInboxes
+from outreach_tui.ui.campaigns.widgets.leads import CampaignLeads
+from outreach_tui.ui.campaigns.widgets.schedule import CampaignSchedule
+from outreach_tui.ui.campaigns.widgets.settings import (
+    CampaignSettings,
+    change_status,
+    launch_refusal,
+)
+from outreach_tui.ui.common.widgets.day_chart import DayChart
+from outreach_tui.ui.common.widgets.status_bar import StatusBar
+from outreach_tui.ui.common.worker_results import deliver
+
+if TYPE_CHECKING:
+    from outreach_tui.ui.app import OutreachApp
+
+TABS = ("overview", "settings", "schedule", "inboxes", "leads")
+
+
+@dataclass(frozen=True)
+class DetailSnapshot:
+    """What one background read of the screen found."""
+
+    detail: CampaignDetail | None
+    inboxes: tuple[InboxRow, ...]
+    blockers: tuple[str, ...]
+    detail_pulled_at: str | None
+    leads_pulled_at: str | None
+
+
+class CampaignDetailScreen(Screen[None]):
+    """The campaign console's detail of one campaign."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="campaign.back"),
+        Binding("1", "tab('overview')", "Overview", show=False, id="campaign.tab_overview"),
+        Binding("2", "tab('settings')", "Settings", show=False, id="campaign.tab_settings"),
+        Binding("3", "tab('schedule')", "Schedule", show=False, id="campaign.tab_schedule"),
+        Binding("4", "tab('inboxes')", "Inboxes", show=False, id="campaign.tab_inboxes"),
+        Binding("5", "tab('leads')", "Leads", show=False, id="campaign.tab_leads"),
+        Binding("L", "set_status('active')", "Launch/resume", id="campaign.launch"),
+        Binding("P", "set_status('paused')", "Pause", id="campaign.pause"),
+        Binding("ctrl+s", "save", "Save", id="campaign.save"),
+        Binding("r", "pull_detail", "Refresh", id="campaign.refresh"),
+        Binding("B", "blocklist", "Blocklist", id="campaign.blocklist"),
+        Binding("D", "delete", "Delete", show=False, id="campaign.delete"),
+    ]
+
+    DEFAULT_CSS = """
+    CampaignDetailScreen TabbedContent { height: 1fr; }
+    CampaignDetailScreen TabPane { padding: 0; }
+    CampaignDetailScreen #overview-scroll, CampaignDetailScreen .tab-scroll { height: 1fr; }
+    CampaignDetailScreen #chart-title { padding: 0 1; color: $text-muted; }
+    CampaignDetailScreen DayChart { height: 11; margin: 0 1; }
+    """
+
+    def __init__(self, db_path: Path, campaign_id: str) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.campaign_id = campaign_id
+        self.snapshot: DetailSnapshot | None = None
+        self._asked_detail = False
+
+    def compose(self) -> ComposeResult:
+        yield CampaignHeadline(id="headline")
+        with TabbedContent(id="campaign-tabs", initial="overview"):
+            with TabPane("1 Overview", id="overview"), VerticalScroll(id="overview-scroll"):
+                yield Static("Sent vs replies, last 30 days (←/→ on the chart)", id="chart-title")
+                yield DayChart(("sent", "replies"), shared_scale=False, id="daily-chart")
+                yield CampaignAbResults(id="ab-results")
+            with TabPane("2 Settings", id="settings"), VerticalScroll(classes="tab-scroll"):
+                yield CampaignSettings(id="settings-form")
+            with TabPane("3 Schedule", id="schedule"), VerticalScroll(classes="tab-scroll"):
+                yield CampaignSchedule(id="schedule-form")
+            with TabPane("4 Inboxes", id="inboxes"), VerticalScroll(classes="tab-scroll"):
+                yield CampaignInboxes(id="inbox-form")
+            with TabPane("5 Leads", id="leads"):
+                yield CampaignLeads(self.db_path, self.campaign_id, id="lead-pane")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    @property
+    def outreach_app(self) -> OutreachApp:
+        return cast("OutreachApp", self.app)
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.store_changed()
+
+    def store_changed(self) -> None:
+        """The cache changed: reload the numbers and the leads."""
+        self.reload()
+        for leads in self.query(CampaignLeads):  # none while the screen is torn down
+            leads.store_changed()
+
+    # --- loading ------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="campaign-detail", exit_on_error=False)
+    def reload(self) -> None:
+        """Read the campaign again in the background."""
+        with read_snapshot(self.db_path) as db:
+            detail = campaign_queries.campaign_detail(db, self.campaign_id)
+            inboxes = tuple(inbox_queries.list_inboxes(db)) if detail else ()
+            blockers = tuple(launch_blockers(db, self.campaign_id)) if detail else ()
+            detail_state = sync_state.get_sync_state(db, "campaign_detail", self.campaign_id)
+            leads_state = sync_state.get_sync_state(db, "leads", self.campaign_id)
+        snapshot = DetailSnapshot(
+            detail, inboxes, blockers, detail_state.last_pulled_at, leads_state.last_pulled_at
+        )
+        deliver(self.app, self._apply, snapshot)
+
+    def _apply(self, snapshot: DetailSnapshot) -> None:
+        if not self.is_attached or not self.query(CampaignHeadline):
+            return  # the screen went away while the read ran
+        self.snapshot = snapshot
+        detail = snapshot.detail
+        if detail is None:
+            if self.app.screen is self:
+                self.outreach_app.status("That campaign is gone (deleted here or on the server).")
+                self.dismiss()
+            return
+        campaign = detail.campaign
+        self.sub_title = sanitize_line(campaign.name, 60)
+        self.query_one(CampaignHeadline).show(campaign, len(detail.inboxes))
+        self.query_one(DayChart).set_data([(p.date, p.sent, p.replies) for p in detail.daily])
+        self.query_one(CampaignAbResults).show(detail.sequences)
+        self.query_one(CampaignSettings).show(campaign, list(snapshot.blockers))
+        self.query_one(CampaignSchedule).show(campaign.id, campaign.schedule)
+        self.query_one(CampaignInboxes).show(
+            campaign.id, [i.inbox_id for i in detail.inboxes], snapshot.inboxes
+        )
+        leads = self.query_one(CampaignLeads)
+        leads.show(campaign.leads_count, snapshot.leads_pulled_at)
+        if self._active_tab() == "leads":
+            leads.maybe_auto_pull()
+        if snapshot.detail_pulled_at is None and not self._asked_detail:
+            self._asked_detail = True
+            if self.outreach_app.writer.can_sync and not campaign.id.startswith("local-"):
+                self.action_pull_detail()
+
+    def _active_tab(self) -> str:
+        return self.query_one(TabbedContent).active
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "leads":
+            leads = self.query_one(CampaignLeads)
+            leads.maybe_auto_pull()
+            leads.lead_list.focus()
+
+    # --- actions ------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        if tab == "overview":
+            self.query_one(DayChart).focus()
+
+    def action_set_status(self, target: str) -> None:
+        snapshot = self.snapshot
+        if snapshot is None or snapshot.detail is None:
+            return
+        campaign = snapshot.detail.campaign
+        if target == "active":
+            refusal = launch_refusal(campaign.status, list(snapshot.blockers))
+            if refusal and campaign.status != "active":
+                self.outreach_app.status(refusal)
+                return
+        change_status(self.outreach_app, campaign, target)
+
+    @on(CampaignSettings.StatusRequested)
+    def _status_requested(self, event: CampaignSettings.StatusRequested) -> None:
+        self.action_set_status(event.target)
+
+    def action_save(self) -> None:
+        tab = self._active_tab()
+        if tab == "schedule":
+            self.query_one(CampaignSchedule).save()
+        elif tab == "inboxes":
+            self.query_one(CampaignInboxes).apply()
+
+    def action_pull_detail(self) -> None:
+        campaign_id = self.campaign_id
+        if campaign_id.startswith("local-"):
+            self.outreach_app.status("This campaign is not on the server yet: sync first.")
+            return
+        pull_on_demand(
+            self,
+            f"campaign:{campaign_id}",
+            lambda run: pull.pull_campaign_detail(run, campaign_id),
+            "the campaign's numbers",
+        )
+
+    @on(PullFinished)
+    def _pulled(self, event: PullFinished) -> None:
+        if event.error:
+            self.outreach_app.status(event.error)
+        else:
+            self.outreach_app.status("Campaign numbers pulled.")
+        self.reload()
+
+    def action_blocklist(self) -> None:
+        self.app.push_screen(BlocklistScreen(self.db_path))
+
+    def action_delete(self) -> None:
+        snapshot = self.snapshot
+        if snapshot is None or snapshot.detail is None:
+            return
+        campaign = snapshot.detail.campaign
+
+        def confirmed(typed: str | None) -> None:
+            if typed is None:
+                return
+            self.outreach_app.run_edit(
+                lambda db: delete_campaign(db, campaign.id, confirm_name=typed),
+                done=f"Deleted {sanitize_line(campaign.name, 40)} (ctrl+o undoes before the sync)",
+            )
+
+        self.app.push_screen(DeleteCampaignScreen(campaign.name, campaign.leads_count), confirmed)

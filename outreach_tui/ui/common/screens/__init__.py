@@ -1,0 +1,1 @@
+"""Screens every area shares: help, welcome."""

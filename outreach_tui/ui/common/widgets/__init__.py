@@ -1,0 +1,1 @@
+"""Widgets every area shares: the paged list, the status bar, the day chart."""

@@ -1,0 +1,1 @@
+"""The inbox's screens and dialogs."""

@@ -1,0 +1,298 @@
+"""The unified inbox: the virtual conversation list, filters, search and one-key triage.
+
+One key per decision: after a labelling key the cursor moves to the next conversation.
+Every change is applied locally at once (marked pending) and pushed by the next sync.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from outreach_tui.core.labels import display_name
+from outreach_tui.core.sanitize import sanitize_line
+from outreach_tui.store import campaign_queries, inbox_queries, queries
+from outreach_tui.store.connection import read_snapshot
+from outreach_tui.store.records import ConversationFilter, ConversationRow, LabelCounts
+from outreach_tui.ui.common.widgets.status_bar import StatusBar
+from outreach_tui.ui.common.worker_errors import WorkerErrorsToStatus
+from outreach_tui.ui.common.worker_results import deliver
+from outreach_tui.ui.inbox.screens.filters import FilterScreen
+from outreach_tui.ui.inbox.screens.thread import ThreadScreen
+from outreach_tui.ui.inbox.triage import QUICK_LABELS, Triage, label_key_bindings
+from outreach_tui.ui.inbox.widgets.conversation_list import ConversationList
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+SEARCH_DEBOUNCE = 0.25
+FOLDERS: tuple[str | None, ...] = ("primary", "others", None)
+
+
+class InboxScreen(WorkerErrorsToStatus, Screen[None]):
+    """The SDR's home: triage replies from the keyboard."""
+
+    BINDINGS = [
+        Binding("l", "label", "Label", id="inbox.label"),
+        *label_key_bindings("inbox", shown="inm"),
+        Binding("u", "toggle_read", "Read/unread", id="inbox.toggle_read"),
+        Binding("r", "reply", "Reply", id="inbox.reply"),
+        Binding("c", "compose", "Compose", id="inbox.compose"),
+        Binding("z", "undo", "Undo", id="inbox.undo"),
+        Binding("slash", "search", "Search", id="inbox.search"),
+        Binding("f", "cycle_folder", "Folder", id="inbox.folder"),
+        Binding("v", "filters", "Filters", id="inbox.filters"),
+        Binding("U", "toggle_unread_only", "Unread only", show=False, id="inbox.unread_only"),
+        Binding("escape", "clear", "Clear", show=False, id="inbox.clear_selection"),
+    ]
+
+    DEFAULT_CSS = """
+    InboxScreen #filter-bar { height: 1; padding: 0 1; background: $boost; }
+    InboxScreen #search { display: none; height: 3; }
+    InboxScreen #search.visible { display: block; }
+    """
+
+    def __init__(self, db_path: Path, triage: Triage, *, mark_read_on_open: bool = True) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.triage = triage
+        self.mark_read_on_open = mark_read_on_open
+        self.filter = ConversationFilter(folder="primary")
+        self._search_timer: Timer | None = None
+        self._campaign_names: dict[str, str] = {}
+        self._inbox_emails: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="filter-bar")
+        yield Input(placeholder="Search subjects, bodies, names, emails…", id="search")
+        yield ConversationList(self.db_path, self.filter, id="conversations")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    @property
+    def conversation_list(self) -> ConversationList:
+        return self.query_one(ConversationList)
+
+    def on_mount(self) -> None:
+        self.triage.preview = self.conversation_list.patch_rows
+        self._load_names()
+        self._update_filter_bar()
+        self.conversation_list.focus()
+
+    @work(thread=True, exclusive=True, group="inbox-names", exit_on_error=False)
+    def _load_names(self) -> None:
+        with read_snapshot(self.db_path) as db:
+            campaigns, inboxes = _names(db)
+            linked = queries.any_campaign_linked(db)
+        deliver(self.app, self._apply_names, campaigns, inboxes, linked)
+
+    def _apply_names(
+        self, campaigns: dict[str, str], inboxes: dict[str, str], linked: bool
+    ) -> None:
+        self._campaign_names, self._inbox_emails = campaigns, inboxes
+        self.conversation_list.set_names(campaigns, inboxes, show_campaigns=linked)
+
+    def on_screen_resume(self) -> None:
+        # Back from a thread or dialog: the cache may have changed meanwhile. Not while
+        # the first load (started on mount) is still being read: it reads the same.
+        if self.conversation_list.loaded:
+            self.store_changed()
+
+    def store_changed(self) -> None:
+        """The cache changed: reload the list (keeping the cursor) and the names."""
+        if not self.query(ConversationList):
+            return  # being taken down
+        self.conversation_list.reload()
+        self._load_names()
+
+    # --- filter bar ---------------------------------------------------------------------
+
+    def _update_filter_bar(self, total: int | None = None) -> None:
+        flt = self.filter
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for folder in FOLDERS:
+            name = (folder or "all").capitalize()
+            text.append(f" {name} ", style="bold reverse" if folder == flt.folder else "dim")
+        if flt.label:
+            text.append(f"  label: {display_name(None if flt.label == 'none' else flt.label)}")
+        if flt.unread:
+            text.append("  unread only", style="bold")
+        if flt.campaign_id:
+            name = self._campaign_names.get(flt.campaign_id, flt.campaign_id)
+            text.append(f"  campaign: {sanitize_line(name, 40)}")
+        if flt.inbox_id:
+            email = self._inbox_emails.get(flt.inbox_id, flt.inbox_id)
+            text.append(f"  inbox: {sanitize_line(email, 50)}")
+        if flt.search:
+            text.append(f"  search: {sanitize_line(flt.search, 40)!r}")
+        if total is not None:
+            text.append(f"  — {total} conversation{'s' if total != 1 else ''}", style="dim")
+        selected = len(self.conversation_list.selected) if self.is_mounted else 0
+        if selected:
+            text.append(f"  {selected} selected (x)", style="bold")
+        self.query_one("#filter-bar", Static).update(text)
+
+    def _set_filter(self, flt: ConversationFilter) -> None:
+        self.filter = flt
+        self.conversation_list.set_filter(flt)
+        self._update_filter_bar()
+
+    @on(ConversationList.Loaded)
+    def _list_loaded(self, event: ConversationList.Loaded) -> None:
+        self._update_filter_bar(event.total)
+
+    @on(ConversationList.Highlighted)
+    def _highlighted(self) -> None:
+        if self.conversation_list.selected:
+            self._update_filter_bar(self.conversation_list.total)
+
+    @on(ConversationList.Opened)
+    def _open(self, event: ConversationList.Opened) -> None:
+        self.open_thread(event.row)
+
+    def open_thread(self, row: ConversationRow) -> None:
+        """Show a conversation; it is marked read when the config says so."""
+        if self.mark_read_on_open and not row.is_read:
+            self.triage.set_read([row], True)
+        self.app.push_screen(ThreadScreen(row, self.db_path, self.triage, self.step_from))
+
+    def step_from(self, row: ConversationRow, delta: int) -> ConversationRow | None:
+        """The conversation `delta` rows from `row` in the list (for j/k in a thread)."""
+        conversation_list = self.conversation_list
+        index = conversation_list.cursor + delta
+        if not 0 <= index < conversation_list.total:
+            return None
+        conversation_list.move_cursor(index)
+        target = conversation_list.row_at(index)
+        if target is not None and self.mark_read_on_open and not target.is_read:
+            self.triage.set_read([target], True)
+        return target
+
+    # --- actions ------------------------------------------------------------------------
+
+    def _targets(self) -> list[ConversationRow]:
+        return self.conversation_list.rows_for_action()
+
+    def _after_decision(self, rows: list[ConversationRow]) -> None:
+        """One key per decision: move on to the next conversation, drop the selection."""
+        conversation_list = self.conversation_list
+        if conversation_list.selected:
+            conversation_list.clear_selection()
+            self._update_filter_bar(conversation_list.total)
+        elif len(rows) == 1:
+            conversation_list.move_cursor(conversation_list.cursor + 1)
+
+    def action_label(self) -> None:
+        rows = self._targets()
+        self.triage.pick_label(rows, then=lambda: self._after_decision(rows))
+
+    def action_quick_label(self, key: str) -> None:
+        rows = self._targets()
+        if rows:
+            self.triage.set_label(rows, QUICK_LABELS[key])
+            self._after_decision(rows)
+
+    def action_clear_label(self) -> None:
+        rows = self._targets()
+        if rows:
+            self.triage.revert_label(rows)
+            self._after_decision(rows)
+
+    def action_toggle_read(self) -> None:
+        rows = self._targets()
+        if rows:
+            self.triage.toggle_read(rows)
+            self._after_decision(rows)
+
+    def action_reply(self) -> None:
+        row = self.conversation_list.current_row
+        if row is not None:
+            self.triage.start_reply(row)
+
+    def action_compose(self) -> None:
+        self.triage.start_compose()
+
+    def action_undo(self) -> None:
+        self.triage.undo()
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.add_class("visible")
+        search.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        text = event.value.strip() or None
+        self._search_timer = self.set_timer(
+            SEARCH_DEBOUNCE, lambda: self._set_filter(replace(self.filter, search=text))
+        )
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.conversation_list.focus()
+
+    def action_clear(self) -> None:
+        """Escape: leave the search box, then clear the search, then the selection."""
+        search = self.query_one("#search", Input)
+        if search.has_focus:
+            self.conversation_list.focus()
+            if not search.value:
+                search.remove_class("visible")
+            return
+        if self.filter.search:
+            search.value = ""
+            search.remove_class("visible")
+            self._set_filter(replace(self.filter, search=None))
+            return
+        conversation_list = self.conversation_list
+        if conversation_list.selected:
+            conversation_list.clear_selection()
+            self._update_filter_bar(conversation_list.total)
+
+    def action_cycle_folder(self) -> None:
+        index = FOLDERS.index(self.filter.folder) if self.filter.folder in FOLDERS else 0
+        self._set_filter(replace(self.filter, folder=FOLDERS[(index + 1) % len(FOLDERS)]))
+
+    def action_toggle_unread_only(self) -> None:
+        self._set_filter(replace(self.filter, unread=not self.filter.unread))
+
+    def action_filters(self) -> None:
+        self._open_filters()
+
+    @work(thread=True, exclusive=True, group="inbox-filters", exit_on_error=False)
+    def _open_filters(self) -> None:
+        # The names are read here too: the screen may open before `_load_names` lands.
+        with read_snapshot(self.db_path) as db:
+            counts = queries.label_counts(db, self.filter)
+            campaign_names, inbox_emails = _names(db)
+        deliver(self.app, self._show_filters, counts, campaign_names, inbox_emails)
+
+    def _show_filters(
+        self, counts: LabelCounts, campaign_names: dict[str, str], inbox_emails: dict[str, str]
+    ) -> None:
+        campaigns = sorted(campaign_names.items(), key=lambda item: item[1].lower())
+        inboxes = sorted(inbox_emails.items(), key=lambda item: item[1].lower())
+
+        def chosen(flt: ConversationFilter | None) -> None:
+            if flt is not None:
+                self._set_filter(flt)
+
+        self.app.push_screen(FilterScreen(self.filter, counts, campaigns, inboxes), chosen)
+
+
+def _names(db: Database) -> tuple[dict[str, str], dict[str, str]]:
+    """Campaign names and sending-inbox emails by id, for the list columns and filters."""
+    campaigns = {c.id: c.name for c in campaign_queries.list_campaigns(db)}
+    inboxes = {i.id: i.email for i in inbox_queries.list_inboxes(db)}
+    return campaigns, inboxes

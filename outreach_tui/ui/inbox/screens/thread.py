@@ -1,0 +1,259 @@
+"""The thread view: every message of a conversation, safe to read, with the triage keys.
+
+Messages are converted on a worker thread and shown by `widgets.message_view`. The title
+names the sender and flags a name or subject that carried bidi controls. Attachments are
+saved (never opened) under a sanitized name inside a folder the user picks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from outreach_tui.core.labels import display_name
+from outreach_tui.core.sanitize import sanitize_line, sanitize_text
+from outreach_tui.store import queries
+from outreach_tui.store.connection import read_snapshot
+from outreach_tui.store.records import AttachmentRow, ConversationRow, Thread
+from outreach_tui.ui.common.widgets.status_bar import StatusBar
+from outreach_tui.ui.common.worker_errors import WorkerErrorsToStatus
+from outreach_tui.ui.common.worker_results import deliver
+from outreach_tui.ui.inbox.triage import QUICK_LABELS, Triage, label_key_bindings
+from outreach_tui.ui.inbox.widgets.message_view import (
+    BIDI_NOTE,
+    RenderedMessage,
+    message_widget,
+    render_message,
+    size_text,
+)
+
+
+class ThreadScreen(WorkerErrorsToStatus, Screen[None]):
+    """One conversation, with the triage keys of the inbox."""
+
+    BINDINGS = [
+        Binding("escape,q", "back", "Back", id="thread.back"),
+        Binding("j", "next_conversation", "Next", id="thread.next"),
+        Binding("k", "previous_conversation", "Previous", id="thread.previous"),
+        Binding("l", "label", "Label", id="thread.label"),
+        *label_key_bindings("thread"),
+        Binding("u", "toggle_read", "Read/unread", id="thread.toggle_read"),
+        Binding("r", "reply", "Reply", id="thread.reply"),
+        Binding("s", "save_attachment", "Save attachment", id="thread.save"),
+        Binding("z", "undo", "Undo", id="thread.undo"),
+        Binding("down", "scroll_down", "Scroll", show=False, id="thread.scroll_down"),
+        Binding("up", "scroll_up", "Scroll", show=False, id="thread.scroll_up"),
+    ]
+
+    DEFAULT_CSS = """
+    ThreadScreen #thread-title { height: auto; padding: 0 1; background: $panel; }
+    ThreadScreen #thread-body { height: 1fr; }
+    ThreadScreen .message {
+        height: auto; margin: 1 1 0 1; padding: 0 1; border-left: thick $primary;
+    }
+    ThreadScreen .message.outgoing { border-left: thick $secondary; }
+    ThreadScreen .message.queued { border-left: thick $warning; }
+    ThreadScreen .links, ThreadScreen .attachments { color: $text-muted; height: auto; }
+    ThreadScreen Markdown { margin: 0; padding: 0; }
+    ThreadScreen Collapsible { margin: 0; padding: 0; }
+    ThreadScreen #attachment-picker { display: none; height: auto; max-height: 10; }
+    ThreadScreen #attachment-folder { display: none; }
+    """
+
+    def __init__(
+        self,
+        row: ConversationRow,
+        db_path: Path,
+        triage: Triage,
+        navigate: Callable[[ConversationRow, int], ConversationRow | None] | None = None,
+    ) -> None:
+        """`navigate(row, ±1)` gives the next/previous conversation of the list (j/k)."""
+        super().__init__()
+        self.row = row
+        self.db_path = db_path
+        self.triage = triage
+        self.navigate = navigate
+        self.thread: Thread | None = None
+        self._chosen_attachment: AttachmentRow | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._title(), id="thread-title")
+        yield VerticalScroll(Static("Loading…", markup=False), id="thread-body")
+        yield OptionList(id="attachment-picker")
+        yield Input(id="attachment-folder", placeholder="Save into folder")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def _title(self) -> Text:
+        row = self.row
+        subject = sanitize_text(row.subject or "(no subject)", multiline=False, max_chars=150)
+        sender = sanitize_text(row.sender_name, multiline=False, max_chars=60)
+        text = Text()
+        text.append(subject.text, style="bold")
+        text.append("\n")
+        text.append("from ", style="dim")
+        if sender.text:
+            text.append(f"{sender.text} ")
+        text.append(f"<{sanitize_line(row.sender_email, 80)}>")
+        if subject.had_bidi or sender.had_bidi:
+            text.append(f"  {BIDI_NOTE}", style="bold yellow")
+        text.append("\n")
+        label = display_name(row.label)
+        if row.overridden:
+            label += f" (your override; AI label: {display_name(row.ai_label)})"
+        text.append(f"label: {label}", style="dim")
+        text.append(f"   {'unread' if not row.is_read else 'read'}", style="dim")
+        if row.local_state:
+            text.append(f"   [{row.local_state}]", style="yellow")
+        return text
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def store_changed(self) -> None:
+        """Called by the app when the cache changed (a triage edit, a sync page)."""
+        self.load()
+
+    def show_row(self, row: ConversationRow) -> None:
+        """Switch to another conversation (j/k) or refresh this one."""
+        changed = row.id != self.row.id
+        self.row = row
+        self.query_one("#thread-title", Static).update(self._title())
+        if changed:
+            self.query_one("#thread-body", VerticalScroll).scroll_home(animate=False)
+        self.load()
+
+    @work(thread=True, exclusive=True, group="thread-load", exit_on_error=False)
+    def load(self) -> None:
+        with read_snapshot(self.db_path) as db:
+            thread = queries.thread(db, self.row.id)
+        if thread is None:
+            deliver(self.app, self._show_missing)
+            return
+        rendered = [render_message(message) for message in thread.messages]
+        deliver(self.app, self._show, thread, rendered)
+
+    def _show_missing(self) -> None:
+        body = self.query_one("#thread-body", VerticalScroll)
+        body.remove_children()
+        body.mount(Static("This conversation is no longer in the cache.", markup=False))
+
+    def _show(self, thread: Thread, rendered: list[RenderedMessage]) -> None:
+        if thread.conversation.id != self.row.id:
+            return  # j/k moved on while this one was read
+        unchanged = self.thread is not None and self.thread.messages == thread.messages
+        self.thread = thread
+        self.row = thread.conversation
+        self.query_one("#thread-title", Static).update(self._title())
+        if unchanged:
+            return  # only the row changed (label, read state): keep the scroll position
+        now = datetime.now(UTC)
+        body = self.query_one("#thread-body", VerticalScroll)
+        body.remove_children()
+        body.mount_all([message_widget(item, now) for item in rendered])
+
+    # --- actions: triage keys act on this conversation ---
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_next_conversation(self) -> None:
+        self._step(+1)
+
+    def action_previous_conversation(self) -> None:
+        self._step(-1)
+
+    def _step(self, delta: int) -> None:
+        row = self.navigate(self.row, delta) if self.navigate is not None else None
+        if row is None:
+            self.notify("No more conversations in this direction.")
+            return
+        self.show_row(row)
+
+    def _after_decision(self) -> None:
+        # One key per decision, as on the list: the next conversation opens (if any).
+        row = self.navigate(self.row, +1) if self.navigate is not None else None
+        if row is not None:
+            self.show_row(row)
+
+    def action_label(self) -> None:
+        self.triage.pick_label([self.row], then=self._after_decision)
+
+    def action_quick_label(self, key: str) -> None:
+        self.triage.set_label([self.row], QUICK_LABELS[key])
+        self._after_decision()
+
+    def action_clear_label(self) -> None:
+        self.triage.revert_label([self.row])
+        self._after_decision()
+
+    def action_toggle_read(self) -> None:
+        self.triage.toggle_read([self.row])
+
+    def action_reply(self) -> None:
+        self.triage.start_reply(self.row)
+
+    def action_undo(self) -> None:
+        self.triage.undo()
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#thread-body", VerticalScroll).scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#thread-body", VerticalScroll).scroll_up()
+
+    # --- attachments ---
+
+    def _attachments(self) -> list[AttachmentRow]:
+        if self.thread is None:
+            return []
+        return [a for m in self.thread.messages for a in m.attachments]
+
+    def action_save_attachment(self) -> None:
+        attachments = self._attachments()
+        if not attachments:
+            self.notify("This conversation has no attachments.")
+            return
+        picker = self.query_one("#attachment-picker", OptionList)
+        picker.clear_options()
+        picker.add_options(
+            Option(Text(f"{sanitize_line(a.filename, 80)}  ({size_text(a.size)})"), id=a.id)
+            for a in attachments
+        )
+        picker.highlighted = 0
+        picker.display = True
+        picker.focus()
+
+    @on(OptionList.OptionSelected, "#attachment-picker")
+    def _attachment_chosen(self, event: OptionList.OptionSelected) -> None:
+        self._chosen_attachment = next(
+            (a for a in self._attachments() if a.id == event.option.id), None
+        )
+        event.option_list.display = False
+        folder = self.query_one("#attachment-folder", Input)
+        downloads = Path.home() / "Downloads"
+        folder.value = str(downloads if downloads.is_dir() else Path.home())
+        folder.display = True
+        folder.focus()
+
+    @on(Input.Submitted, "#attachment-folder")
+    def _folder_chosen(self, event: Input.Submitted) -> None:
+        event.input.display = False
+        attachment = self._chosen_attachment
+        if attachment is None:
+            return
+        folder = Path(event.value).expanduser()
+        if not folder.is_dir():
+            self.notify(f"No such folder: {sanitize_line(str(folder), 100)}", severity="error")
+            return
+        self.triage.save_attachment(self.row.id, attachment, folder)

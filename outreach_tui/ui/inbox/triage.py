@@ -1,0 +1,244 @@
+"""Triage from the keyboard: the one place the TUI's inbox writes through.
+
+Every action becomes an edit of `store.edits` run on the writer thread (local change +
+outbox item in one transaction), so it works offline and shows as pending at once. Undo
+re-applies the values the rows had before the action: the outbox coalesces an edit back
+to its origin into nothing, and a change already pushed is reverted by a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual.binding import Binding
+
+from outreach_tui.core.labels import PickerChoice, display_name
+from outreach_tui.core.plain_html import text_to_html
+from outreach_tui.store import outbox
+from outreach_tui.store.edits import conversations as edits
+from outreach_tui.store.records import AttachmentRow, ConversationRow
+from outreach_tui.ui.inbox.screens.compose import ComposeScreen, Draft
+from outreach_tui.ui.inbox.screens.label_picker import LabelPicker
+from outreach_tui.ui.inbox.screens.reply import ReplyScreen
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from outreach_tui.ui.app import OutreachApp
+
+UNDO_DEPTH = 50
+
+
+# The single-key labels of the inbox and the thread view (the rest via the `l` picker).
+QUICK_LABELS = {
+    "i": "interested",
+    "n": "not_interested",
+    "m": "meeting_requested",
+    "o": "out_of_office",
+}
+# Each quick-label key's footer title and binding id (after "<screen>.").
+_QUICK_LABEL_NAMES = {
+    "i": ("Interested", "label_interested"),
+    "n": ("Not interested", "label_not_interested"),
+    "m": ("Meeting", "label_meeting"),
+    "o": ("OOO", "label_ooo"),
+}
+
+
+def label_key_bindings(screen: str, shown: str = "") -> list[Binding]:
+    """A triage screen's quick-label keys and its clear-label key, with the ids `[keymap]`
+    names them by (`<screen>.label_interested`, …, `<screen>.clear`); the keys in `shown`
+    appear in the footer."""
+    bindings = [
+        Binding(key, f"quick_label('{key}')", title, show=key in shown, id=f"{screen}.{name}")
+        for key, (title, name) in _QUICK_LABEL_NAMES.items()
+    ]
+    clear = Binding("0,backspace", "clear_label", "Clear label", show=False, id=f"{screen}.clear")
+    return [*bindings, clear]
+
+
+@dataclass(frozen=True)
+class UndoStep:
+    """How to take back one action: a description and the edit that does it."""
+
+    description: str
+    apply: Callable[[Database], Any]
+
+
+def _restore_labels(previous: Sequence[tuple[str, str | None]]) -> Callable[[Database], Any]:
+    def apply(db: Database) -> None:
+        for conversation_id, override in previous:
+            if override is None:
+                edits.revert_label(db, [conversation_id])
+            else:
+                edits.set_label(db, [conversation_id], override)
+
+    return apply
+
+
+def _restore_read(previous: Sequence[tuple[str, bool]]) -> Callable[[Database], Any]:
+    def apply(db: Database) -> None:
+        for conversation_id, was_read in previous:
+            (edits.mark_read if was_read else edits.mark_unread)(db, [conversation_id])
+
+    return apply
+
+
+def _withdraw_reply(item_id: int) -> Callable[[Database], Any]:
+    def apply(db: Database) -> None:
+        item = outbox.get_item(db, item_id)
+        if item.state != outbox.PENDING:
+            raise edits.EditError("the reply has already been sent; it cannot be taken back")
+        outbox.withdraw(db, item_id)
+
+    return apply
+
+
+# Shows a change on screen before the write lands: (ids, {field: value}) for each group.
+Preview = Callable[[Sequence[str], dict[str, Any]], None]
+
+
+class Triage:
+    """Label, read state, replies and undo, for the inbox and thread screens."""
+
+    def __init__(self, app: OutreachApp) -> None:
+        self.app = app
+        self.undo_stack: list[UndoStep] = []
+        # The inbox list shows a decision at once; the reload after the write confirms it.
+        self.preview: Preview | None = None
+
+    def _preview(self, ids: Sequence[str], **changes: Any) -> None:
+        if self.preview is not None:
+            self.preview(ids, {**changes, "local_state": "pending"})
+
+    def _run(
+        self, description: str, edit: Callable[[Database], Any], undo: UndoStep | None
+    ) -> None:
+        if undo is not None:
+            self.undo_stack.append(undo)
+            del self.undo_stack[:-UNDO_DEPTH]
+        self.app.run_edit(edit, done=description)
+
+    def set_label(self, rows: Sequence[ConversationRow], label: str) -> None:
+        """Override the label of `rows`."""
+        if not rows:
+            return
+        ids = [row.id for row in rows]
+        previous = [(row.id, row.label_override) for row in rows]
+        self._preview(ids, label=label, label_override=label)
+        self._run(
+            f"Labelled {len(ids)} as {display_name(label)}" if len(ids) > 1 else "",
+            lambda db: edits.set_label(db, ids, label),
+            UndoStep(f"label of {len(ids)} conversation(s)", _restore_labels(previous)),
+        )
+
+    def revert_label(self, rows: Sequence[ConversationRow]) -> None:
+        """Clear the override of `rows` (back to the AI label)."""
+        if not rows:
+            return
+        ids = [row.id for row in rows]
+        previous = [(row.id, row.label_override) for row in rows]
+        for row in rows:
+            self._preview([row.id], label=row.ai_label, label_override=None)
+        self._run(
+            "",
+            lambda db: edits.revert_label(db, ids),
+            UndoStep(f"label of {len(ids)} conversation(s)", _restore_labels(previous)),
+        )
+
+    def set_read(self, rows: Sequence[ConversationRow], is_read: bool) -> None:
+        """Mark `rows` read or unread."""
+        changing = [row for row in rows if row.is_read != is_read]
+        if not changing:
+            return
+        ids = [row.id for row in changing]
+        previous = [(row.id, row.is_read) for row in changing]
+        self._preview(ids, is_read=is_read)
+        self._run(
+            "",
+            lambda db: (edits.mark_read if is_read else edits.mark_unread)(db, ids),
+            UndoStep(f"read state of {len(ids)} conversation(s)", _restore_read(previous)),
+        )
+
+    def toggle_read(self, rows: Sequence[ConversationRow]) -> None:
+        """Unread rows become read; if all are read, they become unread."""
+        if rows:
+            self.set_read(rows, any(not row.is_read for row in rows))
+
+    def queue_reply(self, row: ConversationRow, text: str) -> None:
+        """Queue a reply (plain text) to `row`; undo withdraws it while still pending."""
+
+        def remember(item: outbox.OutboxItem) -> None:
+            self.undo_stack.append(UndoStep("reply", _withdraw_reply(item.id)))
+
+        self.app.run_edit(
+            lambda db: edits.queue_reply(db, row.id, text_to_html(text)),
+            done="Reply queued — it goes out with the next sync",
+            on_result=remember,
+        )
+
+    def pick_label(
+        self, rows: Sequence[ConversationRow], then: Callable[[], None] | None = None
+    ) -> None:
+        """Open the label picker for `rows`; `then` runs after a label was applied."""
+        if not rows:
+            return
+
+        def chosen(choice: PickerChoice | None) -> None:
+            if choice is None:
+                return
+            if choice.clear:
+                self.revert_label(rows)
+            elif choice.label is not None:
+                self.set_label(rows, choice.label)
+            if then is not None:
+                then()
+
+        self.app.push_screen(LabelPicker(), chosen)
+
+    def start_reply(self, row: ConversationRow) -> None:
+        """Open the reply editor for `row`; the text is queued when the user confirms."""
+        recipient = row.sender_name or row.sender_email
+
+        def written(text: str | None) -> None:
+            if text:
+                self.queue_reply(row, text)
+
+        self.app.push_screen(ReplyScreen(row.subject, recipient), written)
+
+    def start_compose(self) -> None:
+        """Open the compose dialog; the new conversation is queued on confirm."""
+        inboxes = [(inbox.id, inbox.email) for inbox in self.app.list_inboxes()]
+
+        def written(draft: Draft | None) -> None:
+            if draft is None:
+                return
+            self.app.run_edit(
+                lambda db: edits.compose_conversation(
+                    db,
+                    to=draft.to,
+                    subject=draft.subject,
+                    content=text_to_html(draft.body),
+                    inbox_id=draft.inbox_id,
+                ),
+                done="Email queued — it goes out with the next sync",
+            )
+
+        self.app.push_screen(ComposeScreen(inboxes), written)
+
+    def save_attachment(
+        self, conversation_id: str, attachment: AttachmentRow, folder: Path
+    ) -> None:
+        """Download an attachment into `folder` (needs the server); never opened."""
+        self.app.save_attachment(conversation_id, attachment, folder)
+
+    def undo(self) -> None:
+        """Take back the last action."""
+        if not self.undo_stack:
+            self.app.notify("Nothing to undo.")
+            return
+        step = self.undo_stack.pop()
+        self.app.run_edit(step.apply, done=f"Undone: {step.description}")

@@ -1,0 +1,1 @@
+"""The inbox's widgets: the conversation list and a message."""

@@ -1,0 +1,1 @@
+"""The outbox: pending, refused and conflicting changes."""

@@ -1,0 +1,193 @@
+"""The outbox screen: what is waiting to be pushed, what the server refused, conflicts.
+
+Keep mine / take theirs for conflicts (with a diff of both versions), retry or discard a
+refused change, withdraw one not pushed yet; and the conflict log, where every server
+value a triage action overwrote stays visible.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from outreach_tui.core.sanitize import sanitize_line, sanitize_text
+from outreach_tui.store import conflicts, outbox
+from outreach_tui.store.connection import read_snapshot
+from outreach_tui.store.outbox import OutboxItem
+from outreach_tui.ui.common.widgets.status_bar import StatusBar
+from outreach_tui.ui.common.worker_errors import WorkerErrorsToStatus
+from outreach_tui.ui.common.worker_results import deliver
+
+_SHOWN_STATES = (outbox.CONFLICT, outbox.FAILED, outbox.PENDING, outbox.IN_FLIGHT)
+
+
+def _value(value: Any, width: int = 60) -> str:
+    if isinstance(value, str):
+        return sanitize_line(value, width)
+    return sanitize_line(json.dumps(value, ensure_ascii=True), width)
+
+
+def conflict_diff(item: OutboxItem) -> Text:
+    """Both versions of a conflicting field, as a line diff (theirs -> mine)."""
+    theirs = "" if item.theirs is None else str(item.theirs)
+    mine = "" if item.value is None else str(item.value)
+    text = Text()
+    text.append(f"{item.resource} {item.field} — server (theirs) vs yours (mine)\n", style="bold")
+    lines = difflib.unified_diff(
+        sanitize_text(theirs).text.splitlines(),
+        sanitize_text(mine).text.splitlines(),
+        "theirs",
+        "mine",
+        lineterm="",
+    )
+    for line in lines:
+        style = "green" if line.startswith("+") else "red" if line.startswith("-") else "dim"
+        text.append(line + "\n", style=style)
+    return text
+
+
+class OutboxScreen(WorkerErrorsToStatus, Screen[None]):
+    """Pending, refused and conflicting changes, and the conflict log."""
+
+    BINDINGS = [
+        Binding("escape,q", "back", "Back", id="outbox.back"),
+        Binding("m", "keep_mine", "Keep mine", id="outbox.keep_mine"),
+        Binding("t", "take_theirs", "Take theirs", id="outbox.take_theirs"),
+        Binding("r", "retry", "Retry", id="outbox.retry"),
+        Binding("d", "discard", "Discard/withdraw", id="outbox.discard"),
+    ]
+
+    DEFAULT_CSS = """
+    OutboxScreen #outbox-items { height: 1fr; }
+    OutboxScreen #outbox-detail { height: auto; max-height: 12; padding: 0 1; background: $boost; }
+    OutboxScreen #conflict-log { height: 10; }
+    OutboxScreen .heading { text-style: bold; padding: 0 1; }
+    """
+
+    def __init__(self, db_path: Path, run_edit: Callable[..., None]) -> None:
+        """`run_edit(edit, done=...)` applies an outbox transition on the writer thread."""
+        super().__init__()
+        self.db_path = db_path
+        self.run_edit = run_edit
+        self.items: dict[int, OutboxItem] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("Outbox — changes waiting for the server", classes="heading", markup=False)
+        yield DataTable(id="outbox-items", cursor_type="row")
+        yield Static(id="outbox-detail")
+        yield Static("Conflict log — server values your actions replaced", classes="heading")
+        yield DataTable(id="conflict-log", cursor_type="row")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        items = self.query_one("#outbox-items", DataTable)
+        items.add_columns("#", "State", "Change", "Value", "Note")
+        log = self.query_one("#conflict-log", DataTable)
+        log.add_columns("When", "Change", "Server had", "You set", "Outcome")
+        self.load()
+        items.focus()
+
+    def store_changed(self) -> None:
+        """Called by the app when the cache changed."""
+        self.load()
+
+    @work(thread=True, exclusive=True, group="outbox-load", exit_on_error=False)
+    def load(self) -> None:
+        with read_snapshot(self.db_path) as db:
+            items = outbox.list_items(db, _SHOWN_STATES)
+            log = conflicts.conflict_log(db, limit=200)
+        deliver(self.app, self._show, items, log)
+
+    def _show(self, items: list[OutboxItem], log: list[conflicts.ConflictEntry]) -> None:
+        table = self.query_one("#outbox-items", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        self.items = {item.id: item for item in items}
+        for item in sorted(items, key=lambda i: (_SHOWN_STATES.index(i.state), i.id)):
+            change = f"{item.resource} {item.op}" + (f" {item.field}" if item.field else "")
+            note = item.last_error or ("server has: " + _value(item.theirs) if item.theirs else "")
+            table.add_row(
+                str(item.id),
+                item.state,
+                change,
+                _value(item.value),
+                sanitize_line(note, 80),
+                key=str(item.id),
+            )
+        if items:
+            table.move_cursor(row=min(cursor, len(items) - 1))
+        else:
+            self.query_one("#outbox-detail", Static).update("Nothing waiting: all caught up.")
+        log_table = self.query_one("#conflict-log", DataTable)
+        log_table.clear()
+        for entry in log:
+            log_table.add_row(
+                sanitize_line(entry.at[:19].replace("T", " "), 20),
+                f"{entry.resource} {entry.field or ''}",
+                _value(entry.theirs, 40),
+                _value(entry.mine, 40),
+                entry.resolution.replace("_", " "),
+            )
+
+    @property
+    def current(self) -> OutboxItem | None:
+        table = self.query_one("#outbox-items", DataTable)
+        if not self.items or table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.items.get(int(key)) if key is not None else None
+
+    @on(DataTable.RowHighlighted, "#outbox-items")
+    def _highlighted(self) -> None:
+        item = self.current
+        detail = self.query_one("#outbox-detail", Static)
+        if item is None:
+            detail.update("")
+        elif item.state == outbox.CONFLICT:
+            detail.update(conflict_diff(item))
+        elif item.state == outbox.FAILED:
+            detail.update(
+                Text(
+                    f"Refused by the server: {sanitize_line(item.last_error, 300)}\n"
+                    "r retries as is; d discards it (your local value goes back to the server's)."
+                )
+            )
+        else:
+            detail.update(Text("Waiting for the next sync. d withdraws it (undo)."))
+
+    def _act(self, states: tuple[str, ...], action: Any, verb: str) -> None:
+        item = self.current
+        if item is None or item.state not in states:
+            self.notify(f"Pick a {' or '.join(states)} item to {verb}.", severity="warning")
+            return
+        self.run_edit(lambda db: action(db, item.id), done=f"{verb.capitalize()}: #{item.id}")
+
+    def action_keep_mine(self) -> None:
+        self._act((outbox.CONFLICT,), outbox.keep_mine, "keep mine")
+
+    def action_take_theirs(self) -> None:
+        self._act((outbox.CONFLICT,), outbox.take_theirs, "take theirs")
+
+    def action_retry(self) -> None:
+        self._act((outbox.FAILED,), outbox.retry, "retry")
+
+    def action_discard(self) -> None:
+        item = self.current
+        if item is not None and item.state == outbox.PENDING:
+            self._act((outbox.PENDING,), outbox.withdraw, "withdraw")
+        else:
+            self._act((outbox.FAILED,), outbox.discard, "discard")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,1 @@
+"""The sequence editor: steps, variants, merge-tag checks, the preview per lead."""

@@ -1,0 +1,88 @@
+"""What the sequence editor reads, in one worker-thread load: the campaign, its steps and
+variants (effective values), the outbox items the server refused or found in conflict,
+and the cached leads as the preview and the missing-values report need them.
+
+Everything here runs on a worker with its own reader connection; the screen gets
+immutable results (`SequenceData`, `LeadSample`) and never queries on the UI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from outreach_tui.core.mergetags import BUILT_IN_VARIABLES, lead_variables
+from outreach_tui.store import campaign_queries, lead_queries, outbox, sync_state
+from outreach_tui.store.campaign_queries import CampaignRow, SequenceRow
+from outreach_tui.store.outbox import OutboxItem
+from outreach_tui.ui.sequences.widgets.preview import PreviewLead
+
+# The outbox states the editor shows on a step or variant (pending ones show as a marker).
+PROBLEM_STATES = (outbox.FAILED, outbox.CONFLICT)
+
+
+@dataclass(frozen=True)
+class LeadSample:
+    """The campaign's cached leads for previews: in the lead list's order, values
+    normalized; `known` is every variable name some lead (or the platform) offers, or
+    None while no lead is cached (then nothing can be called unknown)."""
+
+    leads: tuple[PreviewLead, ...]
+    known: frozenset[str] | None
+    pulled: bool  # the campaign's leads were pulled at least once
+
+    @property
+    def values(self) -> list[Mapping[str, str]]:
+        """Each lead's template values (for `missing_variables_report`)."""
+        return [lead.values for lead in self.leads]
+
+
+@dataclass(frozen=True)
+class SequenceData:
+    """One campaign's sequence as the editor shows it."""
+
+    campaign: CampaignRow
+    steps: tuple[SequenceRow, ...]
+    problems: dict[str, tuple[OutboxItem, ...]] = field(default_factory=dict)
+    lead_count: int = 0
+
+
+def load_sequence(db: Database, campaign_id: str) -> SequenceData | None:
+    """The campaign's steps, variants and their refused or conflicting edits (None when
+    the campaign is not cached)."""
+    campaign = campaign_queries.get_campaign(db, campaign_id)
+    if campaign is None:
+        return None
+    steps = tuple(campaign_queries.sequences(db, campaign_id))
+    ids = {step.id for step in steps} | {v.id for step in steps for v in step.variants}
+    problems: dict[str, list[OutboxItem]] = {}
+    for resource in ("sequence", "variant"):
+        for item in outbox.list_items(db, PROBLEM_STATES, resource=resource):
+            if item.resource_id in ids:
+                problems.setdefault(item.resource_id, []).append(item)
+    return SequenceData(
+        campaign=campaign,
+        steps=steps,
+        problems={key: tuple(items) for key, items in problems.items()},
+        lead_count=lead_queries.count_leads(db, campaign_id),
+    )
+
+
+def load_leads(db: Database, campaign_id: str) -> LeadSample:
+    """The campaign's cached leads with their template values (a full read: a worker's)."""
+    leads: list[PreviewLead] = []
+    known: set[str] = set(BUILT_IN_VARIABLES)
+    for row in lead_queries.lead_merge_rows(db, campaign_id):
+        values = lead_variables(
+            email=row.email,
+            first_name=row.first_name,
+            last_name=row.last_name,
+            variables=row.variables,
+        )
+        known.update(values)
+        name = " ".join(part for part in (row.first_name, row.last_name) if part)
+        leads.append(PreviewLead(row.id, row.email, name, values))
+    pulled = sync_state.get_sync_state(db, "leads", campaign_id).last_pulled_at is not None
+    return LeadSample(tuple(leads), frozenset(known) if leads else None, pulled)

@@ -1,0 +1,1 @@
+"""The sequence editor's screen and dialogs."""

@@ -1,0 +1,370 @@
+"""The sequence editor's actions: save, the unsaved-changes guard, steps, delays, variants.
+
+Every write is a `store.edits` function run with `app.run_edit` (local change + outbox
+item in one transaction: works offline, pushed by the next sync). Each action checks
+locally first and says why in one plain line when it cannot run (the edits service
+checks again). Mixed into `SequenceScreen`, whose state it reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+
+from outreach_tui.core import mergetags
+from outreach_tui.core.html_allowlist import disallowed_tags
+from outreach_tui.store import edits, outbox
+from outreach_tui.ui.sequences.checks import position
+from outreach_tui.ui.sequences.screens.dialogs import (
+    DISCARD,
+    SAVE,
+    ConfirmDialog,
+    UnsavedDialog,
+    ValueDialog,
+)
+from outreach_tui.ui.sequences.widgets.steps import (
+    STEP_PREFIX,
+    VARIANT_PREFIX,
+    RowTarget,
+    target_label,
+)
+
+if TYPE_CHECKING:
+    from outreach_tui.store.campaign_queries import VariantRow
+    from outreach_tui.ui.app import OutreachApp
+    from outreach_tui.ui.sequences.data import SequenceData
+    from outreach_tui.ui.sequences.widgets.steps import StepList
+    from outreach_tui.ui.sequences.widgets.template_area import TemplateArea
+
+MAX_DELAY_DAYS = 365  # the reference sets no bound; a year between steps is plenty
+
+
+def parse_delay(text: str) -> int | str:
+    """The delay typed in `text`, or a plain message saying what is wrong."""
+    plain = text.strip()
+    if not plain.isdigit() or int(plain) > MAX_DELAY_DAYS:
+        return f"The delay is a whole number of days from 0 to {MAX_DELAY_DAYS}."
+    return int(plain)
+
+
+def template_problem(field: str, text: str) -> str | None:
+    """A plain message for an invalid merge tag in `text` (with its position), else None."""
+    error = mergetags.validate(text)
+    if error is None:
+        return None
+    line, column = position(text, error.offset)
+    return f"{field}: {error.message} at line {line}, column {column}; nothing saved."
+
+
+def subject_problem(subject: str) -> str | None:
+    """Why a subject cannot be saved, or None."""
+    if not subject.strip():
+        return "A variant needs a subject (the API refuses a blank one); nothing saved."
+    return template_problem("Subject", subject)
+
+
+class SequenceActions:
+    """The actions of `SequenceScreen` (see the module docstring)."""
+
+    if TYPE_CHECKING:
+        app: Any
+        campaign_id: str | None
+        data: SequenceData | None
+        editing: RowTarget | None
+        added_row: str | None
+        baseline: tuple[str, str]
+
+        @property
+        def outreach(self) -> OutreachApp: ...
+        @property
+        def steps(self) -> StepList: ...
+        @property
+        def subject_area(self) -> TemplateArea: ...
+        @property
+        def body_area(self) -> TemplateArea: ...
+        @property
+        def dirty(self) -> bool: ...
+        def _load_editors(self, subject: str, body: str) -> None: ...
+
+    # --- guard and save -----------------------------------------------------------------
+
+    def guarded(self, then: Callable[[], None]) -> None:
+        """Run `then` now, or after save / discard when the editors hold unsaved changes."""
+        target = self.editing
+        if not self.dirty or target is None:
+            then()
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice == SAVE:
+                self.save(then)
+            elif choice == DISCARD:
+                self._load_editors(*self.baseline)
+                then()
+
+        self.app.push_screen(UnsavedDialog(target_label(target)), answer)
+
+    def action_save(self) -> None:
+        """Queue the variant's subject and body (ctrl+s)."""
+        self.save()
+
+    def save(self, then: Callable[[], None] | None = None) -> None:
+        """Check locally, confirm unwrapped tags, queue the edit; `then` runs once it landed."""
+        target = self.editing
+        if target is None or target.variant is None:
+            self.outreach.status("Nothing to save: pick a variant first.")
+            return
+        # A subject is one line (pasted line breaks become spaces, offsets unchanged).
+        subject = self.subject_area.text.replace("\r\n", " ").replace("\n", " ")
+        body = self.body_area.text
+        changes: dict[str, Any] = {}
+        if subject != self.baseline[0]:
+            changes["subject"] = subject
+        if body != self.baseline[1]:
+            changes["body_html"] = body
+        if not changes:
+            self.outreach.status("Nothing to save: no changes.")
+            if then is not None:
+                then()
+            return
+        problem = subject_problem(subject) or template_problem("Body", body)
+        if problem is not None:
+            self.outreach.status(problem)
+            self._focus_error()
+            return
+        unwrapped = disallowed_tags(body) if "body_html" in changes else []
+        if not unwrapped:
+            self._queue_save(target, changes, then)
+            return
+        names = ", ".join(dict.fromkeys(f"<{tag.tag}>" for tag in unwrapped))
+        detail = Text(
+            f"The server keeps only <b> <i> <u> <a> <img>. It will unwrap {names} "
+            f"({len(unwrapped)} tag{'s' if len(unwrapped) != 1 else ''}; their text stays)."
+        )
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._queue_save(target, changes, then)
+
+        self.app.push_screen(ConfirmDialog("Save with tags the server drops?", detail), confirmed)
+
+    def _focus_error(self) -> None:
+        for area in (self.subject_area, self.body_area):
+            error = mergetags.validate(area.text)
+            if error is not None:
+                area.focus()
+                area.move_cursor(area.document.get_location_from_index(error.offset))
+                return
+
+    def _queue_save(
+        self, target: RowTarget, changes: dict[str, Any], then: Callable[[], None] | None
+    ) -> None:
+        assert target.variant is not None
+        variant_id, label = target.variant.id, target_label(target)
+
+        def landed(_items: object) -> None:
+            editing = self.editing
+            if (
+                editing is not None
+                and editing.variant is not None
+                and (editing.variant.id == variant_id)
+            ):
+                self.baseline = (
+                    changes.get("subject", self.baseline[0]),
+                    changes.get("body_html", self.baseline[1]),
+                )
+            if then is not None:
+                then()
+
+        self.outreach.run_edit(
+            lambda db: edits.update_variant(db, variant_id, **changes),
+            done=f"{label} saved: it goes out with the next sync.",
+            on_result=landed,
+        )
+
+    # --- steps --------------------------------------------------------------------------
+
+    def _current(self) -> RowTarget | None:
+        target = self.steps.current
+        if target is None:
+            self.outreach.status("No step here yet: n adds one.")
+        return target
+
+    def action_add_step(self) -> None:
+        """Add a step at the end (n)."""
+        campaign_id = self.campaign_id
+        if campaign_id is None or self.data is None:
+            self.outreach.status("Pick a campaign first (F4).")
+            return
+        number = len(self.data.steps) + 1
+
+        def add() -> None:
+            def landed(item: outbox.OutboxItem) -> None:
+                self.added_row = STEP_PREFIX + item.resource_id
+
+            self.outreach.run_edit(
+                lambda db: edits.add_sequence(db, campaign_id),
+                done=f"Step {number} added at the end (the sync gives it an empty variant A).",
+                on_result=landed,
+            )
+
+        self.guarded(add)
+
+    def action_delete_step(self) -> None:
+        """Delete the highlighted step after confirming (D); later steps renumber."""
+        target = self._current()
+        if target is None or self.data is None:
+            return
+        step, number = target.step, target.number
+        later = len(self.data.steps) - number
+        letters = ", ".join(v.letter for v in step.variants) or "none"
+        detail = f"Step {number} and its variants ({letters}) will be deleted."
+        if later:
+            detail += f" The {later} later step{'s' if later != 1 else ''} move up."
+        draft_here = self.dirty and self.editing is not None and self.editing.step.id == step.id
+        if draft_here:
+            detail += " Your unsaved changes to it are dropped."
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            if draft_here:
+                self._load_editors(*self.baseline)
+            self.outreach.run_edit(
+                lambda db: edits.delete_sequence(db, step.id),
+                done=f"Step {number} deleted; it is removed on the server with the next sync.",
+            )
+
+        self.app.push_screen(ConfirmDialog(f"Delete step {number}?", detail, "Delete"), confirmed)
+
+    def action_edit_delay(self) -> None:
+        """Change the wait after the highlighted step (w)."""
+        target = self._current()
+        if target is None or self.data is None:
+            return
+        step, number = target.step, target.number
+        if number == len(self.data.steps):
+            self.outreach.status(
+                f"Step {number} is the last step: it has no delay (a delay is the wait before "
+                "the next step). Add a step after it first (n)."
+            )
+            return
+
+        def check(text: str) -> str | None:
+            parsed = parse_delay(text)
+            return parsed if isinstance(parsed, str) else None
+
+        def chosen(text: str | None) -> None:
+            if text is None:
+                return
+            days = parse_delay(text)
+            assert isinstance(days, int)
+            self.outreach.run_edit(
+                lambda db: edits.set_delay_days(db, step.id, days),
+                done=f"Step {number}: wait {days} day{'s' if days != 1 else ''} before step "
+                f"{number + 1} (sent with the next sync).",
+            )
+
+        current = "" if step.delay_days is None else str(step.delay_days)
+        self.app.push_screen(
+            ValueDialog(
+                f"Delay after step {number}",
+                f"Days to wait after step {number} before step {number + 1} (0 to "
+                f"{MAX_DELAY_DAYS}).",
+                current,
+                check,
+            ),
+            chosen,
+        )
+
+    # --- variants -----------------------------------------------------------------------
+
+    def action_add_variant(self) -> None:
+        """Add a variant to the highlighted step (a); its body starts as a copy."""
+        target = self._current()
+        if target is None:
+            return
+        self.guarded(lambda: self._ask_new_variant(target))
+
+    def _ask_new_variant(self, target: RowTarget) -> None:
+        step, number, source = target.step, target.number, target.variant
+        subject = (source.subject or "") if source is not None else ""
+        body = source.body_html if source is not None else None
+        detail = f"Subject of the new variant of step {number}."
+        if source is not None:
+            detail += f" Its body starts as a copy of {source.letter or '?'}'s."
+
+        def chosen(text: str | None) -> None:
+            if text is None:
+                return
+
+            def landed(item: outbox.OutboxItem) -> None:
+                self.added_row = VARIANT_PREFIX + item.resource_id
+
+            self.outreach.run_edit(
+                lambda db: edits.add_variant(db, step.id, text, body_html=body or None),
+                done=f"Variant added to step {number}: it is created with the next sync.",
+                on_result=landed,
+            )
+
+        dialog = ValueDialog(f"New variant for step {number}", detail, subject, subject_problem)
+        self.app.push_screen(dialog, chosen)
+
+    def _spare_variant(self, refusal: str) -> tuple[str, VariantRow] | None:
+        """The highlighted variant and its label, unless there is none or it is its step's
+        only enabled one (a step needs one to send): then the status bar says the
+        variant `refusal` and why."""
+        target = self._current()
+        if target is None:
+            return None
+        variant = target.variant
+        if variant is None:
+            self.outreach.status(f"Step {target.number} has no variant yet: a adds one.")
+            return None
+        label = target_label(target)
+        if variant.enabled and not any(
+            v.enabled for v in target.step.variants if v.id != variant.id
+        ):
+            self.outreach.status(
+                f"{label} {refusal}: it is the only enabled variant of step "
+                f"{target.number}, and a step needs one to send. Enable another first."
+            )
+            return None
+        return label, variant
+
+    def action_delete_variant(self) -> None:
+        """Delete the highlighted variant after confirming (x)."""
+        spare = self._spare_variant("cannot be deleted")
+        if spare is None:
+            return
+        label, variant = spare
+        drafting = self.dirty and self.editing is not None and self.editing.variant == variant
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            if drafting:
+                self._load_editors(*self.baseline)
+            self.outreach.run_edit(
+                lambda db: edits.delete_variant(db, variant.id),
+                done=f"{label} deleted; it is removed on the server with the next sync.",
+            )
+
+        detail = f"{label} and its text will be deleted" + (
+            " (with your unsaved changes)." if drafting else "."
+        )
+        self.app.push_screen(ConfirmDialog(f"Delete {label}?", detail, "Delete"), confirmed)
+
+    def action_toggle_enabled(self) -> None:
+        """Enable or disable the highlighted variant (e); the last enabled one stays on."""
+        spare = self._spare_variant("stays enabled")
+        if spare is None:
+            return
+        label, variant = spare
+        enabled = not variant.enabled
+        self.outreach.run_edit(
+            lambda db: edits.update_variant(db, variant.id, enabled=enabled),
+            done=f"{label} {'enabled' if enabled else 'disabled'} (sent with the next sync).",
+        )

@@ -1,0 +1,1 @@
+"""The sequence editor's parts: the step list, the variant editor, the preview."""

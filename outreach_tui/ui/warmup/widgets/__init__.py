@@ -1,0 +1,1 @@
+"""The warmup table and badges."""
