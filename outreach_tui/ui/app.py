@@ -1,14 +1,14 @@
 """The Textual application: the shell every area plugs into.
 
-State lives here, on the UI thread: the writer thread (cache writes + the API client)
-posts messages, handlers update the screens. Areas are modes (Inbox now; Campaigns,
-Sequences and Warmup plug in with `add_mode`). Every binding has an id so users remap
-keys in `config.toml` (`[keymap]`); themes are files (see `themes.py`).
+The app builds the `Backend` (the writer thread, the status line, the change signal, the
+background sync) and hands it to every screen; screens never import this module. Areas
+are modes (inbox, campaigns, sequences, warmup). Messages from the background threads
+land here and are handed to the backend. Every binding has an id so users remap keys in
+`config.toml` (`[keymap]`); themes are files (see `common/themes.py`).
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import gc
 import sys
 from collections.abc import Awaitable, Callable
@@ -17,8 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from textual import on, work
-from textual.app import App, ScreenStackError, SystemCommand
+from sqlite_utils import Database
+from textual import on
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -26,24 +27,22 @@ from outreach_tui.config import AppPaths, Config, ConfigError, save_config
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
 from outreach_tui.store import inbox_queries, outbox, sync_state
-from outreach_tui.store.connection import open_reader, read_snapshot
-from outreach_tui.store.edits import EditError
-from outreach_tui.store.records import AttachmentRow
-from outreach_tui.sync.progress import SyncReport
+from outreach_tui.ui.backend import Backend
+from outreach_tui.ui.backend.backend import CHANGE_INTERVAL
 from outreach_tui.ui.backend.messages import (
     EditLanded,
     Notice,
+    PullFinished,
     StoreChanged,
+    SyncFinished,
+    SyncProgressed,
 )
-from outreach_tui.ui.backend.sync_control import SyncControl
+from outreach_tui.ui.backend.status import StatusInfo
 from outreach_tui.ui.backend.writer_thread import ClientFactory, WriterThread
 from outreach_tui.ui.campaigns.screens.campaigns import CampaignsScreen
 from outreach_tui.ui.common.screens.help import HelpScreen, describe_bindings
 from outreach_tui.ui.common.screens.welcome import WelcomeScreen, check_api_key
 from outreach_tui.ui.common.themes import discover_themes
-from outreach_tui.ui.common.widgets.status_bar import StatusBar, StatusInfo
-from outreach_tui.ui.common.worker_errors import WorkerErrorsToStatus
-from outreach_tui.ui.common.worker_results import deliver
 from outreach_tui.ui.inbox.screens.inbox import InboxScreen
 from outreach_tui.ui.inbox.triage import Triage
 from outreach_tui.ui.outbox.screens.outbox import OutboxScreen
@@ -51,7 +50,6 @@ from outreach_tui.ui.sequences.screens.dialogs import UnsavedDialog
 from outreach_tui.ui.sequences.screens.editor import SequenceScreen
 from outreach_tui.ui.warmup.screens.warmup import WarmupScreen
 
-STORE_REFRESH_INTERVAL = 0.5  # seconds between repaints while a sync streams pages in
 SWITCH_INTERVAL = 0.001  # seconds a thread holds the GIL when another one wants it
 
 
@@ -73,7 +71,7 @@ class Launch:
     key_checker: Callable[[str, str], Awaitable[None]] | None = None
 
 
-class OutreachApp(WorkerErrorsToStatus, SyncControl, App[str | None]):
+class OutreachApp(App[str | None]):
     """outreach-tui: the unified inbox and campaign console."""
 
     TITLE = "outreach-tui"
@@ -97,38 +95,40 @@ class OutreachApp(WorkerErrorsToStatus, SyncControl, App[str | None]):
         sys.setswitchinterval(SWITCH_INTERVAL)
         self.launch = launch
         self.config = launch.config
-        self.status_info = StatusInfo(profile=("demo" if launch.demo else launch.profile))
-        self.triage = Triage(self)
-        self.writer = WriterThread(
+        writer = WriterThread(
             launch.db_path,
             launch.client_factory,
             on_change=lambda: self.post_message(StoreChanged()),
         )
-        self.writer.start()
-        self.reader = open_reader(launch.db_path)
-        self._sync_future: concurrent.futures.Future[SyncReport] | None = None
-        self._store_dirty = False
-        self._shutting_down = False
-        self._newest_before_sync: str | None = None
+        writer.start()
+        profile = "demo" if launch.demo else launch.profile
+        self.backend = Backend(self, launch.db_path, writer, profile)
+        self.triage = Triage(self, self.backend)
         self.add_mode(
             "inbox",
             lambda: InboxScreen(
-                launch.db_path, self.triage, mark_read_on_open=self.config.mark_read_on_open
+                self.backend, self.triage, mark_read_on_open=self.config.mark_read_on_open
             ),
         )
-        self.add_mode("campaigns", lambda: CampaignsScreen(launch.db_path))
+        self.add_mode("campaigns", lambda: CampaignsScreen(self.backend))
         self._sequence_screen: SequenceScreen | None = None
         self.add_mode("sequences", self._make_sequence_screen)
-        self.add_mode("warmup", lambda: WarmupScreen(launch.db_path))
+        self.add_mode("warmup", lambda: WarmupScreen(self.backend))
 
     def _make_sequence_screen(self) -> SequenceScreen:
         # Kept so that quitting can ask about the editor's unsaved changes.
-        self._sequence_screen = SequenceScreen(self.launch.db_path)
+        self._sequence_screen = SequenceScreen(self.backend)
         return self._sequence_screen
 
     @property
-    def mark_read_on_open(self) -> bool:
-        return self.config.mark_read_on_open
+    def status_info(self) -> StatusInfo:
+        """What the status bar shows now."""
+        return self.backend.status.info
+
+    @property
+    def syncing(self) -> bool:
+        """True while a sync runs."""
+        return self.backend.sync.running
 
     # --- start and stop -----------------------------------------------------------------
 
@@ -146,6 +146,7 @@ class OutreachApp(WorkerErrorsToStatus, SyncControl, App[str | None]):
         if self.launch.welcome:
             self.push_screen(
                 WelcomeScreen(
+                    self.backend,
                     profile=self.launch.profile,
                     config=self.config,
                     paths=self.launch.paths,
@@ -158,9 +159,10 @@ class OutreachApp(WorkerErrorsToStatus, SyncControl, App[str | None]):
         # What exists after start-up (Textual, CSS, screens) lives as long as the app: kept
         # out of the garbage collector's full passes, which took 50-80 ms of the UI thread.
         self.call_after_refresh(gc.freeze)
+        self.backend.changed.subscribe(self, lambda _: self._refresh_status())
         self._refresh_status()
-        self.set_interval(STORE_REFRESH_INTERVAL, self._flush_store_changes)
-        if self.writer.can_sync:
+        self.set_interval(CHANGE_INTERVAL, self.backend.flush_changes)
+        if self.backend.can_sync:
             interval = self.launch.sync_interval_seconds
             if interval is None:
                 interval = self.config.sync_interval_minutes * 60
@@ -169,7 +171,7 @@ class OutreachApp(WorkerErrorsToStatus, SyncControl, App[str | None]):
             if self.launch.sync_on_start:
                 self.call_after_refresh(self.action_sync_now)
         else:
-            self.status("No server configured: working on the cache only.")
+            self.backend.status.say("No server configured: working on the cache only.")
 
     async def action_quit(self) -> None:
         """Quit (ctrl+q, q); unsaved sequence edits are offered for saving first.
@@ -186,13 +188,11 @@ class OutreachApp(WorkerErrorsToStatus, SyncControl, App[str | None]):
 
     def exit(self, result: str | None = None, return_code: int = 0, message: Any = None) -> None:
         """Exit the app; background reports arriving from now on are dropped."""
-        self._shutting_down = True
+        self.backend.closing = True
         super().exit(result, return_code, message)
 
     def on_unmount(self) -> None:
-        self._shutting_down = True
-        self.writer.stop()
-        self.reader.close()
+        self.backend.close()
 
     def _remember_theme(self, theme: Any) -> None:
         if self.launch.demo or theme.name == self.config.theme:
@@ -201,9 +201,7 @@ class OutreachApp(WorkerErrorsToStatus, SyncControl, App[str | None]):
         try:
             save_config(self.config, self.launch.paths)
         except (OSError, ConfigError) as error:
-            self.status(f"Could not save the theme choice: {error}")
-
-    # --- status -------------------------------------------------------------------------
+            self.backend.status.say(f"Could not save the theme choice: {error}")
 
     def notify(
         self,
@@ -218,117 +216,49 @@ class OutreachApp(WorkerErrorsToStatus, SyncControl, App[str | None]):
         names, server errors), whatever the caller asked for."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
-    def status(self, message: str) -> None:
-        """Show one line in the status bar (errors never open a modal)."""
-        self._set_status(message=sanitize_line(message, 200))
+    # --- messages from the background threads ---------------------------------------------
 
-    def _set_status(self, **changes: Any) -> None:
-        self.status_info = replace(self.status_info, **changes)
-        screen = self._current_screen()
-        if screen is not None:
-            for bar in screen.query(StatusBar):
-                bar.refresh()
-
-    def _current_screen(self) -> Screen[Any] | None:
-        """The active screen; None while the app shuts down (a sync may still report)."""
-        if self._shutting_down:
-            return None
-        try:
-            return self.screen
-        except ScreenStackError:
-            return None
-
-    def _refresh_status(self) -> None:
-        self._read_status()
-        self._count_inbox_warnings()
-
-    @work(thread=True, exclusive=True, group="status", exit_on_error=False)
-    def _read_status(self) -> None:
-        # Off the UI thread: the outbox grows with the history it keeps.
-        with read_snapshot(self.launch.db_path) as db:
-            counts = outbox.state_counts(db)
-            last = sync_state.last_sync(db)
-        last_text = ""
-        if last:
-            last_text = relative_time(parse_timestamp(last), datetime.now(UTC))
-            last_text = "just now" if last_text == "now" else f"{last_text} ago"
-        deliver(
-            self,
-            self._set_status,
-            pending=counts[outbox.PENDING] + counts[outbox.IN_FLIGHT],
-            failed=counts[outbox.FAILED],
-            conflict=counts[outbox.CONFLICT],
-            last_synced=last_text,
-            rate_remaining=self.writer.rate_limit_remaining,
-        )
-
-    @work(thread=True, exclusive=True, group="inbox-warnings", exit_on_error=False)
-    def _count_inbox_warnings(self) -> None:
-        # Off the UI thread: the warning rules take ~0.1 ms per inbox (50 ms at 500).
-        with read_snapshot(self.launch.db_path) as db:
-            count = inbox_queries.health_overview(db).attention_count
-        deliver(self, self._set_status, warnings=count)
-
-    # --- edits --------------------------------------------------------------------------
-
-    def run_edit(
-        self,
-        edit: Callable[[Any], Any],
-        *,
-        done: str = "",
-        on_result: Callable[[Any], None] | None = None,
-    ) -> None:
-        """Run `edit(db)` on the writer thread; the screens refresh when it lands."""
-        future = self.writer.call(edit)
-
-        def landed(f: concurrent.futures.Future[Any]) -> None:
-            error = f.exception()
-            if error is None:
-                self.post_message(EditLanded(f.result(), done, on_result))
-            elif isinstance(error, EditError | ValueError):
-                self.post_message(Notice(str(error), "error"))
-            else:
-                self.post_message(Notice(f"{type(error).__name__}: {error}", "error"))
-
-        future.add_done_callback(landed)
+    @on(StoreChanged)
+    def _store_changed(self) -> None:
+        self.backend.note_change()  # repainted by the next tick: a sync streams many pages
 
     @on(EditLanded)
     def _edit_landed(self, message: EditLanded) -> None:
-        if message.on_result is not None:
-            message.on_result(message.result)
-        if message.done:
-            self.notify(message.done, timeout=3)
-        self._store_dirty = False
-        self._refresh_views()
+        self.backend.edit_landed(message)
+
+    @on(PullFinished)
+    def _pull_finished(self, message: PullFinished) -> None:
+        self.backend.pull_finished(message)
+
+    @on(SyncProgressed)
+    def _sync_progressed(self, message: SyncProgressed) -> None:
+        self.backend.sync.progressed(message)
+
+    @on(SyncFinished)
+    def _sync_finished(self, message: SyncFinished) -> None:
+        self.backend.sync.finished(message)
 
     @on(Notice)
     def _notice(self, message: Notice) -> None:
         self.notify(sanitize_line(message.text, 200), severity=message.severity)  # type: ignore[arg-type]
         if message.severity == "error":
-            self.status(message.text)
+            self.backend.status.say(message.text)
 
-    # --- store changes ------------------------------------------------------------------
+    # --- status -------------------------------------------------------------------------
 
-    @on(StoreChanged)
-    def _store_changed(self) -> None:
-        self._store_dirty = True  # repainted by the next tick: a sync streams many pages
+    def _refresh_status(self) -> None:
+        self.backend.read(self, _read_status, self._show_status, group="status", what="status")
 
-    def _flush_store_changes(self) -> None:
-        if self._store_dirty:
-            self._store_dirty = False
-            self._refresh_views()
+    def _show_status(self, values: dict[str, Any]) -> None:
+        self.backend.status.update(
+            **values, rate_remaining=self.backend.writer.rate_limit_remaining
+        )
 
-    def _refresh_views(self) -> None:
-        # Screens below the top one reload when they are shown again (on_screen_resume).
-        screen = self._current_screen()
-        if screen is None:
-            return
-        refresh = getattr(screen, "store_changed", None)
-        if refresh is not None:
-            refresh()
-        self._refresh_status()
+    # --- actions ------------------------------------------------------------------------
 
-    # --- other actions ------------------------------------------------------------------
+    def action_sync_now(self, full: bool = False) -> None:
+        """Pull and push now (ctrl+r; also on start and on a timer)."""
+        self.backend.sync.start(full)
 
     def action_help(self) -> None:
         screen = self.screen
@@ -337,32 +267,7 @@ class OutreachApp(WorkerErrorsToStatus, SyncControl, App[str | None]):
 
     def action_outbox(self) -> None:
         if not isinstance(self.screen, OutboxScreen):
-            self.push_screen(OutboxScreen(self.launch.db_path, self.run_edit))
-
-    def list_inboxes(self) -> list[inbox_queries.InboxRow]:
-        """The cached sending inboxes (for compose)."""
-        return inbox_queries.list_inboxes(self.reader)
-
-    def save_attachment(
-        self, conversation_id: str, attachment: AttachmentRow, folder: Path
-    ) -> None:
-        """Download an attachment into `folder` under a sanitized name."""
-        if not self.writer.can_sync:
-            self.notify("Saving attachments needs the server.", severity="warning")
-            return
-        future = self.writer.download_attachment(
-            conversation_id, attachment.id, attachment.filename, folder
-        )
-
-        def saved(f: concurrent.futures.Future[Path]) -> None:
-            error = f.exception()
-            if error is None:
-                self.post_message(Notice(f"Saved {f.result()}"))
-            else:
-                message = getattr(error, "message", None) or str(error)
-                self.post_message(Notice(f"Could not save the attachment: {message}", "error"))
-
-        future.add_done_callback(saved)
+            self.push_screen(OutboxScreen(self.backend))
 
     def get_system_commands(self, screen: Screen[Any]) -> Any:
         yield from super().get_system_commands(screen)
@@ -394,3 +299,21 @@ class OutreachApp(WorkerErrorsToStatus, SyncControl, App[str | None]):
         yield SystemCommand("Compose", "Write a new email", self.triage.start_compose)
         yield SystemCommand("Undo", "Take back the last triage action", self.triage.undo)
         yield SystemCommand("Keys", "The keys of this screen", self.action_help)
+
+
+def _read_status(db: Database) -> dict[str, Any]:
+    """The outbox counts, the last sync and the inbox warnings, read off the UI thread
+    (the outbox grows with its history; the warning rules take ~0.1 ms per inbox)."""
+    counts = outbox.state_counts(db)
+    last = sync_state.last_sync(db)
+    last_text = ""
+    if last:
+        last_text = relative_time(parse_timestamp(last), datetime.now(UTC))
+        last_text = "just now" if last_text == "now" else f"{last_text} ago"
+    return {
+        "pending": counts[outbox.PENDING] + counts[outbox.IN_FLIGHT],
+        "failed": counts[outbox.FAILED],
+        "conflict": counts[outbox.CONFLICT],
+        "last_synced": last_text,
+        "warnings": inbox_queries.health_overview(db).attention_count,
+    }

@@ -110,7 +110,9 @@ async def _prompt(pilot: Pilot[Any], app: OutreachApp, key: str, text: str) -> N
 
 async def _sync(pilot: Pilot[Any], app: OutreachApp) -> None:
     await pilot.press("ctrl+r")
-    await wait_for(pilot, lambda: app._sync_future is not None and app._sync_future.done(), 30)
+    await wait_for(
+        pilot, lambda: app.backend.sync.future is not None and app.backend.sync.future.done(), 30
+    )
     await pilot.pause()
 
 
@@ -145,7 +147,7 @@ async def test_numbers_on_screen_equal_the_simulator_analytics_for_every_campaig
             ]
             assert f"{expected['progress']}%" in cells[2]
         for campaign_id, expected in analytics.items():
-            app.push_screen(CampaignDetailScreen(synced_db, campaign_id))
+            app.push_screen(CampaignDetailScreen(app.backend, campaign_id))
             await wait_for(
                 pilot,
                 lambda: (

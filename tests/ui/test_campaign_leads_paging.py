@@ -13,6 +13,7 @@ from outreach_tui.store.ingest import upsert_campaigns
 from outreach_tui.store.lead_queries import LeadFilter
 from outreach_tui.ui.campaigns.widgets.lead_list import LeadList
 from tests.ui.conftest import wait_for
+from tests.ui.fake_backend import FakeBackend
 
 LEADS = 50_000
 CAMPAIGN = "camp-big"
@@ -64,7 +65,8 @@ class LeadsApp(App[None]):
         self.db_path = db_path
 
     def compose(self) -> ComposeResult:
-        yield LeadList(self.db_path, CAMPAIGN)
+        self.backend = FakeBackend(self, self.db_path)
+        yield LeadList(self.backend, CAMPAIGN)  # type: ignore[arg-type]
 
 
 def test_queries_count_filter_and_page_by_keyset_both_ways(big_db: Path) -> None:

@@ -8,15 +8,15 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from outreach_tui.ui.inbox.screens import inbox as inbox_module
 from starlette.applications import Starlette
 from textual.message import Message
 from textual.widgets import OptionList
 
-from outreach_tui.store import campaign_queries, queries
+from outreach_tui.store import campaign_queries, inbox_queries, queries
 from outreach_tui.store.connection import open_reader
 from outreach_tui.store.records import ConversationFilter
 from outreach_tui.sync.pull import pull_leads
+from outreach_tui.ui.inbox.screens import inbox as inbox_module
 from outreach_tui.ui.inbox.screens.filters import FilterScreen
 from outreach_tui.ui.inbox.screens.inbox import InboxScreen
 from outreach_tui.ui.inbox.widgets.conversation_list import ConversationList
@@ -173,7 +173,7 @@ async def test_campaign_column_and_filter_once_leads_are_pulled(
         width = len(row_text(conversations, 0))
         assert "Q4 blast" not in screen_text(app)
         campaign_id = workspace.leads[first.lead_id].campaign_id
-        pulled = app.writer.run_pull(lambda run: pull_leads(run, campaign_id))
+        pulled = app.backend.writer.run_pull(lambda run: pull_leads(run, campaign_id))
         assert (await asyncio.wrap_future(pulled)).ok
         linked = _count(synced_db, ConversationFilter(folder="primary", campaign_id=campaign_id))
         assert linked > 0
@@ -198,7 +198,9 @@ async def test_v_filters_by_sending_inbox(synced_db: Path) -> None:
     app = make_app(synced_db)
     async with app.run_test(size=(120, 40)) as pilot:
         conversations = await open_inbox(pilot)
-        inbox = sorted(app.list_inboxes(), key=lambda i: i.email.lower())[0]
+        inbox = sorted(
+            inbox_queries.list_inboxes(app.backend.reader), key=lambda i: i.email.lower()
+        )[0]
         expected = _count(synced_db, ConversationFilter(folder="primary", inbox_id=inbox.id))
         await pilot.press("v")
         await wait_for_screen(pilot, FilterScreen)
@@ -224,7 +226,7 @@ async def test_the_filter_screen_lists_inboxes_even_before_the_list_has_its_name
         await wait_for(pilot, lambda: bool(app.screen.query("#filter-inbox")))
         inboxes = app.screen.query_one("#filter-inbox", OptionList)
         offered = {inboxes.get_option_at_index(i).id for i in range(1, inboxes.option_count)}
-        assert offered == {inbox.id for inbox in app.list_inboxes()}
+        assert offered == {inbox.id for inbox in inbox_queries.list_inboxes(app.backend.reader)}
         db = open_reader(synced_db)
         try:
             cached = {c.id for c in campaign_queries.list_campaigns(db)}

@@ -53,9 +53,9 @@ async def test_offline_triage_then_sync_pushes_exactly_what_is_left(
         await pilot.press("z")  # undo the read
         await wait_for(pilot, lambda: not stored_row(synced_db, replied.id).is_read)
         # A sync while offline changes nothing and says so in the status bar.
-        first_sync = app._sync_future
+        first_sync = app.backend.sync.future
         await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: app._sync_future is not first_sync and not app.syncing)
+        await wait_for(pilot, lambda: app.backend.sync.future is not first_sync and not app.syncing)
         await wait_for_text(pilot, "● offline", "↑2 pending")
         assert stored_row(synced_db, labelled.id).label == "interested"
         assert stored_row(synced_db, replied.id).local_state == "pending"

@@ -312,11 +312,11 @@ async def test_quitting_with_unsaved_changes_asks_first_and_can_save(synced_db: 
         await wait_for(pilot, lambda: isinstance(app.screen, UnsavedDialog))
         assert app.current_mode == "sequences"
         await pilot.press("escape")  # keep editing: nothing lost, still running
-        assert not app._shutting_down and screen.subject_area.text == original + " - late"
+        assert not app.backend.closing and screen.subject_area.text == original + " - late"
         await pilot.press("ctrl+q")
         await wait_for(pilot, lambda: isinstance(app.screen, UnsavedDialog))
         await pilot.press("s")
-        await wait_for(pilot, lambda: app._shutting_down)
+        await wait_for(pilot, lambda: app.backend.closing)
     [item] = items(synced_db, outbox.PENDING)
     assert (item.resource_id, item.field, item.value) == (
         variant.id,
@@ -333,7 +333,7 @@ async def test_quitting_twice_quits_without_saving(synced_db: Path) -> None:
         await pilot.press("enter", "end", "!", "ctrl+q")
         await wait_for(pilot, lambda: isinstance(app.screen, UnsavedDialog))
         await pilot.press("ctrl+q")
-        await wait_for(pilot, lambda: app._shutting_down)
+        await wait_for(pilot, lambda: app.backend.closing)
     assert items(synced_db) == []
 
 
@@ -351,7 +351,7 @@ async def test_a_reload_landing_right_after_a_move_keeps_the_new_highlight(
         await highlight(pilot, screen, STEP_PREFIX + first.id)
         steps = screen.steps
         steps.highlighted = list(steps.targets).index(VARIANT_PREFIX + last.variants[0].id)
-        screen._apply(screen.campaign_id or "", screen.data, screen.sample)  # no await between
+        screen._apply((screen.campaign_id or "", screen.data, screen.sample))  # no await between
         await pilot.pause()
         assert steps.current_id == VARIANT_PREFIX + last.variants[0].id
         assert screen.editing is not None and screen.editing.variant == last.variants[0]

@@ -71,7 +71,7 @@ async def open_editor(app: OutreachApp, pilot: Pilot[Any], campaign_id: str) -> 
     await wait_for(pilot, loaded)
     screen = app.screen
     assert isinstance(screen, SequenceScreen)
-    if app.writer.can_sync:
+    if app.backend.writer.can_sync:
         await wait_for(pilot, lambda: screen.sample is not None and screen.sample.pulled)
     return screen
 

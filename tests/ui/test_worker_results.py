@@ -8,7 +8,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-from outreach_tui.ui.common.worker_results import deliver
+from outreach_tui.ui.backend.workers import deliver
 
 
 class TwoReloads(App[None]):

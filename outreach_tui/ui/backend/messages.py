@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from textual.message import Message
+from textual.message_pump import MessagePump
 
 from outreach_tui.store.sync_lock import SyncBusy
 from outreach_tui.sync.progress import SyncProgress, SyncReport
@@ -50,6 +51,26 @@ class EditLanded(Message):
         self.result = result
         self.done = done
         self.on_result = on_result
+
+
+class PullFinished(Message):
+    """An on-demand pull ended (`Backend.pull`): `error` is one line when it failed.
+
+    The app gets it first (to end the pull's de-duplication); the node that asked
+    receives its own copy (`for_node` set to None)."""
+
+    def __init__(
+        self,
+        key: str,
+        report: SyncReport | None,
+        error: str | None,
+        for_node: MessagePump | None = None,
+    ) -> None:
+        super().__init__()
+        self.key = key
+        self.report = report
+        self.error = error
+        self.for_node = for_node
 
 
 class Notice(Message):

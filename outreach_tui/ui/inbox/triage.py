@@ -19,15 +19,16 @@ from outreach_tui.core.labels import PickerChoice, display_name
 from outreach_tui.core.plain_html import text_to_html
 from outreach_tui.store import outbox
 from outreach_tui.store.edits import conversations as edits
+from outreach_tui.store.inbox_queries import list_inboxes
 from outreach_tui.store.records import AttachmentRow, ConversationRow
+from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.inbox.screens.compose import ComposeScreen, Draft
 from outreach_tui.ui.inbox.screens.label_picker import LabelPicker
 from outreach_tui.ui.inbox.screens.reply import ReplyScreen
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
-
-    from outreach_tui.ui.app import OutreachApp
+    from textual.app import App
 
 UNDO_DEPTH = 50
 
@@ -104,8 +105,9 @@ Preview = Callable[[Sequence[str], dict[str, Any]], None]
 class Triage:
     """Label, read state, replies and undo, for the inbox and thread screens."""
 
-    def __init__(self, app: OutreachApp) -> None:
+    def __init__(self, app: App[Any], backend: Backend) -> None:
         self.app = app
+        self.backend = backend
         self.undo_stack: list[UndoStep] = []
         # The inbox list shows a decision at once; the reload after the write confirms it.
         self.preview: Preview | None = None
@@ -120,7 +122,7 @@ class Triage:
         if undo is not None:
             self.undo_stack.append(undo)
             del self.undo_stack[:-UNDO_DEPTH]
-        self.app.run_edit(edit, done=description)
+        self.backend.edit(edit, done=description)
 
     def set_label(self, rows: Sequence[ConversationRow], label: str) -> None:
         """Override the label of `rows`."""
@@ -174,7 +176,7 @@ class Triage:
         def remember(item: outbox.OutboxItem) -> None:
             self.undo_stack.append(UndoStep("reply", _withdraw_reply(item.id)))
 
-        self.app.run_edit(
+        self.backend.edit(
             lambda db: edits.queue_reply(db, row.id, text_to_html(text)),
             done="Reply queued — it goes out with the next sync",
             on_result=remember,
@@ -211,12 +213,12 @@ class Triage:
 
     def start_compose(self) -> None:
         """Open the compose dialog; the new conversation is queued on confirm."""
-        inboxes = [(inbox.id, inbox.email) for inbox in self.app.list_inboxes()]
+        inboxes = [(inbox.id, inbox.email) for inbox in list_inboxes(self.backend.reader)]
 
         def written(draft: Draft | None) -> None:
             if draft is None:
                 return
-            self.app.run_edit(
+            self.backend.edit(
                 lambda db: edits.compose_conversation(
                     db,
                     to=draft.to,
@@ -233,7 +235,7 @@ class Triage:
         self, conversation_id: str, attachment: AttachmentRow, folder: Path
     ) -> None:
         """Download an attachment into `folder` (needs the server); never opened."""
-        self.app.save_attachment(conversation_id, attachment, folder)
+        self.backend.save_attachment(conversation_id, attachment, folder)
 
     def undo(self) -> None:
         """Take back the last action."""
@@ -241,4 +243,4 @@ class Triage:
             self.app.notify("Nothing to undo.")
             return
         step = self.undo_stack.pop()
-        self.app.run_edit(step.apply, done=f"Undone: {step.description}")
+        self.backend.edit(step.apply, done=f"Undone: {step.description}")

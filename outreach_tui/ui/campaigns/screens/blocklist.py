@@ -7,11 +7,11 @@ outbox like every edit.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from rich.text import Text
-from textual import on, work
+from sqlite_utils import Database
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -19,18 +19,15 @@ from textual.widgets import DataTable, Footer, Static
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store import inbox_queries, sync_state
-from outreach_tui.store.connection import read_snapshot
 from outreach_tui.store.edits import block_email, unblock
 from outreach_tui.store.inbox_queries import BlocklistRow
 from outreach_tui.sync import pull
 from outreach_tui.sync.progress import SyncRun
-from outreach_tui.ui.campaigns.pulls import PullFinished, pull_on_demand
+from outreach_tui.ui.backend import Backend
+from outreach_tui.ui.backend.messages import PullFinished
 from outreach_tui.ui.campaigns.screens.dialogs import TextPromptScreen
+from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
-from outreach_tui.ui.common.worker_results import deliver
-
-if TYPE_CHECKING:
-    from outreach_tui.ui.app import OutreachApp
 
 _MARKS = {"pending": "↑ pending", "failed": "! refused", "conflict": "? conflict"}
 
@@ -81,25 +78,22 @@ class BlocklistScreen(Screen[None]):
     BlocklistScreen DataTable { height: 1fr; }
     """
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, backend: Backend) -> None:
         super().__init__()
-        self.db_path = db_path
+        self.backend = backend
         self.rows: list[BlocklistRow] = []
         self.pulled_at: str | None = None
         self._asked_pull = False
         self._server_answer: tuple[str, dict[str, bool]] = ("", {})
+        self.view = CacheView(self, backend, self.read, self._apply, what="the blocklist")
 
     def compose(self) -> ComposeResult:
         yield Static(id="blocklist-bar")
         yield Static(id="blocklist-answer")
         table: DataTable[Text] = DataTable(id="blocklist", cursor_type="row", zebra_stripes=True)
         yield table
-        yield StatusBar(id="status")
+        yield StatusBar(self.backend.status, id="status")
         yield Footer()
-
-    @property
-    def outreach_app(self) -> OutreachApp:
-        return cast("OutreachApp", self.app)
 
     @property
     def table(self) -> DataTable[Text]:
@@ -112,26 +106,20 @@ class BlocklistScreen(Screen[None]):
         table.add_column("Added", key="added", width=12)
         table.add_column("State", key="state", width=12)
         table.focus()
-        self.reload()
+        self.view.start()
 
-    def on_screen_resume(self) -> None:
-        self.reload()
+    @staticmethod
+    def read(db: Database) -> tuple[list[BlocklistRow], str | None]:
+        """The cached blocklist and when it was pulled (worker thread)."""
+        return (
+            inbox_queries.list_blocklist(db),
+            sync_state.get_sync_state(db, "blocklist").last_pulled_at,
+        )
 
-    def store_changed(self) -> None:
-        """The cache changed: reload."""
-        self.reload()
-
-    @work(thread=True, exclusive=True, group="blocklist", exit_on_error=False)
-    def reload(self) -> None:
-        """Read the cached blocklist on a worker."""
-        with read_snapshot(self.db_path) as db:
-            rows = inbox_queries.list_blocklist(db)
-            pulled_at = sync_state.get_sync_state(db, "blocklist").last_pulled_at
-        deliver(self.app, self._apply, rows, pulled_at)
-
-    def _apply(self, rows: list[BlocklistRow], pulled_at: str | None) -> None:
+    def _apply(self, loaded: tuple[list[BlocklistRow], str | None]) -> None:
         if not self.is_attached or not self.query("#blocklist"):
             return  # the screen went away while the read ran
+        rows, pulled_at = loaded
         self.rows, self.pulled_at = rows, pulled_at
         table = self.table
         cursor = table.cursor_row
@@ -149,7 +137,7 @@ class BlocklistScreen(Screen[None]):
         when = f"pulled {pulled_at[:16].replace('T', ' ')} UTC" if pulled_at else "never pulled"
         bar.append(f"   {when} · c check · a add · d remove · p pull", style="dim")
         self.query_one("#blocklist-bar", Static).update(bar)
-        if pulled_at is None and not self._asked_pull and self.outreach_app.writer.can_sync:
+        if pulled_at is None and not self._asked_pull and self.backend.can_sync:
             self._asked_pull = True
             self.action_pull()
 
@@ -171,7 +159,7 @@ class BlocklistScreen(Screen[None]):
     def check(self, email: str) -> None:
         """Answer from the cache now, and from the server when one is configured."""
         self._answer(verdict_text(email, cached_verdict(self.rows, email), "cache"))
-        if not self.outreach_app.writer.can_sync:
+        if not self.backend.can_sync:
             return
         answer: dict[str, bool] = {}
 
@@ -179,12 +167,12 @@ class BlocklistScreen(Screen[None]):
             answer["blocked"] = await run.client.check_blocklist(email.strip())
 
         self._server_answer = (email, answer)
-        pull_on_demand(self, f"blocklist-check:{email}", ask, "the server's answer")
+        self.backend.pull(f"blocklist-check:{email}", ask, "the server's answer", reply_to=self)
 
     def action_add(self) -> None:
         def chosen(email: str | None) -> None:
             if email:
-                self.outreach_app.run_edit(
+                self.backend.edit(
                     lambda db: block_email(db, email),
                     done=f"Blocked {sanitize_line(email, 60)} (syncs next)",
                 )
@@ -195,26 +183,25 @@ class BlocklistScreen(Screen[None]):
         if not self.rows:
             return
         row = self.rows[min(self.table.cursor_row, len(self.rows) - 1)]
-        self.outreach_app.run_edit(
+        self.backend.edit(
             lambda db: unblock(db, row.id),
             done=f"Unblocked {sanitize_line(row.email, 60)} (ctrl+o undoes before the sync)",
         )
 
     def action_pull(self) -> None:
-        pull_on_demand(self, "blocklist", pull.pull_blocklist, "the blocklist")
+        self.backend.pull("blocklist", pull.pull_blocklist, "the blocklist", reply_to=self)
 
     @on(PullFinished)
     def _pulled(self, event: PullFinished) -> None:
         if event.key.startswith("blocklist-check:"):
             email, answer = self._server_answer
             if event.error or "blocked" not in answer:
-                self.outreach_app.status(event.error or "The server gave no answer.")
+                self.backend.status.say(event.error or "The server gave no answer.")
                 return
             self._answer(server_verdict_text(email, answer["blocked"], self.rows))
-            self.outreach_app.status("")
+            self.backend.status.say("")
             return
         if event.error:
-            self.outreach_app.status(event.error)
+            self.backend.status.say(event.error)
             return
-        self.outreach_app.status("Blocklist pulled.")
-        self.reload()
+        self.backend.status.say("Blocklist pulled.")

@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from rich.style import Style
 from rich.text import Text
-from textual import on, work
+from sqlite_utils import Database
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -30,22 +30,22 @@ from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
 from outreach_tui.store import campaign_queries
 from outreach_tui.store.campaign_queries import CampaignRow, DailyPoint
-from outreach_tui.store.connection import read_snapshot
 from outreach_tui.store.edits.campaigns import create_campaign, delete_campaign
+from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.campaigns.screens.blocklist import BlocklistScreen
 from outreach_tui.ui.campaigns.screens.detail import CampaignDetailScreen
 from outreach_tui.ui.campaigns.screens.dialogs import DeleteCampaignScreen, create_campaign_prompt
 from outreach_tui.ui.campaigns.widgets.numbers import bounce_level, progress_bar
 from outreach_tui.ui.campaigns.widgets.trend import CampaignTrend
+from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
-from outreach_tui.ui.common.worker_results import deliver
-
-if TYPE_CHECKING:
-    from outreach_tui.ui.app import OutreachApp
 
 SEARCH_DEBOUNCE = 0.2
 STATUS_FILTERS: tuple[str | None, ...] = (None, "active", "paused", "draft")
 _STATE_MARKS = {"pending": "↑", "failed": "!", "conflict": "?"}
+
+# What one read of the list gives: campaigns, inboxes per campaign, daily series.
+CampaignsSnapshot = tuple[list[CampaignRow], dict[str, int], dict[str, list[DailyPoint]]]
 
 
 @dataclass(frozen=True)
@@ -134,9 +134,9 @@ class CampaignsScreen(Screen[None]):
     CampaignsScreen > .campaigns--dim { color: $text-muted; }
     """
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, backend: Backend) -> None:
         super().__init__()
-        self.db_path = db_path
+        self.backend = backend
         self.rows: list[CampaignRow] = []
         self.inbox_counts: dict[str, int] = {}
         self.shown: list[CampaignRow] = []
@@ -147,6 +147,7 @@ class CampaignsScreen(Screen[None]):
         self.descending = False
         self._search_timer: Timer | None = None
         self._loaded = False
+        self.view = CacheView(self, backend, self.read, self._apply, what="the campaigns")
 
     def compose(self) -> ComposeResult:
         yield Static(id="campaigns-bar")
@@ -154,12 +155,8 @@ class CampaignsScreen(Screen[None]):
         table: DataTable[Text] = DataTable(id="campaigns", cursor_type="row", zebra_stripes=True)
         yield table
         yield CampaignTrend(id="trend")
-        yield StatusBar(id="status")
+        yield StatusBar(self.backend.status, id="status")
         yield Footer()
-
-    @property
-    def outreach_app(self) -> OutreachApp:
-        return cast("OutreachApp", self.app)
 
     @property
     def table(self) -> DataTable[Text]:
@@ -175,29 +172,21 @@ class CampaignsScreen(Screen[None]):
         for column in COLUMNS:
             self.table.add_column(self._header(column), key=column.key, width=column.width)
         self.table.focus()
-        self.reload()
+        self.view.start()
 
-    def on_screen_resume(self) -> None:
-        self.store_changed()
+    @staticmethod
+    def read(db: Database) -> CampaignsSnapshot:
+        """The campaigns, their inbox counts and daily series (worker thread)."""
+        return (
+            campaign_queries.list_campaigns(db),
+            campaign_queries.inbox_counts(db),
+            campaign_queries.daily_series(db),
+        )
 
-    def store_changed(self) -> None:
-        """The cache changed: read the campaigns again."""
-        self.reload()
-
-    @work(thread=True, exclusive=True, group="campaigns", exit_on_error=False)
-    def reload(self) -> None:
-        """Read the campaigns on a worker thread."""
-        with read_snapshot(self.db_path) as db:
-            rows = campaign_queries.list_campaigns(db)
-            counts = campaign_queries.inbox_counts(db)
-            daily = campaign_queries.daily_series(db)
-        deliver(self.app, self._apply, rows, counts, daily)
-
-    def _apply(
-        self, rows: list[CampaignRow], counts: dict[str, int], daily: dict[str, list[DailyPoint]]
-    ) -> None:
+    def _apply(self, loaded: CampaignsSnapshot) -> None:
         if not self.is_attached or not self.query("#campaigns"):
             return  # the screen went away while the read ran
+        rows, counts, daily = loaded
         self.rows, self.inbox_counts, self.daily = rows, counts, daily
         self._loaded = True
         self._fill()
@@ -314,7 +303,7 @@ class CampaignsScreen(Screen[None]):
     def action_open(self) -> None:
         campaign = self.current_campaign
         if campaign is not None:
-            self.app.push_screen(CampaignDetailScreen(self.db_path, campaign.id))
+            self.app.push_screen(CampaignDetailScreen(self.backend, campaign.id))
 
     def action_cycle_status(self) -> None:
         index = STATUS_FILTERS.index(self.status_filter)
@@ -370,7 +359,7 @@ class CampaignsScreen(Screen[None]):
     def action_create(self) -> None:
         def named(name: str | None) -> None:
             if name:
-                self.outreach_app.run_edit(
+                self.backend.edit(
                     lambda db: create_campaign(db, name),
                     done=f"Created draft {sanitize_line(name, 40)} (syncs next)",
                 )
@@ -385,7 +374,7 @@ class CampaignsScreen(Screen[None]):
         def confirmed(typed: str | None) -> None:
             if typed is None:
                 return
-            self.outreach_app.run_edit(
+            self.backend.edit(
                 lambda db: delete_campaign(db, campaign.id, confirm_name=typed),
                 done=f"Deleted {sanitize_line(campaign.name, 40)} (ctrl+o undoes before the sync)",
             )
@@ -393,4 +382,4 @@ class CampaignsScreen(Screen[None]):
         self.app.push_screen(DeleteCampaignScreen(campaign.name, campaign.leads_count), confirmed)
 
     def action_blocklist(self) -> None:
-        self.app.push_screen(BlocklistScreen(self.db_path))
+        self.app.push_screen(BlocklistScreen(self.backend))

@@ -1,20 +1,18 @@
 """One campaign: headline numbers, the 30-day chart, A/B results, controls, schedule,
 inboxes and leads.
 
-Reads run on a worker thread with their own reader connection and land through
-`_apply`; the app calls `store_changed()` when the cache changed (an edit landed, a sync
-stored pages), and the screen reloads. Edits run through `app.run_edit` (local first,
-pushed by the next sync). The campaign's detail (daily and per-variant stats, sequences)
-is pulled on demand when it has never been pulled; `r` pulls it again.
+A `CacheView` reads the campaign on a worker thread whenever the cache changed (an edit
+landed, a sync stored pages) and `_apply` shows it. Edits run through `Backend.edit`
+(local first, pushed by the next sync). The campaign's detail (daily and per-variant
+stats, sequences) is pulled on demand when it has never been pulled; `r` pulls it again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, cast
 
-from textual import on, work
+from sqlite_utils import Database
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -24,13 +22,13 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store import campaign_queries, inbox_queries, sync_state
 from outreach_tui.store.campaign_queries import CampaignDetail
-from outreach_tui.store.connection import read_snapshot
 from outreach_tui.store.edits.campaigns import delete_campaign, launch_blockers
 from outreach_tui.store.inbox_queries import InboxRow
 from outreach_tui.sync import pull
-from outreach_tui.ui.campaigns.pulls import PullFinished, pull_on_demand
+from outreach_tui.ui.backend import Backend
+from outreach_tui.ui.backend.messages import PullFinished
 from outreach_tui.ui.campaigns.screens.blocklist import BlocklistScreen
-from outreach_tui.ui.campaigns.screens.dialogs import DeleteCampaignScreen
+from outreach_tui.ui.campaigns.screens.dialogs import AddLeadScreen, DeleteCampaignScreen
 from outreach_tui.ui.campaigns.widgets.ab import CampaignAbResults
 from outreach_tui.ui.campaigns.widgets.headline import CampaignHeadline
 from outreach_tui.ui.campaigns.widgets.inboxes import CampaignInboxes
@@ -41,12 +39,9 @@ from outreach_tui.ui.campaigns.widgets.settings import (
     change_status,
     launch_refusal,
 )
+from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.day_chart import DayChart
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
-from outreach_tui.ui.common.worker_results import deliver
-
-if TYPE_CHECKING:
-    from outreach_tui.ui.app import OutreachApp
 
 TABS = ("overview", "settings", "schedule", "inboxes", "leads")
 
@@ -88,12 +83,13 @@ class CampaignDetailScreen(Screen[None]):
     CampaignDetailScreen DayChart { height: 11; margin: 0 1; }
     """
 
-    def __init__(self, db_path: Path, campaign_id: str) -> None:
+    def __init__(self, backend: Backend, campaign_id: str) -> None:
         super().__init__()
-        self.db_path = db_path
+        self.backend = backend
         self.campaign_id = campaign_id
         self.snapshot: DetailSnapshot | None = None
         self._asked_detail = False
+        self.view = CacheView(self, backend, self.read, self._apply, what="the campaign")
 
     def compose(self) -> ComposeResult:
         yield CampaignHeadline(id="headline")
@@ -103,47 +99,31 @@ class CampaignDetailScreen(Screen[None]):
                 yield DayChart(("sent", "replies"), shared_scale=False, id="daily-chart")
                 yield CampaignAbResults(id="ab-results")
             with TabPane("2 Settings", id="settings"), VerticalScroll(classes="tab-scroll"):
-                yield CampaignSettings(id="settings-form")
+                yield CampaignSettings(self.backend, id="settings-form")
             with TabPane("3 Schedule", id="schedule"), VerticalScroll(classes="tab-scroll"):
-                yield CampaignSchedule(id="schedule-form")
+                yield CampaignSchedule(self.backend, id="schedule-form")
             with TabPane("4 Inboxes", id="inboxes"), VerticalScroll(classes="tab-scroll"):
-                yield CampaignInboxes(id="inbox-form")
+                yield CampaignInboxes(self.backend, id="inbox-form")
             with TabPane("5 Leads", id="leads"):
-                yield CampaignLeads(self.db_path, self.campaign_id, id="lead-pane")
-        yield StatusBar(id="status")
+                yield CampaignLeads(self.backend, self.campaign_id, id="lead-pane")
+        yield StatusBar(self.backend.status, id="status")
         yield Footer()
 
-    @property
-    def outreach_app(self) -> OutreachApp:
-        return cast("OutreachApp", self.app)
-
     def on_mount(self) -> None:
-        self.reload()
-
-    def on_screen_resume(self) -> None:
-        self.store_changed()
-
-    def store_changed(self) -> None:
-        """The cache changed: reload the numbers and the leads."""
-        self.reload()
-        for leads in self.query(CampaignLeads):  # none while the screen is torn down
-            leads.store_changed()
+        self.view.start()  # the leads pane follows the cache itself
 
     # --- loading ------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="campaign-detail", exit_on_error=False)
-    def reload(self) -> None:
-        """Read the campaign again in the background."""
-        with read_snapshot(self.db_path) as db:
-            detail = campaign_queries.campaign_detail(db, self.campaign_id)
-            inboxes = tuple(inbox_queries.list_inboxes(db)) if detail else ()
-            blockers = tuple(launch_blockers(db, self.campaign_id)) if detail else ()
-            detail_state = sync_state.get_sync_state(db, "campaign_detail", self.campaign_id)
-            leads_state = sync_state.get_sync_state(db, "leads", self.campaign_id)
-        snapshot = DetailSnapshot(
+    def read(self, db: Database) -> DetailSnapshot:
+        """The campaign, the inboxes it may use and what blocks a launch (worker thread)."""
+        detail = campaign_queries.campaign_detail(db, self.campaign_id)
+        inboxes = tuple(inbox_queries.list_inboxes(db)) if detail else ()
+        blockers = tuple(launch_blockers(db, self.campaign_id)) if detail else ()
+        detail_state = sync_state.get_sync_state(db, "campaign_detail", self.campaign_id)
+        leads_state = sync_state.get_sync_state(db, "leads", self.campaign_id)
+        return DetailSnapshot(
             detail, inboxes, blockers, detail_state.last_pulled_at, leads_state.last_pulled_at
         )
-        deliver(self.app, self._apply, snapshot)
 
     def _apply(self, snapshot: DetailSnapshot) -> None:
         if not self.is_attached or not self.query(CampaignHeadline):
@@ -152,7 +132,7 @@ class CampaignDetailScreen(Screen[None]):
         detail = snapshot.detail
         if detail is None:
             if self.app.screen is self:
-                self.outreach_app.status("That campaign is gone (deleted here or on the server).")
+                self.backend.status.say("That campaign is gone (deleted here or on the server).")
                 self.dismiss()
             return
         campaign = detail.campaign
@@ -171,7 +151,7 @@ class CampaignDetailScreen(Screen[None]):
             leads.maybe_auto_pull()
         if snapshot.detail_pulled_at is None and not self._asked_detail:
             self._asked_detail = True
-            if self.outreach_app.writer.can_sync and not campaign.id.startswith("local-"):
+            if self.backend.can_sync and not campaign.id.startswith("local-"):
                 self.action_pull_detail()
 
     def _active_tab(self) -> str:
@@ -202,9 +182,13 @@ class CampaignDetailScreen(Screen[None]):
         if target == "active":
             refusal = launch_refusal(campaign.status, list(snapshot.blockers))
             if refusal and campaign.status != "active":
-                self.outreach_app.status(refusal)
+                self.backend.status.say(refusal)
                 return
-        change_status(self.outreach_app, campaign, target)
+        change_status(self.backend, campaign, target)
+
+    @on(CampaignLeads.AddRequested)
+    def _add_lead(self, event: CampaignLeads.AddRequested) -> None:
+        self.app.push_screen(AddLeadScreen(), event.leads.add_lead)
 
     @on(CampaignSettings.StatusRequested)
     def _status_requested(self, event: CampaignSettings.StatusRequested) -> None:
@@ -220,25 +204,24 @@ class CampaignDetailScreen(Screen[None]):
     def action_pull_detail(self) -> None:
         campaign_id = self.campaign_id
         if campaign_id.startswith("local-"):
-            self.outreach_app.status("This campaign is not on the server yet: sync first.")
+            self.backend.status.say("This campaign is not on the server yet: sync first.")
             return
-        pull_on_demand(
-            self,
+        self.backend.pull(
             f"campaign:{campaign_id}",
             lambda run: pull.pull_campaign_detail(run, campaign_id),
             "the campaign's numbers",
+            reply_to=self,
         )
 
     @on(PullFinished)
     def _pulled(self, event: PullFinished) -> None:
         if event.error:
-            self.outreach_app.status(event.error)
+            self.backend.status.say(event.error)
         else:
-            self.outreach_app.status("Campaign numbers pulled.")
-        self.reload()
+            self.backend.status.say("Campaign numbers pulled.")
 
     def action_blocklist(self) -> None:
-        self.app.push_screen(BlocklistScreen(self.db_path))
+        self.app.push_screen(BlocklistScreen(self.backend))
 
     def action_delete(self) -> None:
         snapshot = self.snapshot
@@ -249,7 +232,7 @@ class CampaignDetailScreen(Screen[None]):
         def confirmed(typed: str | None) -> None:
             if typed is None:
                 return
-            self.outreach_app.run_edit(
+            self.backend.edit(
                 lambda db: delete_campaign(db, campaign.id, confirm_name=typed),
                 done=f"Deleted {sanitize_line(campaign.name, 40)} (ctrl+o undoes before the sync)",
             )

@@ -7,8 +7,6 @@ cancels, enter (or ctrl+s) confirms, and a problem is said in one line inside th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -19,6 +17,7 @@ from textual.widgets import Input, Label, RadioButton, RadioSet, Static, TextAre
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.edits.campaigns import MAX_NAME_CHARS
+from outreach_tui.ui.campaigns.widgets.leads import NewLead
 
 _DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -116,17 +115,6 @@ class DeleteCampaignScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-@dataclass(frozen=True)
-class NewLead:
-    """What the add-lead dialog returns."""
-
-    email: str
-    first_name: str | None
-    last_name: str | None
-    variables: dict[str, str] = field(default_factory=dict)
-    if_exists: str = "fail"
 
 
 class VariablesError(ValueError):

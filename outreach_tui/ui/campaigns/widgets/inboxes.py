@@ -8,7 +8,7 @@ attach and/or one detach for the difference; both are idempotent on the server.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from rich.text import Text
 from sqlite_utils import Database
@@ -22,9 +22,7 @@ from outreach_tui.core.warmup import HealthBand, health_band
 from outreach_tui.store.edits import attach_inboxes, detach_inboxes
 from outreach_tui.store.inbox_queries import InboxRow
 from outreach_tui.store.outbox import LOCAL_ID_PREFIX, OutboxItem
-
-if TYPE_CHECKING:
-    from outreach_tui.ui.app import OutreachApp
+from outreach_tui.ui.backend import Backend
 
 _BAND_STYLE = {
     HealthBand.GOOD: "green",
@@ -72,8 +70,9 @@ class CampaignInboxes(Vertical):
     CampaignInboxes Button { margin: 0 1 0 0; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, backend: Backend, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.backend = backend
         self.campaign_id: str | None = None
         self.attached: set[str] = set()
         self.dirty = False
@@ -84,10 +83,6 @@ class CampaignInboxes(Vertical):
         with Horizontal():
             yield Button("Apply (ctrl+s)", id="apply-inboxes", variant="primary")
             yield Button("Revert", id="revert-inboxes")
-
-    @property
-    def outreach_app(self) -> OutreachApp:
-        return cast("OutreachApp", self.app)
 
     @property
     def choices(self) -> SelectionList[str]:
@@ -151,11 +146,11 @@ class CampaignInboxes(Vertical):
             return
         if campaign_id.startswith(LOCAL_ID_PREFIX):
             # Links are keyed by the campaign's id, which the server has not given yet.
-            self.outreach_app.status("Sync first: this campaign is not on the server yet.")
+            self.backend.status.say("Sync first: this campaign is not on the server yet.")
             return
         add, remove = link_changes(self.attached, set(self.choices.selected))
         if not add and not remove:
-            self.outreach_app.status("No inbox change to apply.")
+            self.backend.status.say("No inbox change to apply.")
             return
 
         def edit(db: Database) -> list[OutboxItem]:
@@ -169,7 +164,7 @@ class CampaignInboxes(Vertical):
         def landed(_: object) -> None:
             self.dirty = False
 
-        self.outreach_app.run_edit(
+        self.backend.edit(
             edit,
             done=f"Inboxes: {len(add)} attached, {len(remove)} detached (syncs next)",
             on_result=landed,

@@ -10,7 +10,6 @@ goes through `core.sanitize` and is drawn as a plain `Segment`.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
@@ -22,6 +21,7 @@ from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store import lead_queries
 from outreach_tui.store.inbox_queries import LeadRow
 from outreach_tui.store.lead_queries import LeadFilter
+from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.widgets.paged_list import PagedList
 
 _STATE_MARKS = {"pending": "↑", "failed": "!", "conflict": "?"}
@@ -67,7 +67,7 @@ class LeadList(PagedList[LeadRow]):
 
     def __init__(
         self,
-        db_path: Path,
+        backend: Backend,
         campaign_id: str,
         flt: LeadFilter | None = None,
         *,
@@ -75,7 +75,7 @@ class LeadList(PagedList[LeadRow]):
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        super().__init__(db_path, flt or LeadFilter(), name=name, id=id, classes=classes)
+        super().__init__(backend, flt or LeadFilter(), name=name, id=id, classes=classes)
         self.campaign_id = campaign_id
 
     @property

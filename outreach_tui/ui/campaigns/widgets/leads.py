@@ -7,9 +7,8 @@ pulls by itself only when the campaign has never had its leads pulled and holds 
 
 from __future__ import annotations
 
-from dataclasses import replace
-from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar, cast
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from rich.text import Text
 from sqlite_utils import Database
@@ -17,6 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
@@ -25,12 +25,9 @@ from outreach_tui.store.edits import add_lead, delete_lead
 from outreach_tui.store.inbox_queries import LeadRow
 from outreach_tui.store.lead_queries import LEAD_PROVIDER_UNKNOWN, LeadFilter
 from outreach_tui.sync import pull
-from outreach_tui.ui.campaigns.pulls import PullFinished, pull_on_demand
-from outreach_tui.ui.campaigns.screens.dialogs import AddLeadScreen, NewLead
+from outreach_tui.ui.backend import Backend
+from outreach_tui.ui.backend.messages import PullFinished
 from outreach_tui.ui.campaigns.widgets.lead_list import LeadList
-
-if TYPE_CHECKING:
-    from outreach_tui.ui.app import OutreachApp
 
 T = TypeVar("T")
 AUTO_PULL_MAX_LEADS = 1_000  # at most 10 requests of 100 without asking
@@ -82,6 +79,17 @@ def filter_text(flt: LeadFilter, total: int | None) -> Text:
     return text
 
 
+@dataclass(frozen=True)
+class NewLead:
+    """What the add-lead dialog returns."""
+
+    email: str
+    first_name: str | None
+    last_name: str | None
+    variables: dict[str, str] = field(default_factory=dict)
+    if_exists: str = "fail"
+
+
 class CampaignLeads(Vertical):
     """Leads of one campaign: filter bar, search box, list."""
 
@@ -105,9 +113,9 @@ class CampaignLeads(Vertical):
     CampaignLeads #lead-search.visible { display: block; }
     """
 
-    def __init__(self, db_path: Path, campaign_id: str, *, id: str | None = None) -> None:
+    def __init__(self, backend: Backend, campaign_id: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.db_path = db_path
+        self.backend = backend
         self.campaign_id = campaign_id
         self.leads_count = 0
         self.pulled_at: str | None = None
@@ -118,11 +126,7 @@ class CampaignLeads(Vertical):
         yield Static(id="lead-filter")
         yield Static(id="lead-note")
         yield Input(placeholder="Search email or name…", id="lead-search")
-        yield LeadList(self.db_path, self.campaign_id, id="lead-list")
-
-    @property
-    def outreach_app(self) -> OutreachApp:
-        return cast("OutreachApp", self.app)
+        yield LeadList(self.backend, self.campaign_id, id="lead-list")
 
     @property
     def lead_list(self) -> LeadList:
@@ -136,16 +140,11 @@ class CampaignLeads(Vertical):
         self.leads_count, self.pulled_at = leads_count, pulled_at
         self._update_note()
 
-    def store_changed(self) -> None:
-        """The cache changed: reload the list, keeping the cursor."""
-        for lead_list in self.query(LeadList):
-            lead_list.reload()
-
     def maybe_auto_pull(self) -> None:
         """Pull once when never pulled and small enough (see AUTO_PULL_MAX_LEADS)."""
         if self._asked_pull or self.pulled_at is not None:
             return
-        if self.leads_count <= AUTO_PULL_MAX_LEADS and self.outreach_app.writer.can_sync:
+        if self.leads_count <= AUTO_PULL_MAX_LEADS and self.backend.can_sync:
             self._asked_pull = True
             self.action_pull_leads()
 
@@ -239,34 +238,39 @@ class CampaignLeads(Vertical):
 
     # --- edits and pulls ----------------------------------------------------------------
 
+    class AddRequested(Message):
+        """`n`: the screen asks for a lead (a dialog) and hands it to `add_lead`."""
+
+        def __init__(self, leads: CampaignLeads) -> None:
+            super().__init__()
+            self.leads = leads
+
     def action_add_lead(self) -> None:
+        self.post_message(self.AddRequested(self))
+
+    def add_lead(self, lead: NewLead | None) -> None:
+        """Queue `lead` (None: the dialog was cancelled)."""
+        if lead is None:
+            return
         campaign_id = self.campaign_id
 
-        def chosen(lead: NewLead | None) -> None:
-            if lead is None:
-                return
+        def landed(item: object) -> None:
+            if item is None:
+                self.app.notify(f"{sanitize_line(lead.email, 60)} is already a lead: skipped.")
 
-            def landed(item: object) -> None:
-                if item is None:
-                    self.outreach_app.notify(
-                        f"{sanitize_line(lead.email, 60)} is already a lead: skipped."
-                    )
-
-            self.outreach_app.run_edit(
-                lambda db: add_lead(
-                    db,
-                    campaign_id,
-                    lead.email,
-                    first_name=lead.first_name,
-                    last_name=lead.last_name,
-                    variables=lead.variables,
-                    if_exists=lead.if_exists,
-                ),
-                done=f"Lead {sanitize_line(lead.email, 60)} queued (syncs next)",
-                on_result=landed,
-            )
-
-        self.app.push_screen(AddLeadScreen(), chosen)
+        self.backend.edit(
+            lambda db: add_lead(
+                db,
+                campaign_id,
+                lead.email,
+                first_name=lead.first_name,
+                last_name=lead.last_name,
+                variables=lead.variables,
+                if_exists=lead.if_exists,
+            ),
+            done=f"Lead {sanitize_line(lead.email, 60)} queued (syncs next)",
+            on_result=landed,
+        )
 
     def action_delete_leads(self) -> None:
         rows: list[LeadRow] = self.lead_list.rows_for_action()
@@ -281,25 +285,22 @@ class CampaignLeads(Vertical):
 
         what = sanitize_line(rows[0].email, 60) if len(rows) == 1 else f"{len(rows)} leads"
         self.lead_list.clear_selection()
-        self.outreach_app.run_edit(
-            delete_all, done=f"Deleted {what} (ctrl+o undoes before the sync)"
-        )
+        self.backend.edit(delete_all, done=f"Deleted {what} (ctrl+o undoes before the sync)")
 
     def action_pull_leads(self) -> None:
         campaign_id = self.campaign_id
-        pull_on_demand(
-            self,
+        self.backend.pull(
             f"leads:{campaign_id}",
             lambda run: pull.pull_leads(run, campaign_id),
             f"{self.leads_count:,} lead(s)",
+            reply_to=self,
         )
 
     @on(PullFinished)
     def _pulled(self, event: PullFinished) -> None:
         event.stop()
         if event.error:
-            self.outreach_app.status(event.error)
+            self.backend.status.say(event.error)
             return
         stored = (event.report.pulled.get("leads", 0)) if event.report else 0
-        self.outreach_app.status(f"Leads pulled ({stored:,} new or changed).")
-        self.lead_list.reload()
+        self.backend.status.say(f"Leads pulled ({stored:,} new or changed).")

@@ -10,7 +10,7 @@ Nothing is sent while a time is unreadable or a window ends before it starts.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -27,9 +27,7 @@ from outreach_tui.core.schedule import (
     window_problem,
 )
 from outreach_tui.store.edits import update_schedule
-
-if TYPE_CHECKING:
-    from outreach_tui.ui.app import OutreachApp
+from outreach_tui.ui.backend import Backend
 
 _LOOSE_TIME = re.compile(r"\s*(\d{1,2}):(\d{2})\s*")
 
@@ -84,8 +82,9 @@ class CampaignSchedule(Vertical):
     CampaignSchedule Button { margin: 0 1 0 0; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, backend: Backend, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.backend = backend
         self.campaign_id: str | None = None
         self.schedule: dict[str, Any] = {}
         self.dirty = False
@@ -115,10 +114,6 @@ class CampaignSchedule(Vertical):
         with Horizontal(id="schedule-buttons"):
             yield Button("Save schedule (ctrl+s)", id="save-schedule", variant="primary")
             yield Button("Revert", id="revert-schedule")
-
-    @property
-    def outreach_app(self) -> OutreachApp:
-        return cast("OutreachApp", self.app)
 
     def show(self, campaign_id: str, schedule: dict[str, Any] | None) -> None:
         """Load the effective schedule, unless the user is editing it."""
@@ -230,14 +225,14 @@ class CampaignSchedule(Vertical):
             return
         problem = self.problem()
         if problem:
-            self.outreach_app.status(f"Schedule not saved: {problem}")
+            self.backend.status.say(f"Schedule not saved: {problem}")
             return
         body = self.changes()
 
         def landed(_: object) -> None:
             self.dirty = False
 
-        self.outreach_app.run_edit(
+        self.backend.edit(
             lambda db: update_schedule(db, campaign_id, body),
             done="Schedule saved (syncs next)",
             on_result=landed,

@@ -1,13 +1,11 @@
 """A campaign's controls: launch / pause / resume, the option toggles and the daily limit.
 
-Every change goes through the edits service on the writer thread (`app.run_edit`): local
+Every change goes through the edits service on the writer thread (`Backend.edit`): local
 at once, marked pending, pushed by the next sync. The launch rules are checked here first
 so a refused launch says why in one line (no enabled variant, no inbox).
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on
@@ -20,9 +18,7 @@ from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.campaign_queries import CampaignRow
 from outreach_tui.store.edits import update_campaign
 from outreach_tui.store.edits.campaigns import set_status
-
-if TYPE_CHECKING:
-    from outreach_tui.ui.app import OutreachApp
+from outreach_tui.ui.backend import Backend
 
 OPTIONS: tuple[tuple[str, str], ...] = (
     ("stop_on_reply", "Stop on reply — stop a lead's sequence when they reply"),
@@ -46,7 +42,7 @@ def launch_refusal(status: str, blockers: list[str]) -> str | None:
     return f"Cannot {verb}: the campaign needs {' and '.join(blockers)}."
 
 
-def change_status(app: OutreachApp, campaign: CampaignRow, target: str) -> None:
+def change_status(backend: Backend, campaign: CampaignRow, target: str) -> None:
     """Launch, pause or resume through the edits service (rules checked there too)."""
     if target == "active":
         done = "Resumed" if campaign.status == "paused" else "Launched"
@@ -56,9 +52,9 @@ def change_status(app: OutreachApp, campaign: CampaignRow, target: str) -> None:
 
     def landed(items: object) -> None:
         if items == [] and target == "paused":
-            app.notify("The launch had not reached the server: withdrawn, still a draft.")
+            backend.app.notify("The launch had not reached the server: withdrawn, still a draft.")
 
-    app.run_edit(
+    backend.edit(
         lambda db: set_status(db, campaign.id, target),
         done=f"{done} {name} (syncs next)",
         on_result=landed,
@@ -85,8 +81,9 @@ class CampaignSettings(Vertical):
             super().__init__()
             self.target = target
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, backend: Backend, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.backend = backend
         self.campaign: CampaignRow | None = None
         self.blockers: list[str] = []
 
@@ -101,10 +98,6 @@ class CampaignSettings(Vertical):
         with Horizontal(classes="row"):
             yield Label("Daily limit (all inboxes together; enter saves)")
             yield Input(id="daily-limit", type="integer", placeholder="e.g. 50")
-
-    @property
-    def outreach_app(self) -> OutreachApp:
-        return cast("OutreachApp", self.app)
 
     def show(self, campaign: CampaignRow, blockers: list[str]) -> None:
         """Reflect the campaign's effective values (without firing change events)."""
@@ -147,7 +140,7 @@ class CampaignSettings(Vertical):
             return
         option = event.checkbox.id.removeprefix("opt-")
         value = event.value
-        self.outreach_app.run_edit(
+        self.backend.edit(
             lambda db: update_campaign(db, campaign.id, **{option: value}),
             done=f"{option} {'on' if value else 'off'} (syncs next)",
         )
@@ -159,10 +152,10 @@ class CampaignSettings(Vertical):
             return
         text = event.value.strip()
         if not text.isdigit():
-            self.outreach_app.status("The daily limit must be a whole number, 0 or more.")
+            self.backend.status.say("The daily limit must be a whole number, 0 or more.")
             return
         limit = int(text)
-        self.outreach_app.run_edit(
+        self.backend.edit(
             lambda db: update_campaign(db, campaign.id, daily_limit=limit),
             done=f"Daily limit {limit} (syncs next)",
         )

@@ -16,8 +16,9 @@ from textual.widgets import Button, Footer, Input, Static
 from outreach_tui.api import AuthenticationError, ReachkitClient, ReachkitError
 from outreach_tui.config import AppPaths, Config, ConfigError, save_config, validate_base_url
 from outreach_tui.credentials import API_KEY_ENV, CredentialStoreError, store_api_key
+from outreach_tui.ui.backend import Backend
+from outreach_tui.ui.backend.workers import deliver
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
-from outreach_tui.ui.common.worker_results import deliver
 
 RESTART = "restart"
 DEMO = "demo"
@@ -49,6 +50,7 @@ class WelcomeScreen(Screen[None]):
 
     def __init__(
         self,
+        backend: Backend,
         *,
         profile: str,
         config: Config,
@@ -57,6 +59,7 @@ class WelcomeScreen(Screen[None]):
         checker: Callable[[str, str], object] = check_api_key,
     ) -> None:
         super().__init__()
+        self.backend = backend
         self.profile = profile
         self.config = config
         self.paths = paths
@@ -81,7 +84,7 @@ class WelcomeScreen(Screen[None]):
             with Horizontal():
                 yield Button("Connect", variant="primary", id="connect")
                 yield Button("Open the demo", id="demo")
-        yield StatusBar(id="status")
+        yield StatusBar(self.backend.status, id="status")
         yield Footer()
 
     def on_mount(self) -> None:

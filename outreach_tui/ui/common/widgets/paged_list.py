@@ -33,7 +33,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.cells import set_cell_size
@@ -47,9 +46,13 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import Worker, WorkerState
 
 from outreach_tui.store.connection import open_reader, read_snapshot
-from outreach_tui.ui.common.worker_results import deliver
+from outreach_tui.ui.backend import Backend, describe_error
+from outreach_tui.ui.backend.messages import Notice
+from outreach_tui.ui.backend.workers import deliver
+from outreach_tui.ui.common.cache_view import CacheView
 
 RowT = TypeVar("RowT")
 
@@ -121,7 +124,7 @@ class PagedList(ScrollView, Generic[RowT], can_focus=True):
 
     def __init__(
         self,
-        db_path: Path,
+        backend: Backend,
         params: Any = None,
         *,
         name: str | None = None,
@@ -129,7 +132,10 @@ class PagedList(ScrollView, Generic[RowT], can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.db_path = db_path
+        self.backend = backend
+        self.db_path = backend.db_path
+        # Reloads (keeping the cursor) when the cache changed, or when shown again after.
+        self.view = CacheView.custom(self, backend, self.reload)
         self.params = params
         self.selected: set[str] = set()
         self._reader: Database | None = None  # UI-thread reads: keyset neighbours only
@@ -185,7 +191,13 @@ class PagedList(ScrollView, Generic[RowT], can_focus=True):
 
     def on_mount(self) -> None:
         self._reader = open_reader(self.db_path)
-        self.reload()
+        self.view.start()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed read is one status line, never a traceback."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            self.post_message(Notice(f"Could not read the list: {describe_error(error)}", "error"))
 
     def on_unmount(self) -> None:
         if self._reader is not None:

@@ -6,28 +6,11 @@ server shows as the characters it is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual.widget import Widget
 
 from outreach_tui.core.sanitize import sanitize_line
-
-
-@dataclass(frozen=True)
-class StatusInfo:
-    """Everything the status bar shows; widgets replace fields and hand it back."""
-
-    profile: str = ""
-    online: bool | None = None  # None: not known yet (no sync attempted this session)
-    syncing: str = ""  # e.g. "conversations:primary 300/1200"
-    last_synced: str = ""  # relative, e.g. "2m ago"
-    pending: int = 0
-    failed: int = 0
-    conflict: int = 0
-    rate_remaining: int | None = None
-    message: str = ""  # the last error or notice, one line
-    warnings: int = 0
+from outreach_tui.ui.backend.status import StatusLine
 
 
 class StatusBar(Widget):
@@ -42,14 +25,15 @@ class StatusBar(Widget):
     }
     """
 
-    @property
-    def info(self) -> StatusInfo:
-        """The app's status (every screen's bar shows the same)."""
-        info = getattr(self.app, "status_info", None)
-        return info if isinstance(info, StatusInfo) else StatusInfo()
+    def __init__(self, status: StatusLine, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.status = status
+
+    def on_mount(self) -> None:
+        self.status.changed.subscribe(self, lambda _info: self.refresh())
 
     def render(self) -> Text:
-        info = self.info
+        info = self.status.info
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(sanitize_line(info.profile, 30) or "outreach-tui", style="bold")
         text.append("  ")

@@ -7,11 +7,10 @@ Every change is applied locally at once (marked pending) and pushed by the next 
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from sqlite_utils import Database
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -21,24 +20,20 @@ from textual.widgets import Footer, Input, Static
 from outreach_tui.core.labels import display_name
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store import campaign_queries, inbox_queries, queries
-from outreach_tui.store.connection import read_snapshot
 from outreach_tui.store.records import ConversationFilter, ConversationRow, LabelCounts
+from outreach_tui.ui.backend import Backend
+from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
-from outreach_tui.ui.common.worker_errors import WorkerErrorsToStatus
-from outreach_tui.ui.common.worker_results import deliver
 from outreach_tui.ui.inbox.screens.filters import FilterScreen
 from outreach_tui.ui.inbox.screens.thread import ThreadScreen
 from outreach_tui.ui.inbox.triage import QUICK_LABELS, Triage, label_key_bindings
 from outreach_tui.ui.inbox.widgets.conversation_list import ConversationList
 
-if TYPE_CHECKING:
-    from sqlite_utils import Database
-
 SEARCH_DEBOUNCE = 0.25
 FOLDERS: tuple[str | None, ...] = ("primary", "others", None)
 
 
-class InboxScreen(WorkerErrorsToStatus, Screen[None]):
+class InboxScreen(Screen[None]):
     """The SDR's home: triage replies from the keyboard."""
 
     BINDINGS = [
@@ -61,9 +56,11 @@ class InboxScreen(WorkerErrorsToStatus, Screen[None]):
     InboxScreen #search.visible { display: block; }
     """
 
-    def __init__(self, db_path: Path, triage: Triage, *, mark_read_on_open: bool = True) -> None:
+    def __init__(self, backend: Backend, triage: Triage, *, mark_read_on_open: bool = True) -> None:
         super().__init__()
-        self.db_path = db_path
+        self.backend = backend
+        # The list follows the cache itself; this view keeps the names of its columns.
+        self.names = CacheView(self, backend, _read_names, self._apply_names, what="names")
         self.triage = triage
         self.mark_read_on_open = mark_read_on_open
         self.filter = ConversationFilter(folder="primary")
@@ -74,8 +71,8 @@ class InboxScreen(WorkerErrorsToStatus, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="filter-bar")
         yield Input(placeholder="Search subjects, bodies, names, emails…", id="search")
-        yield ConversationList(self.db_path, self.filter, id="conversations")
-        yield StatusBar(id="status")
+        yield ConversationList(self.backend, self.filter, id="conversations")
+        yield StatusBar(self.backend.status, id="status")
         yield Footer()
 
     @property
@@ -84,35 +81,14 @@ class InboxScreen(WorkerErrorsToStatus, Screen[None]):
 
     def on_mount(self) -> None:
         self.triage.preview = self.conversation_list.patch_rows
-        self._load_names()
+        self.names.start()
         self._update_filter_bar()
         self.conversation_list.focus()
 
-    @work(thread=True, exclusive=True, group="inbox-names", exit_on_error=False)
-    def _load_names(self) -> None:
-        with read_snapshot(self.db_path) as db:
-            campaigns, inboxes = _names(db)
-            linked = queries.any_campaign_linked(db)
-        deliver(self.app, self._apply_names, campaigns, inboxes, linked)
-
-    def _apply_names(
-        self, campaigns: dict[str, str], inboxes: dict[str, str], linked: bool
-    ) -> None:
+    def _apply_names(self, names: tuple[dict[str, str], dict[str, str], bool]) -> None:
+        campaigns, inboxes, linked = names
         self._campaign_names, self._inbox_emails = campaigns, inboxes
         self.conversation_list.set_names(campaigns, inboxes, show_campaigns=linked)
-
-    def on_screen_resume(self) -> None:
-        # Back from a thread or dialog: the cache may have changed meanwhile. Not while
-        # the first load (started on mount) is still being read: it reads the same.
-        if self.conversation_list.loaded:
-            self.store_changed()
-
-    def store_changed(self) -> None:
-        """The cache changed: reload the list (keeping the cursor) and the names."""
-        if not self.query(ConversationList):
-            return  # being taken down
-        self.conversation_list.reload()
-        self._load_names()
 
     # --- filter bar ---------------------------------------------------------------------
 
@@ -163,7 +139,7 @@ class InboxScreen(WorkerErrorsToStatus, Screen[None]):
         """Show a conversation; it is marked read when the config says so."""
         if self.mark_read_on_open and not row.is_read:
             self.triage.set_read([row], True)
-        self.app.push_screen(ThreadScreen(row, self.db_path, self.triage, self.step_from))
+        self.app.push_screen(ThreadScreen(row, self.backend, self.triage, self.step_from))
 
     def step_from(self, row: ConversationRow, delta: int) -> ConversationRow | None:
         """The conversation `delta` rows from `row` in the list (for j/k in a thread)."""
@@ -268,19 +244,16 @@ class InboxScreen(WorkerErrorsToStatus, Screen[None]):
         self._set_filter(replace(self.filter, unread=not self.filter.unread))
 
     def action_filters(self) -> None:
-        self._open_filters()
+        flt = self.filter
 
-    @work(thread=True, exclusive=True, group="inbox-filters", exit_on_error=False)
-    def _open_filters(self) -> None:
-        # The names are read here too: the screen may open before `_load_names` lands.
-        with read_snapshot(self.db_path) as db:
-            counts = queries.label_counts(db, self.filter)
-            campaign_names, inbox_emails = _names(db)
-        deliver(self.app, self._show_filters, counts, campaign_names, inbox_emails)
+        def read(db: Database) -> tuple[LabelCounts, dict[str, str], dict[str, str]]:
+            # The names are read here too: the dialog may open before the names landed.
+            return (queries.label_counts(db, flt), *_names(db))
 
-    def _show_filters(
-        self, counts: LabelCounts, campaign_names: dict[str, str], inbox_emails: dict[str, str]
-    ) -> None:
+        self.backend.read(self, read, self._show_filters, group="inbox-filters", what="filters")
+
+    def _show_filters(self, loaded: tuple[LabelCounts, dict[str, str], dict[str, str]]) -> None:
+        counts, campaign_names, inbox_emails = loaded
         campaigns = sorted(campaign_names.items(), key=lambda item: item[1].lower())
         inboxes = sorted(inbox_emails.items(), key=lambda item: item[1].lower())
 
@@ -289,6 +262,11 @@ class InboxScreen(WorkerErrorsToStatus, Screen[None]):
                 self._set_filter(flt)
 
         self.app.push_screen(FilterScreen(self.filter, counts, campaigns, inboxes), chosen)
+
+
+def _read_names(db: Database) -> tuple[dict[str, str], dict[str, str], bool]:
+    """The list's column names and whether any conversation has a campaign."""
+    return (*_names(db), queries.any_campaign_linked(db))
 
 
 def _names(db: Database) -> tuple[dict[str, str], dict[str, str]]:

@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from sqlite_utils import Database
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -23,11 +24,10 @@ from textual.widgets.option_list import Option
 from outreach_tui.core.labels import display_name
 from outreach_tui.core.sanitize import sanitize_line, sanitize_text
 from outreach_tui.store import queries
-from outreach_tui.store.connection import read_snapshot
 from outreach_tui.store.records import AttachmentRow, ConversationRow, Thread
+from outreach_tui.ui.backend import Backend
+from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
-from outreach_tui.ui.common.worker_errors import WorkerErrorsToStatus
-from outreach_tui.ui.common.worker_results import deliver
 from outreach_tui.ui.inbox.triage import QUICK_LABELS, Triage, label_key_bindings
 from outreach_tui.ui.inbox.widgets.message_view import (
     BIDI_NOTE,
@@ -38,7 +38,7 @@ from outreach_tui.ui.inbox.widgets.message_view import (
 )
 
 
-class ThreadScreen(WorkerErrorsToStatus, Screen[None]):
+class ThreadScreen(Screen[None]):
     """One conversation, with the triage keys of the inbox."""
 
     BINDINGS = [
@@ -73,15 +73,16 @@ class ThreadScreen(WorkerErrorsToStatus, Screen[None]):
     def __init__(
         self,
         row: ConversationRow,
-        db_path: Path,
+        backend: Backend,
         triage: Triage,
         navigate: Callable[[ConversationRow, int], ConversationRow | None] | None = None,
     ) -> None:
         """`navigate(row, ±1)` gives the next/previous conversation of the list (j/k)."""
         super().__init__()
         self.row = row
-        self.db_path = db_path
+        self.backend = backend
         self.triage = triage
+        self.view = CacheView(self, backend, self.read, self._show, what="the conversation")
         self.navigate = navigate
         self.thread: Thread | None = None
         self._chosen_attachment: AttachmentRow | None = None
@@ -91,7 +92,7 @@ class ThreadScreen(WorkerErrorsToStatus, Screen[None]):
         yield VerticalScroll(Static("Loading…", markup=False), id="thread-body")
         yield OptionList(id="attachment-picker")
         yield Input(id="attachment-folder", placeholder="Save into folder")
-        yield StatusBar(id="status")
+        yield StatusBar(self.backend.status, id="status")
         yield Footer()
 
     def _title(self) -> Text:
@@ -118,11 +119,7 @@ class ThreadScreen(WorkerErrorsToStatus, Screen[None]):
         return text
 
     def on_mount(self) -> None:
-        self.load()
-
-    def store_changed(self) -> None:
-        """Called by the app when the cache changed (a triage edit, a sync page)."""
-        self.load()
+        self.view.start()
 
     def show_row(self, row: ConversationRow) -> None:
         """Switch to another conversation (j/k) or refresh this one."""
@@ -131,24 +128,22 @@ class ThreadScreen(WorkerErrorsToStatus, Screen[None]):
         self.query_one("#thread-title", Static).update(self._title())
         if changed:
             self.query_one("#thread-body", VerticalScroll).scroll_home(animate=False)
-        self.load()
+        self.view.reload()
 
-    @work(thread=True, exclusive=True, group="thread-load", exit_on_error=False)
-    def load(self) -> None:
-        with read_snapshot(self.db_path) as db:
-            thread = queries.thread(db, self.row.id)
+    def read(self, db: Database) -> tuple[Thread, list[RenderedMessage]] | None:
+        """The conversation's messages, converted for the screen (on a worker thread)."""
+        thread = queries.thread(db, self.row.id)
         if thread is None:
-            deliver(self.app, self._show_missing)
+            return None
+        return thread, [render_message(message) for message in thread.messages]
+
+    def _show(self, loaded: tuple[Thread, list[RenderedMessage]] | None) -> None:
+        if loaded is None:
+            body = self.query_one("#thread-body", VerticalScroll)
+            body.remove_children()
+            body.mount(Static("This conversation is no longer in the cache.", markup=False))
             return
-        rendered = [render_message(message) for message in thread.messages]
-        deliver(self.app, self._show, thread, rendered)
-
-    def _show_missing(self) -> None:
-        body = self.query_one("#thread-body", VerticalScroll)
-        body.remove_children()
-        body.mount(Static("This conversation is no longer in the cache.", markup=False))
-
-    def _show(self, thread: Thread, rendered: list[RenderedMessage]) -> None:
+        thread, rendered = loaded
         if thread.conversation.id != self.row.id:
             return  # j/k moved on while this one was read
         unchanged = self.thread is not None and self.thread.messages == thread.messages

@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
@@ -38,8 +37,8 @@ from outreach_tui.core.sanitize import SafeText, sanitize_text
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
 from outreach_tui.store import queries
 from outreach_tui.store.records import ConversationFilter, ConversationRow
+from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.widgets.paged_list import PagedList
-from outreach_tui.ui.common.worker_errors import WorkerErrorsToStatus
 
 STATE_MARKS = {"pending": "↑", "failed": "!", "conflict": "?"}
 BIDI_MARK = "⚠"
@@ -82,7 +81,7 @@ def _relative(stamp: str | None, now: datetime) -> str:
         return ""
 
 
-class ConversationList(WorkerErrorsToStatus, PagedList[ConversationRow]):
+class ConversationList(PagedList[ConversationRow]):
     """A scrollable, keyboard-driven list of conversations under a filter."""
 
     EMPTY_TEXT = "No conversations here."
@@ -115,14 +114,14 @@ class ConversationList(WorkerErrorsToStatus, PagedList[ConversationRow]):
 
     def __init__(
         self,
-        db_path: Path,
+        backend: Backend,
         flt: ConversationFilter | None = None,
         *,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        super().__init__(db_path, flt or ConversationFilter(), name=name, id=id, classes=classes)
+        super().__init__(backend, flt or ConversationFilter(), name=name, id=id, classes=classes)
         self.campaign_names: dict[str, str] = {}
         self.inbox_emails: dict[str, str] = {}
         # Conversations get a campaign only through their lead, and leads are pulled on

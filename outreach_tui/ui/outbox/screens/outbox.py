@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from sqlite_utils import Database
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -22,11 +21,10 @@ from textual.widgets import DataTable, Footer, Static
 
 from outreach_tui.core.sanitize import sanitize_line, sanitize_text
 from outreach_tui.store import conflicts, outbox
-from outreach_tui.store.connection import read_snapshot
 from outreach_tui.store.outbox import OutboxItem
+from outreach_tui.ui.backend import Backend
+from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
-from outreach_tui.ui.common.worker_errors import WorkerErrorsToStatus
-from outreach_tui.ui.common.worker_results import deliver
 
 _SHOWN_STATES = (outbox.CONFLICT, outbox.FAILED, outbox.PENDING, outbox.IN_FLIGHT)
 
@@ -56,7 +54,7 @@ def conflict_diff(item: OutboxItem) -> Text:
     return text
 
 
-class OutboxScreen(WorkerErrorsToStatus, Screen[None]):
+class OutboxScreen(Screen[None]):
     """Pending, refused and conflicting changes, and the conflict log."""
 
     BINDINGS = [
@@ -74,12 +72,11 @@ class OutboxScreen(WorkerErrorsToStatus, Screen[None]):
     OutboxScreen .heading { text-style: bold; padding: 0 1; }
     """
 
-    def __init__(self, db_path: Path, run_edit: Callable[..., None]) -> None:
-        """`run_edit(edit, done=...)` applies an outbox transition on the writer thread."""
+    def __init__(self, backend: Backend) -> None:
         super().__init__()
-        self.db_path = db_path
-        self.run_edit = run_edit
+        self.backend = backend
         self.items: dict[int, OutboxItem] = {}
+        self.view = CacheView(self, backend, self.read, self._show, what="the outbox")
 
     def compose(self) -> ComposeResult:
         yield Static("Outbox — changes waiting for the server", classes="heading", markup=False)
@@ -87,7 +84,7 @@ class OutboxScreen(WorkerErrorsToStatus, Screen[None]):
         yield Static(id="outbox-detail")
         yield Static("Conflict log — server values your actions replaced", classes="heading")
         yield DataTable(id="conflict-log", cursor_type="row")
-        yield StatusBar(id="status")
+        yield StatusBar(self.backend.status, id="status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -95,21 +92,16 @@ class OutboxScreen(WorkerErrorsToStatus, Screen[None]):
         items.add_columns("#", "State", "Change", "Value", "Note")
         log = self.query_one("#conflict-log", DataTable)
         log.add_columns("When", "Change", "Server had", "You set", "Outcome")
-        self.load()
+        self.view.start()
         items.focus()
 
-    def store_changed(self) -> None:
-        """Called by the app when the cache changed."""
-        self.load()
+    @staticmethod
+    def read(db: Database) -> tuple[list[OutboxItem], list[conflicts.ConflictEntry]]:
+        """The items shown and the latest conflict log (on a worker thread)."""
+        return outbox.list_items(db, _SHOWN_STATES), conflicts.conflict_log(db, limit=200)
 
-    @work(thread=True, exclusive=True, group="outbox-load", exit_on_error=False)
-    def load(self) -> None:
-        with read_snapshot(self.db_path) as db:
-            items = outbox.list_items(db, _SHOWN_STATES)
-            log = conflicts.conflict_log(db, limit=200)
-        deliver(self.app, self._show, items, log)
-
-    def _show(self, items: list[OutboxItem], log: list[conflicts.ConflictEntry]) -> None:
+    def _show(self, loaded: tuple[list[OutboxItem], list[conflicts.ConflictEntry]]) -> None:
+        items, log = loaded
         table = self.query_one("#outbox-items", DataTable)
         cursor = table.cursor_row
         table.clear()
@@ -171,7 +163,7 @@ class OutboxScreen(WorkerErrorsToStatus, Screen[None]):
         if item is None or item.state not in states:
             self.notify(f"Pick a {' or '.join(states)} item to {verb}.", severity="warning")
             return
-        self.run_edit(lambda db: action(db, item.id), done=f"{verb.capitalize()}: #{item.id}")
+        self.backend.edit(lambda db: action(db, item.id), done=f"{verb.capitalize()}: #{item.id}")
 
     def action_keep_mine(self) -> None:
         self._act((outbox.CONFLICT,), outbox.keep_mine, "keep mine")

@@ -1,6 +1,6 @@
 """The sequence editor's actions: save, the unsaved-changes guard, steps, delays, variants.
 
-Every write is a `store.edits` function run with `app.run_edit` (local change + outbox
+Every write is a `store.edits` function run with `Backend.edit` (local change + outbox
 item in one transaction: works offline, pushed by the next sync). Each action checks
 locally first and says why in one plain line when it cannot run (the edits service
 checks again). Mixed into `SequenceScreen`, whose state it reads.
@@ -33,7 +33,7 @@ from outreach_tui.ui.sequences.widgets.steps import (
 
 if TYPE_CHECKING:
     from outreach_tui.store.campaign_queries import VariantRow
-    from outreach_tui.ui.app import OutreachApp
+    from outreach_tui.ui.backend import Backend
     from outreach_tui.ui.sequences.data import SequenceData
     from outreach_tui.ui.sequences.widgets.steps import StepList
     from outreach_tui.ui.sequences.widgets.template_area import TemplateArea
@@ -76,8 +76,8 @@ class SequenceActions:
         added_row: str | None
         baseline: tuple[str, str]
 
-        @property
-        def outreach(self) -> OutreachApp: ...
+        backend: Backend
+
         @property
         def steps(self) -> StepList: ...
         @property
@@ -114,7 +114,7 @@ class SequenceActions:
         """Check locally, confirm unwrapped tags, queue the edit; `then` runs once it landed."""
         target = self.editing
         if target is None or target.variant is None:
-            self.outreach.status("Nothing to save: pick a variant first.")
+            self.backend.status.say("Nothing to save: pick a variant first.")
             return
         # A subject is one line (pasted line breaks become spaces, offsets unchanged).
         subject = self.subject_area.text.replace("\r\n", " ").replace("\n", " ")
@@ -125,13 +125,13 @@ class SequenceActions:
         if body != self.baseline[1]:
             changes["body_html"] = body
         if not changes:
-            self.outreach.status("Nothing to save: no changes.")
+            self.backend.status.say("Nothing to save: no changes.")
             if then is not None:
                 then()
             return
         problem = subject_problem(subject) or template_problem("Body", body)
         if problem is not None:
-            self.outreach.status(problem)
+            self.backend.status.say(problem)
             self._focus_error()
             return
         unwrapped = disallowed_tags(body) if "body_html" in changes else []
@@ -178,7 +178,7 @@ class SequenceActions:
             if then is not None:
                 then()
 
-        self.outreach.run_edit(
+        self.backend.edit(
             lambda db: edits.update_variant(db, variant_id, **changes),
             done=f"{label} saved: it goes out with the next sync.",
             on_result=landed,
@@ -189,14 +189,14 @@ class SequenceActions:
     def _current(self) -> RowTarget | None:
         target = self.steps.current
         if target is None:
-            self.outreach.status("No step here yet: n adds one.")
+            self.backend.status.say("No step here yet: n adds one.")
         return target
 
     def action_add_step(self) -> None:
         """Add a step at the end (n)."""
         campaign_id = self.campaign_id
         if campaign_id is None or self.data is None:
-            self.outreach.status("Pick a campaign first (F4).")
+            self.backend.status.say("Pick a campaign first (F4).")
             return
         number = len(self.data.steps) + 1
 
@@ -204,7 +204,7 @@ class SequenceActions:
             def landed(item: outbox.OutboxItem) -> None:
                 self.added_row = STEP_PREFIX + item.resource_id
 
-            self.outreach.run_edit(
+            self.backend.edit(
                 lambda db: edits.add_sequence(db, campaign_id),
                 done=f"Step {number} added at the end (the sync gives it an empty variant A).",
                 on_result=landed,
@@ -232,7 +232,7 @@ class SequenceActions:
                 return
             if draft_here:
                 self._load_editors(*self.baseline)
-            self.outreach.run_edit(
+            self.backend.edit(
                 lambda db: edits.delete_sequence(db, step.id),
                 done=f"Step {number} deleted; it is removed on the server with the next sync.",
             )
@@ -246,7 +246,7 @@ class SequenceActions:
             return
         step, number = target.step, target.number
         if number == len(self.data.steps):
-            self.outreach.status(
+            self.backend.status.say(
                 f"Step {number} is the last step: it has no delay (a delay is the wait before "
                 "the next step). Add a step after it first (n)."
             )
@@ -261,7 +261,7 @@ class SequenceActions:
                 return
             days = parse_delay(text)
             assert isinstance(days, int)
-            self.outreach.run_edit(
+            self.backend.edit(
                 lambda db: edits.set_delay_days(db, step.id, days),
                 done=f"Step {number}: wait {days} day{'s' if days != 1 else ''} before step "
                 f"{number + 1} (sent with the next sync).",
@@ -303,7 +303,7 @@ class SequenceActions:
             def landed(item: outbox.OutboxItem) -> None:
                 self.added_row = VARIANT_PREFIX + item.resource_id
 
-            self.outreach.run_edit(
+            self.backend.edit(
                 lambda db: edits.add_variant(db, step.id, text, body_html=body or None),
                 done=f"Variant added to step {number}: it is created with the next sync.",
                 on_result=landed,
@@ -321,13 +321,13 @@ class SequenceActions:
             return None
         variant = target.variant
         if variant is None:
-            self.outreach.status(f"Step {target.number} has no variant yet: a adds one.")
+            self.backend.status.say(f"Step {target.number} has no variant yet: a adds one.")
             return None
         label = target_label(target)
         if variant.enabled and not any(
             v.enabled for v in target.step.variants if v.id != variant.id
         ):
-            self.outreach.status(
+            self.backend.status.say(
                 f"{label} {refusal}: it is the only enabled variant of step "
                 f"{target.number}, and a step needs one to send. Enable another first."
             )
@@ -347,7 +347,7 @@ class SequenceActions:
                 return
             if drafting:
                 self._load_editors(*self.baseline)
-            self.outreach.run_edit(
+            self.backend.edit(
                 lambda db: edits.delete_variant(db, variant.id),
                 done=f"{label} deleted; it is removed on the server with the next sync.",
             )
@@ -364,7 +364,7 @@ class SequenceActions:
             return
         label, variant = spare
         enabled = not variant.enabled
-        self.outreach.run_edit(
+        self.backend.edit(
             lambda db: edits.update_variant(db, variant.id, enabled=enabled),
             done=f"{label} {'enabled' if enabled else 'disabled'} (sent with the next sync).",
         )

@@ -13,11 +13,9 @@ keep mine / take theirs. Reads run on workers (own reader connection). The edits
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, cast
-
 from rich.text import Text
-from textual import on, work
+from sqlite_utils import Database
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -27,10 +25,9 @@ from textual.widgets import Footer, Static
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store import campaign_queries
-from outreach_tui.store.connection import read_snapshot
+from outreach_tui.ui.backend import Backend
+from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
-from outreach_tui.ui.common.worker_errors import WorkerErrorsToStatus
-from outreach_tui.ui.common.worker_results import deliver
 from outreach_tui.ui.sequences.checks import editable_text
 from outreach_tui.ui.sequences.data import (
     LeadSample,
@@ -41,24 +38,25 @@ from outreach_tui.ui.sequences.data import (
 from outreach_tui.ui.sequences.screens.actions import SequenceActions
 from outreach_tui.ui.sequences.screens.dialogs import CampaignPicker
 from outreach_tui.ui.sequences.screens.feedback import SequenceFeedback
-from outreach_tui.ui.sequences.screens.server_actions import SequenceServerActions
+from outreach_tui.ui.sequences.screens.server_actions import (
+    SequenceServerActions,
+    leads_pull_key,
+)
 from outreach_tui.ui.sequences.widgets.preview import (
     SequencePreview,
 )
 from outreach_tui.ui.sequences.widgets.steps import VARIANT_PREFIX, RowTarget, StepList
 from outreach_tui.ui.sequences.widgets.template_area import TemplateArea
 
-if TYPE_CHECKING:
-    from outreach_tui.ui.app import OutreachApp
+# One read of the editor: the campaign it was read for, its sequence and lead sample.
+Loaded = tuple[str, SequenceData | None, LeadSample | None]
 
 
 def _editable(text: str) -> str:
     return editable_text(text)[0]
 
 
-class SequenceScreen(
-    SequenceActions, SequenceServerActions, SequenceFeedback, WorkerErrorsToStatus, Screen[None]
-):
+class SequenceScreen(SequenceActions, SequenceServerActions, SequenceFeedback, Screen[None]):
     """Edit a campaign's sequence: steps, delays, variants, subjects and bodies."""
 
     BINDINGS = [
@@ -92,9 +90,9 @@ class SequenceScreen(
     SequenceScreen #variant-problem { height: auto; max-height: 4; }
     """
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, backend: Backend) -> None:
         super().__init__()
-        self.db_path = db_path
+        self.backend = backend
         self.campaign_id: str | None = None
         self.data: SequenceData | None = None
         self.sample: LeadSample | None = None
@@ -111,12 +109,7 @@ class SequenceScreen(
         self._picker: CampaignPicker | None = None
         self.cleaned = False  # the variant's text held control characters (removed)
         self._marked_dirty: str | None = None  # the variant whose row shows "*"
-        self.pulling: set[str] = set()  # campaigns whose leads are being pulled
-
-    @property
-    def outreach(self) -> OutreachApp:
-        """The app, typed."""
-        return cast("OutreachApp", self.app)
+        self.view = CacheView(self, backend, self._read, self._apply, what="the sequence")
 
     # --- layout -------------------------------------------------------------------------
 
@@ -136,7 +129,7 @@ class SequenceScreen(
                 yield Static(Text(), classes="check", id="body-check")
                 yield Static(Text(), id="variant-problem")
             yield SequencePreview(id="seq-preview")
-        yield StatusBar(id="status")
+        yield StatusBar(self.backend.status, id="status")
         yield Footer()
 
     @property
@@ -154,18 +147,9 @@ class SequenceScreen(
     def on_mount(self) -> None:
         self._set_editable(False)
         self.steps.focus()
+        self.view.start()  # reads nothing until a campaign is chosen
         if self.campaign_id is None:
             self.action_pick_campaign()
-        else:
-            self.load()
-
-    def on_screen_resume(self) -> None:
-        self.store_changed()
-
-    def store_changed(self) -> None:
-        """The cache changed (an edit landed, a sync stored pages): reload."""
-        if self.campaign_id is not None:
-            self.load()
 
     # --- choosing the campaign ----------------------------------------------------------
 
@@ -198,11 +182,14 @@ class SequenceScreen(
             self._picker_open = True
             self._list_campaigns(self.campaign_id)
 
-    @work(thread=True, exclusive=True, group="sequence-campaigns", exit_on_error=False)
     def _list_campaigns(self, asked_with: str | None) -> None:
-        with read_snapshot(self.db_path) as db:
-            campaigns = campaign_queries.list_campaigns(db)
-        deliver(self.app, self._show_picker, campaigns, asked_with)
+        self.backend.read(
+            self,
+            campaign_queries.list_campaigns,
+            lambda campaigns: self._show_picker(campaigns, asked_with),
+            group="sequence-campaigns",
+            what="the campaigns",
+        )
 
     def _show_picker(
         self, campaigns: list[campaign_queries.CampaignRow], asked_with: str | None
@@ -221,31 +208,33 @@ class SequenceScreen(
 
     # --- loading ------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="sequence-load", exit_on_error=False)
     def load(self) -> None:
-        """Read the campaign's sequence (and its leads when they changed) on a worker."""
+        """Read the campaign's sequence again (and its leads when they changed)."""
+        self.view.reload()
+
+    def _read(self, db: Database) -> Loaded | None:
         campaign_id = self.campaign_id
         if campaign_id is None:
-            return
-        with read_snapshot(self.db_path) as db:
-            data = load_sequence(db, campaign_id)
-            sample = self.sample
-            # While a pull streams pages in, the leads are read once, when it ends.
-            if (
-                data is not None
-                and campaign_id not in self.pulling
-                and (sample is None or len(sample.leads) != data.lead_count or not sample.pulled)
-            ):
-                sample = load_leads(db, campaign_id)
-        deliver(self.app, self._apply, campaign_id, data, sample)
+            return None
+        data = load_sequence(db, campaign_id)
+        sample = self.sample
+        # While a pull streams pages in, the leads are read once, when it ends.
+        if (
+            data is not None
+            and not self.backend.pulling(leads_pull_key(campaign_id))
+            and (sample is None or len(sample.leads) != data.lead_count or not sample.pulled)
+        ):
+            sample = load_leads(db, campaign_id)
+        return campaign_id, data, sample
 
-    def _apply(
-        self, campaign_id: str, data: SequenceData | None, sample: LeadSample | None
-    ) -> None:
+    def _apply(self, loaded: Loaded | None) -> None:
+        if loaded is None:
+            return  # no campaign chosen yet
+        campaign_id, data, sample = loaded
         if campaign_id != self.campaign_id:
             return  # another campaign was chosen meanwhile
         if data is None:
-            self.outreach.status("That campaign is no longer in the cache.")
+            self.backend.status.say("That campaign is no longer in the cache.")
             self.data = None
             self.query_one("#seq-head", Static).update(Text("Campaign not found — F4 picks one"))
             return

@@ -14,7 +14,7 @@ from textual import work
 from textual.timer import Timer
 from textual.widgets import Static
 
-from outreach_tui.ui.common.worker_results import deliver
+from outreach_tui.ui.backend.workers import deliver
 from outreach_tui.ui.sequences.checks import check_line, problem_line
 from outreach_tui.ui.sequences.widgets.preview import (
     PreviewRequest,
@@ -25,7 +25,7 @@ from outreach_tui.ui.sequences.widgets.preview import (
 )
 
 if TYPE_CHECKING:
-    from outreach_tui.ui.app import OutreachApp
+    from outreach_tui.ui.backend import Backend
     from outreach_tui.ui.sequences.data import LeadSample, SequenceData
     from outreach_tui.ui.sequences.widgets.steps import RowTarget
     from outreach_tui.ui.sequences.widgets.template_area import TemplateArea
@@ -48,8 +48,8 @@ class SequenceFeedback:
         _preview_timer: Timer | None
         _report_timer: Timer | None
 
-        @property
-        def outreach(self) -> OutreachApp: ...
+        backend: Backend
+
         @property
         def subject_area(self) -> TemplateArea: ...
         @property
@@ -132,7 +132,7 @@ class SequenceFeedback:
         """Preview the previous or next lead (alt+←/→; ←/→ outside the editors)."""
         sample = self.sample
         if sample is None or not sample.leads:
-            self.outreach.status("No leads cached for this campaign: p pulls them.")
+            self.backend.status.say("No leads cached for this campaign: p pulls them.")
             return
         self.lead_index = (self.lead_index + step) % len(sample.leads)
         self.schedule_preview()

@@ -2,39 +2,34 @@
 demand (for the preview and the report), keep mine / take theirs when a variant changed on
 the server while it was edited here, and sending a refused change again.
 
-Mixed into `SequenceScreen`, whose state it reads. Writes go through `app.run_edit` (outbox
-transitions); the lead pull through `app.writer.run_pull` (one walk of the lead pages).
+Mixed into `SequenceScreen`, whose state it reads. Writes go through `Backend.edit` (outbox
+transitions); the lead pull through `Backend.pull` (one walk of the lead pages, shared
+with the campaign console's leads tab: one pull per campaign at a time).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from sqlite_utils import Database
 from textual.message import Message
 
 from outreach_tui.store import outbox
 from outreach_tui.store.campaign_queries import variant_versions
-from outreach_tui.store.connection import read_snapshot
 from outreach_tui.sync import pull
-from outreach_tui.ui.common.worker_results import deliver
+from outreach_tui.ui.backend import Backend
+from outreach_tui.ui.backend.messages import PullFinished
 from outreach_tui.ui.sequences.screens.conflict import MINE, THEIRS, ConflictDialog, VariantConflict
 from outreach_tui.ui.sequences.widgets.steps import RowTarget, target_label
 
 if TYPE_CHECKING:
-    from outreach_tui.ui.app import OutreachApp
     from outreach_tui.ui.sequences.data import LeadSample, SequenceData
 
 
-class LeadsPulled(Message):
-    """An on-demand pull of the campaign's leads ended (`error` says why it failed)."""
-
-    def __init__(self, campaign_id: str, error: str | None) -> None:
-        super().__init__()
-        self.campaign_id = campaign_id
-        self.error = error
+def leads_pull_key(campaign_id: str) -> str:
+    """The backend's pull key of a campaign's leads (the campaign console uses it too)."""
+    return f"leads:{campaign_id}"
 
 
 class SequenceServerActions:
@@ -43,18 +38,15 @@ class SequenceServerActions:
     if TYPE_CHECKING:
         app: Any
         post_message: Callable[[Message], bool]
-        db_path: Path
+        backend: Backend
         campaign_id: str | None
         data: SequenceData | None
         sample: LeadSample | None
         editing: RowTarget | None
         baseline: tuple[str, str]
         pulled_leads_for: set[str]
-        pulling: set[str]
         conflicts_shown: set[int]
 
-        @property
-        def outreach(self) -> OutreachApp: ...
         @property
         def dirty(self) -> bool: ...
         def _load_editors(self, subject: str, body: str) -> None: ...
@@ -70,7 +62,7 @@ class SequenceServerActions:
             and sample is not None
             and not sample.pulled
             and self.campaign_id not in self.pulled_leads_for
-            and self.outreach.writer.can_sync
+            and self.backend.can_sync
         ):
             self.action_pull_leads()
 
@@ -79,36 +71,24 @@ class SequenceServerActions:
         campaign_id = self.campaign_id
         if campaign_id is None:
             return
-        app = self.outreach
-        if not app.writer.can_sync:
-            app.status("No server configured: the leads cannot be pulled (cache only).")
+        if not self.backend.can_sync:
+            self.backend.status.say(
+                "No server configured: the leads cannot be pulled (cache only)."
+            )
             return
-        if campaign_id in self.pulling:
-            return  # one walk at a time (the request budget)
         self.pulled_leads_for.add(campaign_id)
-        self.pulling.add(campaign_id)
-        future = app.writer.run_pull(lambda run: pull.pull_leads(run, campaign_id))
-        app.status("Pulling this campaign's leads for the preview…")
+        self.backend.pull(
+            leads_pull_key(campaign_id),
+            lambda run: pull.pull_leads(run, campaign_id),
+            "this campaign's leads for the preview",
+            reply_to=self,  # type: ignore[arg-type]
+        )
 
-        def finished(done: Any) -> None:
-            error = done.exception()
-            reason = None
-            if error is not None:
-                reason = getattr(error, "message", None) or str(error) or type(error).__name__
-            self.post_message(LeadsPulled(campaign_id, reason))  # thread-safe (writer thread)
-
-        future.add_done_callback(finished)
-
-    def on_leads_pulled(self, message: LeadsPulled) -> None:
-        """A lead pull ended: read the leads, and say why when it failed."""
-        self.pulling.discard(message.campaign_id)
-        if message.campaign_id == self.campaign_id:
-            self.load()
-        # The preview fills in when the reload lands; only a failure needs words.
+    def on_pull_finished(self, message: PullFinished) -> None:
+        """A lead pull ended: the preview fills in when the reload lands (the backend's
+        change signal); only a success needs the pulling note cleared."""
         if message.error is None:
-            self.outreach.status("")
-        else:
-            self.outreach.status(f"Could not pull the leads: {message.error}")
+            self.backend.status.say("")
 
     # --- conflicts and refusals ---------------------------------------------------------
 
@@ -131,32 +111,40 @@ class SequenceServerActions:
         """Compare both versions of a conflicting variant; keep mine or take theirs (c)."""
         target, items = self._items(outbox.CONFLICT)
         if target is None or target.variant is None or not items:
-            self.outreach.status("No conflict on this variant.")
+            self.backend.status.say("No conflict on this variant.")
             return
         self.conflicts_shown.update(i.id for i in items)
         self._load_versions(target, items)
 
-    @work(thread=True, exclusive=True, group="sequence-conflict", exit_on_error=False)
     def _load_versions(self, target: RowTarget, items: list[outbox.OutboxItem]) -> None:
-        assert target.variant is not None
-        with read_snapshot(self.db_path) as db:
-            versions = variant_versions(db, target.variant.id)
-        conflict = VariantConflict(target_label(target), tuple(items), versions)
-        deliver(self.app, self._show_conflict, conflict)
+        variant = target.variant
+        assert variant is not None
+
+        def read(db: Database) -> VariantConflict:
+            versions = variant_versions(db, variant.id)
+            return VariantConflict(target_label(target), tuple(items), versions)
+
+        self.backend.read(
+            self,  # type: ignore[arg-type]
+            read,
+            self._show_conflict,
+            group="sequence-conflict",
+            what="both versions",
+        )
 
     def _show_conflict(self, conflict: VariantConflict) -> None:
         ids = [item.id for item in conflict.items]
 
         def answer(choice: str | None) -> None:
             if choice == MINE:
-                self.outreach.run_edit(
+                self.backend.edit(
                     lambda db: [outbox.keep_mine(db, i) for i in ids],
                     done=f"Kept your version of {conflict.label}: it goes out with the next sync.",
                 )
             elif choice == THEIRS:
                 if self.dirty:
                     self._load_editors(*self.baseline)  # the draft was built on mine
-                self.outreach.run_edit(
+                self.backend.edit(
                     lambda db: [outbox.take_theirs(db, i) for i in ids],
                     done=f"Took the server's version of {conflict.label}.",
                 )
@@ -167,10 +155,10 @@ class SequenceServerActions:
         """Send a refused change again as it is (r)."""
         _target, items = self._items(outbox.FAILED)
         if not items:
-            self.outreach.status("Nothing refused here to send again.")
+            self.backend.status.say("Nothing refused here to send again.")
             return
         ids = [item.id for item in items]
-        self.outreach.run_edit(
+        self.backend.edit(
             lambda db: [outbox.retry(db, i) for i in ids],
             done="Sent again with the next sync.",
         )

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
 
-from outreach_tui.ui.common.worker_results import deliver
+from outreach_tui.ui.backend.workers import deliver
 from outreach_tui.ui.sequences.widgets.template_highlight import (
     EMPTY_CHECK,
     KINDS,

@@ -11,11 +11,11 @@ Enter on a campaign opens it in the campaign console, over this screen.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from sqlite_utils import Database
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -26,14 +26,14 @@ from textual.widgets.option_list import Option
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
 from outreach_tui.core.warmup import health_band
-from outreach_tui.store.connection import read_snapshot
 from outreach_tui.store.edits import update_inbox
 from outreach_tui.store.inbox_queries import InboxHealthRow, health_overview
+from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.campaigns.screens.detail import CampaignDetailScreen
+from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.day_chart import DayChart
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
-from outreach_tui.ui.common.worker_results import deliver
-from outreach_tui.ui.warmup.refresh import WarmupRefresher, is_stale
+from outreach_tui.ui.warmup.refresh import is_stale, refresh_warmup_stats
 from outreach_tui.ui.warmup.widgets.badges import (
     connection_text,
     health_text,
@@ -41,9 +41,6 @@ from outreach_tui.ui.warmup.widgets.badges import (
     ramp_up_bar,
     warning_lines,
 )
-
-if TYPE_CHECKING:
-    from outreach_tui.ui.app import OutreachApp
 
 # field -> (label, lowest, highest): the ranges the reference gives (PATCH /inboxes/:id).
 LIMITS = {
@@ -114,20 +111,15 @@ class WarmupDetailScreen(Screen[None]):
     WarmupDetailScreen #detail-hint { color: $text-muted; margin-top: 1; }
     """
 
-    def __init__(self, db_path: Path, inbox_id: str, refresher: WarmupRefresher) -> None:
+    def __init__(self, backend: Backend, inbox_id: str) -> None:
         super().__init__()
-        self.db_path = db_path
+        self.backend = backend
         self.inbox_id = inbox_id
-        self.refresher = refresher
+        self.view = CacheView(self, backend, self.read, self._apply, what="the inbox")
         self.row: InboxHealthRow | None = None
         self._loaded: dict[str, str] = {}  # field -> text last put in its widget
         self._toggled: dict[str, bool] = {}  # is_warming/is_active -> value shown or queued
         self._asked_refresh = False
-
-    @property
-    def outreach(self) -> OutreachApp:
-        """The app, typed."""
-        return cast("OutreachApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-head")
@@ -160,32 +152,22 @@ class WarmupDetailScreen(Screen[None]):
                 yield Static("Signature (HTML)", classes="field", markup=False)
                 yield TextArea(id="signature", compact=True, soft_wrap=True)
                 yield Static("ctrl+s saves the fields · esc back", id="detail-hint", markup=False)
-        yield StatusBar(id="status")
+        yield StatusBar(self.backend.status, id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#warming", Checkbox).focus()
-        self.load()
+        self.view.start()  # reloads on every change; fields being edited keep their text
 
-    def on_screen_resume(self) -> None:
-        self.load()
-
-    def store_changed(self) -> None:
-        """The cache changed: reload (fields the user is editing keep their text)."""
-        self.load()
-
-    @work(thread=True, exclusive=True, group="warmup-detail-load", exit_on_error=False)
-    def load(self) -> None:
-        """Read this inbox's health on a worker thread with its own reader connection."""
-        with read_snapshot(self.db_path) as db:
-            row = health_overview(db).get(self.inbox_id)
-        deliver(self.app, self._apply, row)
+    def read(self, db: Database) -> InboxHealthRow | None:
+        """This inbox's health (on a worker thread)."""
+        return health_overview(db).get(self.inbox_id)
 
     # --- showing ------------------------------------------------------------------------
 
     def _apply(self, row: InboxHealthRow | None) -> None:
         if row is None:
-            self.outreach.status("This inbox is no longer in the cache.")
+            self.backend.status.say("This inbox is no longer in the cache.")
             self.app.pop_screen()
             return
         first = self.row is None
@@ -203,7 +185,7 @@ class WarmupDetailScreen(Screen[None]):
         self._show_settings(row)
         if first and not self._asked_refresh and is_stale(stats):
             self._asked_refresh = True
-            self.refresher.refresh(self.inbox_id, quiet=True)
+            refresh_warmup_stats(self.backend, self.inbox_id, quiet=True)
 
     def _show_head(self, row: InboxHealthRow) -> None:
         inbox, stats = row.inbox, row.stats
@@ -311,7 +293,7 @@ class WarmupDetailScreen(Screen[None]):
         try:
             changes = self.changed_fields()
         except ValueError as error:
-            self.outreach.status(str(error))
+            self.backend.status.say(str(error))
             self.notify(str(error), severity="error", timeout=6)
             return
         if not changes:
@@ -326,7 +308,7 @@ class WarmupDetailScreen(Screen[None]):
 
     def _queue(self, changes: dict[str, Any], done: str) -> None:
         inbox_id = self.inbox_id
-        self.outreach.run_edit(
+        self.backend.edit(
             lambda db: update_inbox(db, inbox_id, **changes),
             done=f"{done} — pushed with the next sync",
         )
@@ -347,12 +329,12 @@ class WarmupDetailScreen(Screen[None]):
 
     def open_campaign(self, campaign_id: str) -> None:
         """Open the campaign console's detail over this screen (escape comes back here)."""
-        self.app.push_screen(CampaignDetailScreen(self.db_path, campaign_id))
+        self.app.push_screen(CampaignDetailScreen(self.backend, campaign_id))
 
     def action_refresh_stats(self) -> None:
         """Pull this inbox's warmup stats now (one request)."""
-        if self.refresher.refresh(self.inbox_id):
-            self.outreach.status("Refreshing warmup stats…")
+        if refresh_warmup_stats(self.backend, self.inbox_id):
+            self.backend.status.say("Refreshing warmup stats…")
 
     def action_back(self) -> None:
         """Back to the list (unsaved field text is dropped)."""

@@ -9,22 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import on, work
+from sqlite_utils import Database
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store.connection import read_snapshot
 from outreach_tui.store.inbox_queries import HealthOverview, InboxHealthRow, health_overview
+from outreach_tui.ui.backend import Backend
+from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
-from outreach_tui.ui.common.worker_results import deliver
-from outreach_tui.ui.warmup.refresh import WarmupRefresher
+from outreach_tui.ui.warmup.refresh import refresh_warmup_stats
 from outreach_tui.ui.warmup.screens.detail import WarmupDetailScreen
 from outreach_tui.ui.warmup.widgets.badges import (
     connection_text,
@@ -36,9 +35,6 @@ from outreach_tui.ui.warmup.widgets.badges import (
     warning_marker,
 )
 from outreach_tui.ui.warmup.widgets.table import Column, PreparedRow, WarmupTable, prepare_row
-
-if TYPE_CHECKING:
-    from outreach_tui.ui.app import OutreachApp
 
 
 @dataclass(frozen=True)
@@ -153,27 +149,15 @@ class WarmupScreen(Screen[None]):
     }
     """
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, backend: Backend) -> None:
         super().__init__()
-        self.db_path = db_path
+        self.backend = backend
+        self.view = CacheView(self, backend, self.read, self._apply, what="the inboxes")
         self.overview: HealthOverview | None = None
         self.sort_index = 0
         self.filter_index = 0
         self.shown: list[InboxHealthRow] = []
         self._cells: dict[str, PreparedRow] = {}
-        self._refresher: WarmupRefresher | None = None
-
-    @property
-    def outreach(self) -> OutreachApp:
-        """The app, typed."""
-        return cast("OutreachApp", self.app)
-
-    @property
-    def refresher(self) -> WarmupRefresher:
-        """The one refresher of this screen and the detail screens it opens."""
-        if self._refresher is None:
-            self._refresher = WarmupRefresher(self.outreach)
-        return self._refresher
 
     @property
     def table(self) -> WarmupTable:
@@ -184,33 +168,25 @@ class WarmupScreen(Screen[None]):
         yield Static(id="warmup-bar")
         yield WarmupTable(COLUMNS, empty_text="No inbox to show.", id="warmup-table")
         yield Static(id="warmup-warnings")
-        yield StatusBar(id="status")
+        yield StatusBar(self.backend.status, id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         self._update_bar()
         self.table.focus()
-        self.load()
+        self.view.start()  # reloads on every change, keeping the cursor
 
-    def on_screen_resume(self) -> None:
-        self.load()
-
-    def store_changed(self) -> None:
-        """The cache changed (a sync page, an edit): reload, keeping the cursor."""
-        self.load()
-
-    @work(thread=True, exclusive=True, group="warmup-load", exit_on_error=False)
-    def load(self) -> None:
-        """Read the overview on a worker thread with its own reader connection."""
-        with read_snapshot(self.db_path) as db:
-            overview = health_overview(db)
+    @staticmethod
+    def read(db: Database) -> tuple[HealthOverview, dict[str, PreparedRow]]:
+        """The overview and every row's cells, ready-made (on a worker thread)."""
+        overview = health_overview(db)
         cells = {row.inbox.id: prepare_row(inbox_cells(row)) for row in overview.inboxes}
-        deliver(self.app, self._apply, overview, cells)
+        return overview, cells
 
     # --- showing ------------------------------------------------------------------------
 
-    def _apply(self, overview: HealthOverview, cells: dict[str, PreparedRow]) -> None:
-        self.overview, self._cells = overview, cells
+    def _apply(self, loaded: tuple[HealthOverview, dict[str, PreparedRow]]) -> None:
+        self.overview, self._cells = loaded
         self._show()
 
     def _show(self) -> None:
@@ -280,7 +256,7 @@ class WarmupScreen(Screen[None]):
         """Open the highlighted inbox's detail."""
         row = self.current_row
         if row is not None:
-            self.app.push_screen(WarmupDetailScreen(self.db_path, row.inbox.id, self.refresher))
+            self.app.push_screen(WarmupDetailScreen(self.backend, row.inbox.id))
 
     def action_cycle_sort(self) -> None:
         """Next sort order."""
@@ -300,5 +276,5 @@ class WarmupScreen(Screen[None]):
     def action_refresh_stats(self) -> None:
         """Pull the highlighted inbox's warmup stats now (one request)."""
         row = self.current_row
-        if row is not None and self.refresher.refresh(row.inbox.id):
-            self.outreach.status(f"Refreshing warmup stats of {row.inbox.email}…")
+        if row is not None and refresh_warmup_stats(self.backend, row.inbox.id):
+            self.backend.status.say(f"Refreshing warmup stats of {row.inbox.email}…")
