@@ -6,20 +6,20 @@ from collections.abc import AsyncIterator
 from typing import Literal
 
 from outreach_tui.api.models import BlocklistEntry, Page
-from outreach_tui.api.pagination import walk_pages
-from outreach_tui.api.parsing import parse_flag, parse_item, parse_nothing, parse_page
+from outreach_tui.api.pagination import PagedCollection
+from outreach_tui.api.parsing import parse_flag, parse_item, parse_nothing
 from outreach_tui.api.payloads import (
     BlocklistAdd,
     BlocklistCheck,
     build_body,
     path_segment,
-    query_params,
 )
 from outreach_tui.api.retries import RequestKind
 from outreach_tui.api.session import ApiSession
 
 _BASE = "/blocklist"
 SortOrder = Literal["asc", "desc"]
+_BLOCKLIST = PagedCollection(BlocklistEntry, lambda: _BASE)
 
 
 class BlocklistEndpoints(ApiSession):
@@ -34,15 +34,8 @@ class BlocklistEndpoints(ApiSession):
         sort_order: SortOrder | None = None,
     ) -> Page[BlocklistEntry]:
         """One page of blocklist entries."""
-        params = query_params(
-            page=page, page_size=page_size, search=search, sort_by=sort_by, sort_order=sort_order
-        )
-        return await self._call(
-            "GET",
-            _BASE,
-            kind=RequestKind.READ,
-            params=params,
-            parse=lambda raw: parse_page(raw, BlocklistEntry),
+        return await _BLOCKLIST.page(
+            self, page, page_size, search=search, sort_by=sort_by, sort_order=sort_order
         )
 
     async def iter_blocklist_pages(
@@ -54,10 +47,8 @@ class BlocklistEndpoints(ApiSession):
         page_size: int = 100,
     ) -> AsyncIterator[Page[BlocklistEntry]]:
         """Every page of the blocklist, each with only entries not yet yielded."""
-        query_params(page_size=page_size, search=search, sort_by=sort_by, sort_order=sort_order)
-        pages = walk_pages(
-            lambda number: self.list_blocklist(number, page_size, search, sort_by, sort_order),
-            page_size=page_size,
+        pages = _BLOCKLIST.pages(
+            self.list_blocklist, page_size, search=search, sort_by=sort_by, sort_order=sort_order
         )
         async for page in pages:
             yield page
@@ -71,11 +62,11 @@ class BlocklistEndpoints(ApiSession):
         page_size: int = 100,
     ) -> AsyncIterator[BlocklistEntry]:
         """Every blocklist entry once."""
-        async for page in self.iter_blocklist_pages(
+        pages = self.iter_blocklist_pages(
             search=search, sort_by=sort_by, sort_order=sort_order, page_size=page_size
-        ):
-            for entry in page.items:
-                yield entry
+        )
+        async for entry in _BLOCKLIST.items(pages):
+            yield entry
 
     async def check_blocklist(self, email: str) -> bool:
         """Whether an address is blocked."""

@@ -17,8 +17,8 @@ from outreach_tui.api.models import (
     Schedule,
     TimeWindow,
 )
-from outreach_tui.api.pagination import walk_pages
-from outreach_tui.api.parsing import parse_item, parse_list, parse_nothing, parse_page
+from outreach_tui.api.pagination import PagedCollection
+from outreach_tui.api.parsing import parse_item, parse_list, parse_nothing
 from outreach_tui.api.payloads import (
     UNSET,
     CampaignCreate,
@@ -28,13 +28,13 @@ from outreach_tui.api.payloads import (
     UnsetType,
     build_body,
     path_segment,
-    query_params,
 )
 from outreach_tui.api.retries import RequestKind
 from outreach_tui.api.session import ApiSession
 
 _BASE = "/campaigns"
 SortOrder = Literal["asc", "desc"]
+_CAMPAIGNS = PagedCollection(Campaign, lambda: _BASE)
 
 
 def _plain(value: Any) -> Any:
@@ -58,15 +58,8 @@ class CampaignEndpoints(ApiSession):
         sort_order: SortOrder | None = None,
     ) -> Page[Campaign]:
         """One page of campaigns (stats without `daily`/`sequences`)."""
-        params = query_params(
-            page=page, page_size=page_size, search=search, sort_by=sort_by, sort_order=sort_order
-        )
-        return await self._call(
-            "GET",
-            _BASE,
-            kind=RequestKind.READ,
-            params=params,
-            parse=lambda raw: parse_page(raw, Campaign),
+        return await _CAMPAIGNS.page(
+            self, page, page_size, search=search, sort_by=sort_by, sort_order=sort_order
         )
 
     async def iter_campaign_pages(
@@ -78,10 +71,8 @@ class CampaignEndpoints(ApiSession):
         page_size: int = 100,
     ) -> AsyncIterator[Page[Campaign]]:
         """Every page of campaigns, each with only campaigns not yet yielded."""
-        query_params(page_size=page_size, search=search, sort_by=sort_by, sort_order=sort_order)
-        pages = walk_pages(
-            lambda number: self.list_campaigns(number, page_size, search, sort_by, sort_order),
-            page_size=page_size,
+        pages = _CAMPAIGNS.pages(
+            self.list_campaigns, page_size, search=search, sort_by=sort_by, sort_order=sort_order
         )
         async for page in pages:
             yield page
@@ -95,11 +86,11 @@ class CampaignEndpoints(ApiSession):
         page_size: int = 100,
     ) -> AsyncIterator[Campaign]:
         """Every campaign once."""
-        async for page in self.iter_campaign_pages(
+        pages = self.iter_campaign_pages(
             search=search, sort_by=sort_by, sort_order=sort_order, page_size=page_size
-        ):
-            for campaign in page.items:
-                yield campaign
+        )
+        async for campaign in _CAMPAIGNS.items(pages):
+            yield campaign
 
     async def get_campaign(self, campaign_id: str) -> Campaign:
         """One campaign with full stats (daily points and per-sequence breakdown)."""

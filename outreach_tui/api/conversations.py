@@ -8,8 +8,8 @@ from typing import Any
 
 from outreach_tui.api.enums import Folder, Label
 from outreach_tui.api.models import Conversation, Message, Page, Recipient
-from outreach_tui.api.pagination import walk_pages
-from outreach_tui.api.parsing import parse_item, parse_page
+from outreach_tui.api.pagination import PagedCollection
+from outreach_tui.api.parsing import parse_item
 from outreach_tui.api.payloads import (
     UNSET,
     ConversationCreate,
@@ -18,13 +18,13 @@ from outreach_tui.api.payloads import (
     UnsetType,
     build_body,
     path_segment,
-    query_params,
 )
 from outreach_tui.api.retries import RequestKind
 from outreach_tui.api.session import ApiSession
 from outreach_tui.api.wire import AttachmentDownload
 
 _BASE = "/unibox/conversations"
+_CONVERSATIONS = PagedCollection(Conversation, lambda: _BASE)
 
 
 def _recipient(value: str | Recipient | Mapping[str, Any]) -> Any:
@@ -46,14 +46,7 @@ class ConversationEndpoints(ApiSession):
         search: str | None = None,
     ) -> Page[Conversation]:
         """One page of conversations; invalid records are in `.skipped`, not raised."""
-        params = query_params(page=page, page_size=page_size, folder=folder, search=search)
-        return await self._call(
-            "GET",
-            _BASE,
-            kind=RequestKind.READ,
-            params=params,
-            parse=lambda raw: parse_page(raw, Conversation),
-        )
+        return await _CONVERSATIONS.page(self, page, page_size, folder=folder, search=search)
 
     async def iter_conversation_pages(
         self,
@@ -63,10 +56,8 @@ class ConversationEndpoints(ApiSession):
         page_size: int = 100,
     ) -> AsyncIterator[Page[Conversation]]:
         """Every page of conversations, each with only conversations not yet yielded."""
-        query_params(page_size=page_size, folder=folder, search=search)  # fail before any I/O
-        pages = walk_pages(
-            lambda number: self.list_conversations(number, page_size, folder, search),
-            page_size=page_size,
+        pages = _CONVERSATIONS.pages(
+            self.list_conversations, page_size, folder=folder, search=search
         )
         async for page in pages:
             yield page
@@ -79,11 +70,9 @@ class ConversationEndpoints(ApiSession):
         page_size: int = 100,
     ) -> AsyncIterator[Conversation]:
         """Every conversation once, page after page (see `walk_pages` for when it stops)."""
-        async for page in self.iter_conversation_pages(
-            folder=folder, search=search, page_size=page_size
-        ):
-            for conversation in page.items:
-                yield conversation
+        pages = self.iter_conversation_pages(folder=folder, search=search, page_size=page_size)
+        async for conversation in _CONVERSATIONS.items(pages):
+            yield conversation
 
     async def get_conversation(self, conversation_id: str) -> Conversation:
         """One conversation with all its messages."""

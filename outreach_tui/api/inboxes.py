@@ -6,21 +6,21 @@ from collections.abc import AsyncIterator
 from typing import Literal
 
 from outreach_tui.api.models import Inbox, Page, WarmupStats
-from outreach_tui.api.pagination import walk_pages
-from outreach_tui.api.parsing import parse_item, parse_page
+from outreach_tui.api.pagination import PagedCollection
+from outreach_tui.api.parsing import parse_item
 from outreach_tui.api.payloads import (
     UNSET,
     InboxUpdate,
     UnsetType,
     build_body,
     path_segment,
-    query_params,
 )
 from outreach_tui.api.retries import RequestKind
 from outreach_tui.api.session import ApiSession
 
 _BASE = "/inboxes"
 SortOrder = Literal["asc", "desc"]
+_INBOXES = PagedCollection(Inbox, lambda: _BASE)
 
 
 class InboxEndpoints(ApiSession):
@@ -35,15 +35,8 @@ class InboxEndpoints(ApiSession):
         sort_order: SortOrder | None = None,
     ) -> Page[Inbox]:
         """One page of inboxes (without their campaigns)."""
-        params = query_params(
-            page=page, page_size=page_size, search=search, sort_by=sort_by, sort_order=sort_order
-        )
-        return await self._call(
-            "GET",
-            _BASE,
-            kind=RequestKind.READ,
-            params=params,
-            parse=lambda raw: parse_page(raw, Inbox),
+        return await _INBOXES.page(
+            self, page, page_size, search=search, sort_by=sort_by, sort_order=sort_order
         )
 
     async def iter_inbox_pages(
@@ -55,10 +48,8 @@ class InboxEndpoints(ApiSession):
         page_size: int = 100,
     ) -> AsyncIterator[Page[Inbox]]:
         """Every page of inboxes, each with only inboxes not yet yielded."""
-        query_params(page_size=page_size, search=search, sort_by=sort_by, sort_order=sort_order)
-        pages = walk_pages(
-            lambda number: self.list_inboxes(number, page_size, search, sort_by, sort_order),
-            page_size=page_size,
+        pages = _INBOXES.pages(
+            self.list_inboxes, page_size, search=search, sort_by=sort_by, sort_order=sort_order
         )
         async for page in pages:
             yield page
@@ -72,11 +63,11 @@ class InboxEndpoints(ApiSession):
         page_size: int = 100,
     ) -> AsyncIterator[Inbox]:
         """Every inbox once."""
-        async for page in self.iter_inbox_pages(
+        pages = self.iter_inbox_pages(
             search=search, sort_by=sort_by, sort_order=sort_order, page_size=page_size
-        ):
-            for inbox in page.items:
-                yield inbox
+        )
+        async for inbox in _INBOXES.items(pages):
+            yield inbox
 
     async def get_inbox(self, inbox_id: str) -> Inbox:
         """One inbox with the campaigns it sends for."""

@@ -7,9 +7,9 @@ from typing import Any, Literal
 
 from outreach_tui.api.enums import IfExists
 from outreach_tui.api.models import Lead, Page
-from outreach_tui.api.pagination import walk_pages
-from outreach_tui.api.parsing import parse_item, parse_nothing, parse_page
-from outreach_tui.api.payloads import LeadCreate, build_body, path_segment, query_params
+from outreach_tui.api.pagination import PagedCollection
+from outreach_tui.api.parsing import parse_item, parse_nothing
+from outreach_tui.api.payloads import LeadCreate, build_body, path_segment
 from outreach_tui.api.retries import RequestKind
 from outreach_tui.api.session import ApiSession
 
@@ -18,6 +18,9 @@ SortOrder = Literal["asc", "desc"]
 
 def _leads(campaign_id: str) -> str:
     return f"/campaigns/{path_segment(campaign_id, 'campaign_id')}/leads"
+
+
+_LEADS = PagedCollection(Lead, _leads)
 
 
 class LeadEndpoints(ApiSession):
@@ -33,15 +36,14 @@ class LeadEndpoints(ApiSession):
         sort_order: SortOrder | None = None,
     ) -> Page[Lead]:
         """One page of a campaign's leads."""
-        params = query_params(
-            page=page, page_size=page_size, search=search, sort_by=sort_by, sort_order=sort_order
-        )
-        return await self._call(
-            "GET",
-            _leads(campaign_id),
-            kind=RequestKind.READ,
-            params=params,
-            parse=lambda raw: parse_page(raw, Lead),
+        return await _LEADS.page(
+            self,
+            page,
+            page_size,
+            campaign_id,
+            search=search,
+            sort_by=sort_by,
+            sort_order=sort_order,
         )
 
     async def iter_lead_pages(
@@ -54,13 +56,13 @@ class LeadEndpoints(ApiSession):
         page_size: int = 100,
     ) -> AsyncIterator[Page[Lead]]:
         """Every page of a campaign's leads, each with only leads not yet yielded."""
-        query_params(page_size=page_size, search=search, sort_by=sort_by, sort_order=sort_order)
-        _leads(campaign_id)
-        pages = walk_pages(
-            lambda number: self.list_leads(
-                campaign_id, number, page_size, search, sort_by, sort_order
-            ),
-            page_size=page_size,
+        pages = _LEADS.pages(
+            self.list_leads,
+            page_size,
+            campaign_id,
+            search=search,
+            sort_by=sort_by,
+            sort_order=sort_order,
         )
         async for page in pages:
             yield page
@@ -75,15 +77,11 @@ class LeadEndpoints(ApiSession):
         page_size: int = 100,
     ) -> AsyncIterator[Lead]:
         """Every lead of a campaign once."""
-        async for page in self.iter_lead_pages(
-            campaign_id,
-            search=search,
-            sort_by=sort_by,
-            sort_order=sort_order,
-            page_size=page_size,
-        ):
-            for lead in page.items:
-                yield lead
+        pages = self.iter_lead_pages(
+            campaign_id, search=search, sort_by=sort_by, sort_order=sort_order, page_size=page_size
+        )
+        async for lead in _LEADS.items(pages):
+            yield lead
 
     async def get_lead(self, campaign_id: str, lead_id: str) -> Lead:
         """One lead of a campaign."""

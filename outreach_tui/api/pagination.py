@@ -4,14 +4,21 @@ A walk ends at `total_pages`, on an empty or short page, or when a page brings n
 already seen; so metadata claiming 10**9 pages over a repeating page cannot make it loop.
 Items that drift across a page boundary while the walk runs (seen twice) are yielded
 once. Items that drift the other way can be missed: a later full walk finds them.
+
+`PagedCollection` is what the five list endpoints (campaigns, conversations, inboxes,
+leads, blocklist) have in common: one page, every page, every item.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
-from outreach_tui.api.models.common import Page
+from outreach_tui.api.models.common import ApiModel, Page
+from outreach_tui.api.parsing import parse_page
+from outreach_tui.api.payloads import query_params
+from outreach_tui.api.retries import RequestKind
+from outreach_tui.api.session import ApiSession
 
 
 class _HasId(Protocol):
@@ -19,6 +26,8 @@ class _HasId(Protocol):
 
 
 M = TypeVar("M", bound=_HasId)
+# A collection's items are parsed as response models (and walked by their `id`).
+Item = TypeVar("Item", bound=ApiModel)
 
 
 async def walk_pages(
@@ -61,3 +70,60 @@ async def walk_pages(
         if total_pages is not None and number >= total_pages:
             return
         number += 1
+
+
+class PagedCollection(Generic[Item]):
+    """A paginated list endpoint of `model` items, served as a page, every page, every item.
+
+    The endpoints differ only in model, path and filters. Their public `list_*`,
+    `iter_*_pages` and `iter_*` methods keep their own signatures and docstrings (a public
+    contract) and pass their arguments on to one of these.
+    """
+
+    def __init__(self, model: type[Item], path: Callable[..., str]) -> None:
+        """`path(*ids)` is the URL path for the ids that the endpoint's `list_*` method takes
+        before `page` (none, or a campaign id); it raises RequestValidationError on a bad id.
+        """
+        self.model = model
+        self.path = path
+
+    async def page(
+        self, session: ApiSession, page: int, page_size: int, *ids: str, **filters: Any
+    ) -> Page[Item]:
+        """One page of `session`'s endpoint at `path(*ids)`; records that fail validation
+        are in `.skipped`, not raised."""
+        # The query is checked before the path: with both wrong, the query's error is raised.
+        params = query_params(page=page, page_size=page_size, **filters)
+        # Like the endpoint mixins, this only describes the request: `_call` sends every one.
+        return await session._call(
+            "GET", self.path(*ids), kind=RequestKind.READ, params=params, parse=self._parse
+        )
+
+    def pages(
+        self,
+        list_page: Callable[..., Awaitable[Page[Item]]],
+        page_size: int,
+        *ids: str,
+        **filters: Any,
+    ) -> AsyncIterator[Page[Item]]:
+        """Every page from `list_page(*ids, number, page_size, **filters)` through
+        `walk_pages`: each with only items not yet yielded.
+
+        The arguments are checked now, so a bad one raises before the first request (the
+        public `iter_*_pages` calls this on its first step). `list_page` is the public
+        `list_*` method, so every page request goes through it.
+        """
+        query_params(page_size=page_size, **filters)
+        self.path(*ids)
+        return walk_pages(
+            lambda number: list_page(*ids, number, page_size, **filters), page_size=page_size
+        )
+
+    async def items(self, pages: AsyncIterator[Page[Item]]) -> AsyncIterator[Item]:
+        """The items of `pages`, one at a time."""
+        async for page in pages:
+            for item in page.items:
+                yield item
+
+    def _parse(self, raw: bytes) -> Page[Item]:
+        return parse_page(raw, self.model)
