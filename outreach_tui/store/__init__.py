@@ -5,7 +5,7 @@ Module map (imports point down this list):
 - `edits`            the one write path of the UI and CLI: local change + outbox item
 - `outbox`           the durable outbox: transitions (claim / done / failed / conflict …),
                      re-exporting `outbox_items` (`OutboxItem`, enqueue, coalescing)
-- `answers`, `undo`, `links`   what done / withdraw / discard do to the cached rows
+- `answers`, `undo`, `campaign_mailboxes`   what done / withdraw / discard do to the cached rows
 - `ingest`           API objects -> cache, one transaction per page, change detection
 - `queries`          conversation screens: keyset windows, `ConversationList`, counts, thread
 - `campaign_queries`, `inbox_queries`   campaign, inbox, warmup, leads, blocklist screens

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
-from outreach_tui.store import links, search
+from outreach_tui.store import campaign_mailboxes, search
 from outreach_tui.store.codec import to_column
 from outreach_tui.store.effective import refresh_rows
 from outreach_tui.store.fields import RESOURCE_TABLES, field_spec
@@ -55,7 +55,7 @@ def apply_answer(db: Database, item: OutboxItem, answer: Any) -> None:
         )
     elif item.op in ("attach_inboxes", "detach_inboxes"):
         attach = item.op == "attach_inboxes"
-        links.confirm(db, item.resource_id, link_inbox_ids(item), attach=attach)
+        campaign_mailboxes.confirm(db, item.resource_id, link_inbox_ids(item), attach=attach)
         if isinstance(answer, list):
             replace_campaign_inboxes(db, item.resource_id, answer)
     if row_id is not None:

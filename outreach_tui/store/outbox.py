@@ -88,7 +88,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from outreach_tui.store import answers, conflicts, links, undo
+from outreach_tui.store import answers, campaign_mailboxes, conflicts, undo
 from outreach_tui.store.codec import dumps, now_iso
 from outreach_tui.store.connection import write_transaction
 from outreach_tui.store.effective import refresh_rows
@@ -451,9 +451,9 @@ def queue_link_op(
     """Attach (or detach) inboxes locally and queue the call; [] when nothing changes."""
     with write_transaction(db):
         if attach:
-            changed = links.mark_attach(db, campaign_id, inbox_ids)
+            changed = campaign_mailboxes.mark_attach(db, campaign_id, inbox_ids)
         else:
-            changed = links.mark_detach(db, campaign_id, inbox_ids)
+            changed = campaign_mailboxes.mark_detach(db, campaign_id, inbox_ids)
         if not changed:
             return []
         op = "attach_inboxes" if attach else "detach_inboxes"
