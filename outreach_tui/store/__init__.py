@@ -3,13 +3,14 @@
 Module map (imports point down this list):
 
 - `edits`            the one write path of the UI and CLI: local change + outbox item
-- `outbox`           the durable outbox: transitions (claim / done / failed / conflict …),
-                     re-exporting `outbox_items` (`OutboxItem`, enqueue, coalescing)
-- `answers`, `undo`, `campaign_mailboxes`   what done / withdraw / discard do to the cached rows
+- `outbox/`          the durable outbox: `transitions` (claim / done / failed / conflict …),
+                     `items` (`OutboxItem`, enqueue, coalescing), `answers`, `undo` (what
+                     done / withdraw / discard do to the cached rows), `conflicts` (the log)
+- `campaign_mailboxes`   which mailboxes send for a campaign: queued attach / detach marks
 - `ingest`           API objects -> cache, one transaction per page, change detection
 - `queries`          conversation screens: keyset windows, `ConversationList`, counts, thread
 - `campaign_queries`, `inbox_queries`   campaign, inbox, warmup, leads, blocklist screens
-- `status`, `sync_state`, `conflicts`   `status --json`, freshness, the conflict log
+- `status`, `sync_state`   `status --json`, freshness
 - `effective`        server columns + active outbox items -> effective columns + marker
 - `search`           FTS5 documents and safe queries from user text
 - `fields`, `codec`, `records`, `conversation_summary`   catalogue, conversions, records

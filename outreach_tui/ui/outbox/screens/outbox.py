@@ -21,9 +21,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from outreach_tui.core.sanitize import sanitize_line, sanitize_text
-from outreach_tui.store import conflicts, outbox
+from outreach_tui.store import outbox
 from outreach_tui.store.connection import read_snapshot
-from outreach_tui.store.outbox import OutboxItem
+from outreach_tui.store.outbox import OutboxItem, conflicts
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
 from outreach_tui.ui.common.worker_errors import WorkerErrorsToStatus
 from outreach_tui.ui.common.worker_results import deliver

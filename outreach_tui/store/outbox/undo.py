@@ -7,16 +7,12 @@ again. Ops with their own local rows are undone per kind below.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlite_utils import Database
 
 from outreach_tui.store import campaign_mailboxes, search
 from outreach_tui.store.fields import RESOURCE_TABLES
 from outreach_tui.store.ingest.conversations import refresh_summary
-
-if TYPE_CHECKING:
-    from outreach_tui.store.outbox import OutboxItem
+from outreach_tui.store.outbox.items import OutboxItem
 
 
 def undo_local(db: Database, item: OutboxItem) -> None:

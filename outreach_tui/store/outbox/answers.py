@@ -1,4 +1,4 @@
-"""Applying the server's answer to a pushed outbox item (called by `outbox.mark_done`).
+"""Applying the server's answer to a pushed outbox item (called by `transitions.mark_done`).
 
 The item is already `done` when this runs, so `effective.refresh_rows` no longer overlays
 it: the effective value becomes whatever the server answered. Placeholders created here
@@ -8,7 +8,7 @@ it: the effective value becomes whatever the server answered. Placeholders creat
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -30,10 +30,8 @@ from outreach_tui.store.ingest.conversations import (
 )
 from outreach_tui.store.ingest.inboxes import upsert_inboxes
 from outreach_tui.store.ingest.leads import lead_row
-from outreach_tui.store.undo import drop_placeholder, link_inbox_ids
-
-if TYPE_CHECKING:
-    from outreach_tui.store.outbox import OutboxItem
+from outreach_tui.store.outbox.items import OutboxItem
+from outreach_tui.store.outbox.undo import drop_placeholder, link_inbox_ids
 
 
 def _mapping(answer: Any) -> Mapping[str, Any] | None:
