@@ -8,7 +8,8 @@ Module map (imports point down this list):
                      done / withdraw / discard do to the cached rows), `conflicts` (the log)
 - `campaign_mailboxes`   which mailboxes send for a campaign: queued attach / detach marks
 - `ingest`           API objects -> cache, one transaction per page, change detection
-- `queries`          conversation screens: keyset windows, `ConversationList`, counts, thread
+- `queries/`         read queries by area: `conversations` (keyset windows, `ConversationList`,
+                     counts, thread)
 - `campaign_queries`, `inbox_queries`   campaign, inbox, warmup, leads, blocklist screens
 - `status`, `sync_state`   `status --json`, freshness
 - `effective`        server columns + active outbox items -> effective columns + marker

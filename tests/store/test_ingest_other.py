@@ -27,7 +27,7 @@ from outreach_tui.store.ingest import (
     upsert_sequences,
     upsert_warmup_stats,
 )
-from outreach_tui.store.queries import get_conversation
+from outreach_tui.store.queries.conversations import get_conversation
 from outreach_tui.store.search import search_conversations
 from tests.store import factories
 

@@ -14,7 +14,7 @@ from outreach_tui.store.ingest import (
     upsert_sequences,
 )
 from outreach_tui.store.outbox.conflicts import conflict_log
-from outreach_tui.store.queries import get_conversation
+from outreach_tui.store.queries.conversations import get_conversation
 from tests.store import factories
 
 

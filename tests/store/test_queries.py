@@ -7,10 +7,11 @@ import random
 import pytest
 from sqlite_utils import Database
 
-from outreach_tui.store import edits, outbox, queries
+from outreach_tui.store import edits, outbox
 from outreach_tui.store.fields import LABEL_NONE, LABELS
 from outreach_tui.store.ingest import upsert_campaigns, upsert_conversations, upsert_leads
-from outreach_tui.store.queries import (
+from outreach_tui.store.queries import conversations as queries
+from outreach_tui.store.queries.conversations import (
     ConversationList,
     conversation_position,
     conversation_window,

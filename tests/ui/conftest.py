@@ -28,8 +28,9 @@ from textual.strip import Strip
 from outreach_tui.api import ReachkitClient, RetryPolicy
 from outreach_tui.config import Config, app_paths
 from outreach_tui.simulator import create_app
-from outreach_tui.store import outbox, queries
+from outreach_tui.store import outbox
 from outreach_tui.store.connection import open_reader, open_writer
+from outreach_tui.store.queries import conversations as queries
 from outreach_tui.store.records import ConversationRow
 from outreach_tui.sync.engine import run_sync
 from outreach_tui.sync.progress import SyncReport

@@ -8,15 +8,16 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from outreach_tui.ui.inbox.screens import inbox as inbox_module
 from starlette.applications import Starlette
 from textual.message import Message
 from textual.widgets import OptionList
 
-from outreach_tui.store import campaign_queries, queries
+from outreach_tui.store import campaign_queries
 from outreach_tui.store.connection import open_reader
+from outreach_tui.store.queries import conversations as queries
 from outreach_tui.store.records import ConversationFilter
 from outreach_tui.sync.pull import pull_leads
+from outreach_tui.ui.inbox.screens import inbox as inbox_module
 from outreach_tui.ui.inbox.screens.filters import FilterScreen
 from outreach_tui.ui.inbox.screens.inbox import InboxScreen
 from outreach_tui.ui.inbox.widgets.conversation_list import ConversationList

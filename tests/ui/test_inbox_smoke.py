@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from outreach_tui.store import outbox, queries
+from outreach_tui.store import outbox
 from outreach_tui.store.connection import open_reader
+from outreach_tui.store.queries import conversations as queries
 from outreach_tui.ui.inbox.widgets.conversation_list import ConversationList
 
 from .conftest import make_app, wait_for

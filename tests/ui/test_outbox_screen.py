@@ -8,10 +8,11 @@ from pathlib import Path
 
 from textual.widgets import DataTable
 
-from outreach_tui.store import outbox, queries
+from outreach_tui.store import outbox
 from outreach_tui.store.connection import open_reader, open_writer
 from outreach_tui.store.edits import conversations as edits
 from outreach_tui.store.outbox import conflicts
+from outreach_tui.store.queries import conversations as queries
 from outreach_tui.store.records import ConversationFilter, ConversationRow
 from outreach_tui.ui.inbox.screens.inbox import InboxScreen
 from outreach_tui.ui.outbox.screens.outbox import OutboxScreen

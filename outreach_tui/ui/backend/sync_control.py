@@ -10,7 +10,7 @@ from __future__ import annotations
 import concurrent.futures
 from typing import TYPE_CHECKING, Any
 
-from outreach_tui.store import queries
+from outreach_tui.store.queries import conversations as queries
 from outreach_tui.store.sync_lock import SyncBusy, holder_text
 from outreach_tui.sync.engine import SyncOptions
 from outreach_tui.sync.progress import SyncReport

@@ -22,8 +22,8 @@ from textual.widgets.option_list import Option
 
 from outreach_tui.core.labels import display_name
 from outreach_tui.core.sanitize import sanitize_line, sanitize_text
-from outreach_tui.store import queries
 from outreach_tui.store.connection import read_snapshot
+from outreach_tui.store.queries import conversations as queries
 from outreach_tui.store.records import AttachmentRow, ConversationRow, Thread
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
 from outreach_tui.ui.common.worker_errors import WorkerErrorsToStatus

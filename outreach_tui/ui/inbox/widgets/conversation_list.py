@@ -36,7 +36,7 @@ from textual.strip import Strip
 from outreach_tui.core.labels import ColourRole, colour_role, display_name
 from outreach_tui.core.sanitize import SafeText, sanitize_text
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
-from outreach_tui.store import queries
+from outreach_tui.store.queries import conversations as queries
 from outreach_tui.store.records import ConversationFilter, ConversationRow
 from outreach_tui.ui.common.widgets.paged_list import PagedList
 from outreach_tui.ui.common.worker_errors import WorkerErrorsToStatus
