@@ -9,8 +9,8 @@ Module map (imports point down this list):
 - `campaign_mailboxes`   which mailboxes send for a campaign: queued attach / detach marks
 - `ingest`           API objects -> cache, one transaction per page, change detection
 - `queries/`         read queries by area: `conversations` (keyset windows, `ConversationList`,
-                     counts, thread)
-- `campaign_queries`, `inbox_queries`   campaign, inbox, warmup, leads, blocklist screens
+                     counts, thread), `campaigns`, `leads`
+- `inbox_queries`    sending inboxes, warmup, blocklist screens
 - `status`, `sync_state`   `status --json`, freshness
 - `effective`        server columns + active outbox items -> effective columns + marker
 - `search`           FTS5 documents and safe queries from user text

@@ -6,7 +6,6 @@ import pytest
 from sqlite_utils import Database
 
 from outreach_tui.store import edits
-from outreach_tui.store.campaign_queries import campaign_detail, get_campaign, sequences
 from outreach_tui.store.inbox_queries import (
     get_inbox,
     inbox_campaigns,
@@ -27,6 +26,7 @@ from outreach_tui.store.ingest import (
     upsert_sequences,
     upsert_warmup_stats,
 )
+from outreach_tui.store.queries.campaigns import campaign_detail, get_campaign, sequences
 from outreach_tui.store.queries.conversations import get_conversation
 from outreach_tui.store.search import search_conversations
 from tests.store import factories

@@ -12,8 +12,8 @@ from starlette.applications import Starlette
 from textual.message import Message
 from textual.widgets import OptionList
 
-from outreach_tui.store import campaign_queries
 from outreach_tui.store.connection import open_reader
+from outreach_tui.store.queries import campaigns as campaign_queries
 from outreach_tui.store.queries import conversations as queries
 from outreach_tui.store.records import ConversationFilter
 from outreach_tui.sync.pull import pull_leads

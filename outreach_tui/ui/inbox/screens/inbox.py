@@ -20,8 +20,9 @@ from textual.widgets import Footer, Input, Static
 
 from outreach_tui.core.labels import display_name
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store import campaign_queries, inbox_queries
+from outreach_tui.store import inbox_queries
 from outreach_tui.store.connection import read_snapshot
+from outreach_tui.store.queries import campaigns as campaign_queries
 from outreach_tui.store.queries import conversations as queries
 from outreach_tui.store.records import ConversationFilter, ConversationRow, LabelCounts
 from outreach_tui.ui.common.widgets.status_bar import StatusBar

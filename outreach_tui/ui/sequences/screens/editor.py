@@ -26,8 +26,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store import campaign_queries
 from outreach_tui.store.connection import read_snapshot
+from outreach_tui.store.queries import campaigns as campaign_queries
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
 from outreach_tui.ui.common.worker_errors import WorkerErrorsToStatus
 from outreach_tui.ui.common.worker_results import deliver

@@ -16,8 +16,8 @@ from textual import work
 from textual.message import Message
 
 from outreach_tui.store import outbox
-from outreach_tui.store.campaign_queries import variant_versions
 from outreach_tui.store.connection import read_snapshot
+from outreach_tui.store.queries.campaigns import variant_versions
 from outreach_tui.sync import pull
 from outreach_tui.ui.common.worker_results import deliver
 from outreach_tui.ui.sequences.screens.conflict import MINE, THEIRS, ConflictDialog, VariantConflict
