@@ -9,8 +9,7 @@ Module map (imports point down this list):
 - `campaign_mailboxes`   which mailboxes send for a campaign: queued attach / detach marks
 - `ingest`           API objects -> cache, one transaction per page, change detection
 - `queries/`         read queries by area: `conversations` (keyset windows, `ConversationList`,
-                     counts, thread), `campaigns`, `leads`
-- `inbox_queries`    sending inboxes, warmup, blocklist screens
+                     counts, thread), `campaigns`, `leads`, `mailboxes`, `warmup`, `blocklist`
 - `status`, `sync_state`   `status --json`, freshness
 - `effective`        server columns + active outbox items -> effective columns + marker
 - `search`           FTS5 documents and safe queries from user text

@@ -25,9 +25,10 @@ from textual.screen import Screen
 from outreach_tui.config import AppPaths, Config, ConfigError, save_config
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
-from outreach_tui.store import inbox_queries, outbox, sync_state
+from outreach_tui.store import outbox, sync_state
 from outreach_tui.store.connection import open_reader, read_snapshot
 from outreach_tui.store.edits import EditError
+from outreach_tui.store.queries import mailboxes as inbox_queries
 from outreach_tui.store.records import AttachmentRow
 from outreach_tui.sync.progress import SyncReport
 from outreach_tui.ui.backend.messages import (

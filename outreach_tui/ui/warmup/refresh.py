@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from outreach_tui.core.timefmt import parse_timestamp
-from outreach_tui.store.inbox_queries import WarmupStats
+from outreach_tui.store.queries.warmup import WarmupStats
 from outreach_tui.sync import pull
 from outreach_tui.sync.engine import SyncOptions
 from outreach_tui.sync.progress import SyncReport

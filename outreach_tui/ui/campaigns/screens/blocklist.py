@@ -18,10 +18,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store import inbox_queries, sync_state
+from outreach_tui.store import sync_state
 from outreach_tui.store.connection import read_snapshot
 from outreach_tui.store.edits import block_email, unblock
-from outreach_tui.store.inbox_queries import BlocklistRow
+from outreach_tui.store.queries import blocklist as inbox_queries
+from outreach_tui.store.queries.blocklist import BlocklistRow
 from outreach_tui.sync import pull
 from outreach_tui.sync.progress import SyncRun
 from outreach_tui.ui.campaigns.pulls import PullFinished, pull_on_demand

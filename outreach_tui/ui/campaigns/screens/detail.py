@@ -22,12 +22,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store import inbox_queries, sync_state
+from outreach_tui.store import sync_state
 from outreach_tui.store.connection import read_snapshot
 from outreach_tui.store.edits.campaigns import delete_campaign, launch_blockers
-from outreach_tui.store.inbox_queries import InboxRow
 from outreach_tui.store.queries import campaigns as campaign_queries
+from outreach_tui.store.queries import mailboxes as inbox_queries
 from outreach_tui.store.queries.campaigns import CampaignDetail
+from outreach_tui.store.queries.mailboxes import InboxRow
 from outreach_tui.sync import pull
 from outreach_tui.ui.campaigns.pulls import PullFinished, pull_on_demand
 from outreach_tui.ui.campaigns.screens.blocklist import BlocklistScreen

@@ -19,9 +19,8 @@ from sqlite_utils import Database
 from textual.strip import Strip
 
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store.inbox_queries import LeadRow
 from outreach_tui.store.queries import leads as lead_queries
-from outreach_tui.store.queries.leads import LeadFilter
+from outreach_tui.store.queries.leads import LeadFilter, LeadRow
 from outreach_tui.ui.common.widgets.paged_list import PagedList
 
 _STATE_MARKS = {"pending": "↑", "failed": "!", "conflict": "?"}

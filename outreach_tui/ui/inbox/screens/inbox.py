@@ -20,10 +20,10 @@ from textual.widgets import Footer, Input, Static
 
 from outreach_tui.core.labels import display_name
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store import inbox_queries
 from outreach_tui.store.connection import read_snapshot
 from outreach_tui.store.queries import campaigns as campaign_queries
 from outreach_tui.store.queries import conversations as queries
+from outreach_tui.store.queries import mailboxes as inbox_queries
 from outreach_tui.store.records import ConversationFilter, ConversationRow, LabelCounts
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
 from outreach_tui.ui.common.worker_errors import WorkerErrorsToStatus

@@ -21,7 +21,7 @@ from textual.widgets import Footer, Static
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.connection import read_snapshot
-from outreach_tui.store.inbox_queries import HealthOverview, InboxHealthRow, health_overview
+from outreach_tui.store.queries.mailboxes import HealthOverview, InboxHealthRow, health_overview
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
 from outreach_tui.ui.common.worker_results import deliver
 from outreach_tui.ui.warmup.refresh import WarmupRefresher
