@@ -28,8 +28,8 @@ from outreach_tui.store.ingest.conversations import (
     refresh_summary,
     upsert_conversations,
 )
-from outreach_tui.store.ingest.inboxes import upsert_inboxes
 from outreach_tui.store.ingest.leads import lead_row
+from outreach_tui.store.ingest.mailboxes import upsert_inboxes
 from outreach_tui.store.outbox.items import OutboxItem
 from outreach_tui.store.outbox.undo import drop_placeholder, link_inbox_ids
 
