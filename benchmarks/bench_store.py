@@ -26,7 +26,11 @@ from typing import Any
 
 from outreach_tui.store.connection import open_reader, open_writer
 from outreach_tui.store.ingest import upsert_conversations
-from outreach_tui.store.queries import ConversationList, conversation_window, label_counts
+from outreach_tui.store.queries.conversations import (
+    ConversationList,
+    conversation_window,
+    label_counts,
+)
 from outreach_tui.store.records import ConversationFilter
 from outreach_tui.store.search import search_conversations
 

@@ -265,8 +265,8 @@ async def measure_datatable(db_path: Path) -> dict[str, Any]:
     from textual.app import App, ComposeResult
     from textual.widgets import DataTable
 
-    from outreach_tui.store import queries
     from outreach_tui.store.connection import open_reader
+    from outreach_tui.store.queries.conversations import conversation_window
     from outreach_tui.store.records import ConversationFilter
 
     painted: list[float] = []
@@ -285,7 +285,7 @@ async def measure_datatable(db_path: Path) -> dict[str, Any]:
 
         def on_mount(self) -> None:
             db = open_reader(db_path)
-            rows = queries.conversation_window(db, ConversationFilter(), limit=10_000_000)
+            rows = conversation_window(db, ConversationFilter(), limit=10_000_000)
             db.close()
             table = self.query_one(DataTable)
             table.add_columns("", "Sender", "Subject", "Label", "When")

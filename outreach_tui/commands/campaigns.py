@@ -17,8 +17,8 @@ from outreach_tui.commands.context import resolve_context
 from outreach_tui.commands.output import print_csv, print_json, print_table, safe
 from outreach_tui.core.ab_results import interval_text, step_result
 from outreach_tui.core.figures import percent
-from outreach_tui.store import campaign_queries
-from outreach_tui.store.campaign_queries import CampaignDetail, CampaignRow, LinkedInbox
+from outreach_tui.store.queries import campaigns
+from outreach_tui.store.queries.campaigns import CampaignDetail, CampaignRow, LinkedInbox
 
 _OPTIONS = (
     "daily_limit",
@@ -116,8 +116,8 @@ def list_campaigns(args: argparse.Namespace) -> int:
     context = resolve_context(args)
     db = context.open_db(write=False)
     try:
-        rows = campaign_queries.list_campaigns(db)
-        inboxes = {row.id: campaign_queries.campaign_inboxes(db, row.id) for row in rows}
+        rows = campaigns.list_campaigns(db)
+        inboxes = {row.id: campaigns.campaign_inboxes(db, row.id) for row in rows}
     finally:
         db.close()
     if args.json:
@@ -155,7 +155,7 @@ def show_campaign(args: argparse.Namespace) -> int:
     context = resolve_context(args)
     db = context.open_db(write=False)
     try:
-        detail = campaign_queries.campaign_detail(db, args.id)
+        detail = campaigns.campaign_detail(db, args.id)
     finally:
         db.close()
     if detail is None:

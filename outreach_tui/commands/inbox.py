@@ -24,7 +24,6 @@ from outreach_tui.core.html_text import readable_body
 from outreach_tui.core.labels import LABEL_VALUES, display_name
 from outreach_tui.core.plain_html import text_to_html
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
-from outreach_tui.store import queries
 from outreach_tui.store.edits import EditError
 from outreach_tui.store.edits import conversations as edits
 from outreach_tui.store.edits.body import (
@@ -35,6 +34,7 @@ from outreach_tui.store.edits.body import (
     too_large,
 )
 from outreach_tui.store.outbox import OutboxItem
+from outreach_tui.store.queries import conversations
 from outreach_tui.store.records import ConversationFilter, ConversationRow
 
 _MARKERS = {None: " ", "pending": "~", "failed": "!", "conflict": "?"}
@@ -64,7 +64,7 @@ def list_conversations(args: argparse.Namespace) -> int:
         folder=args.folder, label=args.label, unread=args.unread, search=args.search
     )
     try:
-        rows = queries.conversation_window(db, flt, limit=args.limit)
+        rows = conversations.conversation_window(db, flt, limit=args.limit)
     finally:
         db.close()
     if args.json:
@@ -89,7 +89,7 @@ def list_conversations(args: argparse.Namespace) -> int:
 
 
 def _require_conversation(db: Database, conversation_id: str) -> ConversationRow:
-    row = queries.get_conversation(db, conversation_id)
+    row = conversations.get_conversation(db, conversation_id)
     if row is None:
         raise CommandError(f"no conversation {safe(conversation_id, 80)} in the cache")
     return row
@@ -101,7 +101,7 @@ def show_conversation(args: argparse.Namespace) -> int:
     db = context.open_db(write=False)
     try:
         _require_conversation(db, args.id)
-        thread = queries.thread(db, args.id)
+        thread = conversations.thread(db, args.id)
     finally:
         db.close()
     if thread is None:  # deleted between the two reads (another process synced)

@@ -20,7 +20,7 @@ from outreach_tui.commands.context import resolve_context
 from outreach_tui.commands.output import print_csv, print_json, print_table, safe
 from outreach_tui.core.warmup import Severity
 from outreach_tui.store import sync_state
-from outreach_tui.store.inbox_queries import HealthOverview, InboxHealthRow, health_overview
+from outreach_tui.store.queries.mailboxes import HealthOverview, InboxHealthRow, health_overview
 
 _SETTINGS = (
     "id",

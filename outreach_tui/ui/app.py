@@ -26,7 +26,8 @@ from textual.screen import Screen
 from outreach_tui.config import AppPaths, Config, ConfigError, save_config
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
-from outreach_tui.store import inbox_queries, outbox, sync_state
+from outreach_tui.store import outbox, sync_state
+from outreach_tui.store.queries import mailboxes as mailbox_queries
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.backend.backend import CHANGE_INTERVAL
 from outreach_tui.ui.backend.messages import (
@@ -315,5 +316,5 @@ def _read_status(db: Database) -> dict[str, Any]:
         "failed": counts[outbox.FAILED],
         "conflict": counts[outbox.CONFLICT],
         "last_synced": last_text,
-        "warnings": inbox_queries.health_overview(db).attention_count,
+        "warnings": mailbox_queries.health_overview(db).attention_count,
     }

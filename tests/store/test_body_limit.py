@@ -20,7 +20,7 @@ from outreach_tui.store.edits.body import (
     decode_body,
 )
 from outreach_tui.store.ingest import upsert_conversations, upsert_inboxes
-from outreach_tui.store.queries import thread
+from outreach_tui.store.queries.conversations import thread
 from tests.store.factories import conversation, inbox
 
 OVER = "a" * (MAX_BODY_BYTES + 1)

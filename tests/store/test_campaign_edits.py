@@ -6,13 +6,6 @@ import pytest
 from sqlite_utils import Database
 
 from outreach_tui.store import edits, outbox
-from outreach_tui.store.campaign_queries import (
-    campaign_detail,
-    campaign_inboxes,
-    get_campaign,
-    sequences,
-)
-from outreach_tui.store.inbox_queries import get_inbox, leads_window, list_blocklist
 from outreach_tui.store.ingest import (
     upsert_blocklist,
     upsert_campaigns,
@@ -20,6 +13,15 @@ from outreach_tui.store.ingest import (
     upsert_leads,
     upsert_sequences,
 )
+from outreach_tui.store.queries.blocklist import list_blocklist
+from outreach_tui.store.queries.campaigns import (
+    campaign_detail,
+    campaign_inboxes,
+    get_campaign,
+    sequences,
+)
+from outreach_tui.store.queries.leads import leads_window
+from outreach_tui.store.queries.mailboxes import get_inbox
 from tests.store import factories
 
 

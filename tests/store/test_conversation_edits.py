@@ -7,7 +7,7 @@ from sqlite_utils import Database
 
 from outreach_tui.store import edits, outbox
 from outreach_tui.store.ingest import upsert_conversations, upsert_inboxes
-from outreach_tui.store.queries import get_conversation, thread
+from outreach_tui.store.queries.conversations import get_conversation, thread
 from outreach_tui.store.search import search_conversations
 from tests.store.factories import conversation, inbox, message
 

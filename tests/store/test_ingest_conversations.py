@@ -7,7 +7,7 @@ import copy
 from sqlite_utils import Database
 
 from outreach_tui.store.ingest import upsert_campaigns, upsert_conversations, upsert_leads
-from outreach_tui.store.queries import get_conversation, thread
+from outreach_tui.store.queries.conversations import get_conversation, thread
 from outreach_tui.store.search import search_conversations
 from tests.store.factories import campaign, conversation, lead, message
 

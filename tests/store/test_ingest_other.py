@@ -6,14 +6,6 @@ import pytest
 from sqlite_utils import Database
 
 from outreach_tui.store import edits
-from outreach_tui.store.campaign_queries import campaign_detail, get_campaign, sequences
-from outreach_tui.store.inbox_queries import (
-    get_inbox,
-    inbox_campaigns,
-    leads_window,
-    list_inboxes,
-    warmup_stats,
-)
 from outreach_tui.store.ingest import (
     remove_missing,
     upsert_blocklist,
@@ -27,7 +19,11 @@ from outreach_tui.store.ingest import (
     upsert_sequences,
     upsert_warmup_stats,
 )
-from outreach_tui.store.queries import get_conversation
+from outreach_tui.store.queries.campaigns import campaign_detail, get_campaign, sequences
+from outreach_tui.store.queries.conversations import get_conversation
+from outreach_tui.store.queries.leads import leads_window
+from outreach_tui.store.queries.mailboxes import get_inbox, inbox_campaigns, list_inboxes
+from outreach_tui.store.queries.warmup import warmup_stats
 from outreach_tui.store.search import search_conversations
 from tests.store import factories
 

@@ -6,15 +6,15 @@ import pytest
 from sqlite_utils import Database
 
 from outreach_tui.store import edits, outbox
-from outreach_tui.store.campaign_queries import sequences, variant_versions
-from outreach_tui.store.conflicts import conflict_log
 from outreach_tui.store.fields import Policy
 from outreach_tui.store.ingest import (
     upsert_campaigns,
     upsert_conversations,
     upsert_sequences,
 )
-from outreach_tui.store.queries import get_conversation
+from outreach_tui.store.outbox.conflicts import conflict_log
+from outreach_tui.store.queries.campaigns import sequences, variant_versions
+from outreach_tui.store.queries.conversations import get_conversation
 from tests.store import factories
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlite_utils import Database
 
 from outreach_tui.store.ingest import upsert_conversations
-from outreach_tui.store.queries import conversation_window
+from outreach_tui.store.queries.conversations import conversation_window
 from outreach_tui.store.records import ConversationFilter
 from outreach_tui.store.search import fts_query, search_conversations
 from tests.store.factories import conversation

@@ -12,9 +12,9 @@ from starlette.applications import Starlette
 
 from outreach_tui.api import ReachkitClient
 from outreach_tui.store import edits, outbox
-from outreach_tui.store.campaign_queries import variant_versions
-from outreach_tui.store.conflicts import conflict_log
-from outreach_tui.store.queries import get_conversation
+from outreach_tui.store.outbox.conflicts import conflict_log
+from outreach_tui.store.queries.campaigns import variant_versions
+from outreach_tui.store.queries.conversations import get_conversation
 from outreach_tui.sync.engine import SyncOptions, run_sync
 from tests.sync.conftest import KEY
 from tests.sync.sim_state import server_conversation, server_variant

@@ -8,8 +8,8 @@ from starlette.applications import Starlette
 
 from outreach_tui.api import ReachkitClient
 from outreach_tui.core.timefmt import parse_timestamp
-from outreach_tui.store import campaign_queries
 from outreach_tui.store.edits import campaigns as campaign_edits
+from outreach_tui.store.queries import campaigns as campaign_queries
 from outreach_tui.sync.engine import run_sync
 from tests.sync.conftest import KEY
 from tests.sync.sim_state import workspace

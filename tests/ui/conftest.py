@@ -28,8 +28,9 @@ from textual.strip import Strip
 from outreach_tui.api import ReachkitClient, RetryPolicy
 from outreach_tui.config import Config, app_paths
 from outreach_tui.simulator import create_app
-from outreach_tui.store import outbox, queries
+from outreach_tui.store import outbox
 from outreach_tui.store.connection import open_reader, open_writer
+from outreach_tui.store.queries import conversations as conversation_queries
 from outreach_tui.store.records import ConversationRow
 from outreach_tui.sync.engine import run_sync
 from outreach_tui.sync.progress import SyncReport
@@ -247,7 +248,7 @@ def stored_row(db_path: Path, conversation_id: str) -> ConversationRow:
     """A conversation as the cache has it now."""
     db = open_reader(db_path)
     try:
-        row = queries.get_conversation(db, conversation_id)
+        row = conversation_queries.get_conversation(db, conversation_id)
     finally:
         db.close()
     assert row is not None

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from outreach_tui.store import campaign_queries, outbox
+from outreach_tui.store import outbox
 from outreach_tui.store.connection import open_writer
 from outreach_tui.store.edits import EditError, add_lead, attach_inboxes, detach_inboxes
 from outreach_tui.store.edits.campaigns import (
@@ -19,7 +19,8 @@ from outreach_tui.store.edits.campaigns import (
     set_status,
     status_problem,
 )
-from outreach_tui.store.lead_queries import LeadFilter, leads_at
+from outreach_tui.store.queries import campaigns as campaign_queries
+from outreach_tui.store.queries.leads import LeadFilter, leads_at
 
 
 @pytest.fixture

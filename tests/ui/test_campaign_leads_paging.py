@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from textual.app import App, ComposeResult
 
-from outreach_tui.store import lead_queries
 from outreach_tui.store.connection import open_reader, open_writer, write_transaction
 from outreach_tui.store.ingest import upsert_campaigns
-from outreach_tui.store.lead_queries import LeadFilter
+from outreach_tui.store.queries import leads as lead_queries
+from outreach_tui.store.queries.leads import LeadFilter
 from outreach_tui.ui.campaigns.widgets.lead_list import LeadList
 from tests.ui.conftest import wait_for
 from tests.ui.fake_backend import FakeBackend

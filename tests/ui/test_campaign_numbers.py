@@ -11,7 +11,7 @@ from outreach_tui.core.ab_results import StepResult, interval_text, step_result,
 from outreach_tui.core.abstats import VerdictKind
 from outreach_tui.core.figures import percent
 from outreach_tui.core.schedule import ScheduleError
-from outreach_tui.store.campaign_queries import CampaignRow, SequenceRow, VariantRow
+from outreach_tui.store.queries.campaigns import CampaignRow, SequenceRow, VariantRow
 from outreach_tui.ui.campaigns.screens.campaigns import visible_campaigns
 from outreach_tui.ui.campaigns.screens.dialogs import (
     DeleteCampaignScreen,

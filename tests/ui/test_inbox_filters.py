@@ -12,8 +12,10 @@ from starlette.applications import Starlette
 from textual.message import Message
 from textual.widgets import OptionList
 
-from outreach_tui.store import campaign_queries, inbox_queries, queries
 from outreach_tui.store.connection import open_reader
+from outreach_tui.store.queries import campaigns as campaign_queries
+from outreach_tui.store.queries import conversations as conversation_queries
+from outreach_tui.store.queries import mailboxes as mailbox_queries
 from outreach_tui.store.records import ConversationFilter
 from outreach_tui.sync.pull import pull_leads
 from outreach_tui.ui.inbox.screens import inbox as inbox_module
@@ -37,7 +39,7 @@ from .conftest import (
 def _count(db_path: Path, flt: ConversationFilter) -> int:
     db = open_reader(db_path)
     try:
-        return queries.count_conversations(db, flt)
+        return conversation_queries.count_conversations(db, flt)
     finally:
         db.close()
 
@@ -99,7 +101,10 @@ async def test_f_cycles_primary_others_all(synced_db: Path) -> None:
             await wait_for(pilot, lambda t=expected_total: conversations.total == t)
             db = open_reader(synced_db)
             try:
-                folders = {queries.get_conversation(db, i).folder for i in _shown(conversations)}  # type: ignore[union-attr]
+                folders = {
+                    conversation_queries.get_conversation(db, i).folder
+                    for i in _shown(conversations)
+                }  # type: ignore[union-attr]
             finally:
                 db.close()
             assert folders == ({expected_folder} if expected_folder else {"primary", "others"})
@@ -127,7 +132,7 @@ async def test_v_filters_by_label_with_counts_then_unread(synced_db: Path) -> No
         conversations = await open_inbox(pilot)
         db = open_reader(synced_db)
         try:
-            counts = queries.label_counts(db, ConversationFilter(folder="primary"))
+            counts = conversation_queries.label_counts(db, ConversationFilter(folder="primary"))
         finally:
             db.close()
         await pilot.press("v")
@@ -199,7 +204,7 @@ async def test_v_filters_by_sending_inbox(synced_db: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         conversations = await open_inbox(pilot)
         inbox = sorted(
-            inbox_queries.list_inboxes(app.backend.reader), key=lambda i: i.email.lower()
+            mailbox_queries.list_inboxes(app.backend.reader), key=lambda i: i.email.lower()
         )[0]
         expected = _count(synced_db, ConversationFilter(folder="primary", inbox_id=inbox.id))
         await pilot.press("v")
@@ -226,7 +231,7 @@ async def test_the_filter_screen_lists_inboxes_even_before_the_list_has_its_name
         await wait_for(pilot, lambda: bool(app.screen.query("#filter-inbox")))
         inboxes = app.screen.query_one("#filter-inbox", OptionList)
         offered = {inboxes.get_option_at_index(i).id for i in range(1, inboxes.option_count)}
-        assert offered == {inbox.id for inbox in inbox_queries.list_inboxes(app.backend.reader)}
+        assert offered == {inbox.id for inbox in mailbox_queries.list_inboxes(app.backend.reader)}
         db = open_reader(synced_db)
         try:
             cached = {c.id for c in campaign_queries.list_campaigns(db)}

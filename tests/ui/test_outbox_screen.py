@@ -8,9 +8,11 @@ from pathlib import Path
 
 from textual.widgets import DataTable
 
-from outreach_tui.store import conflicts, outbox, queries
+from outreach_tui.store import outbox
 from outreach_tui.store.connection import open_reader, open_writer
 from outreach_tui.store.edits import conversations as edits
+from outreach_tui.store.outbox import conflicts
+from outreach_tui.store.queries import conversations as conversation_queries
 from outreach_tui.store.records import ConversationFilter, ConversationRow
 from outreach_tui.ui.inbox.screens.inbox import InboxScreen
 from outreach_tui.ui.outbox.screens.outbox import OutboxScreen
@@ -55,7 +57,9 @@ def _states(db_path: Path) -> dict[int, str]:
 async def test_outbox_screen_resolves_every_kind_of_item(synced_db: Path) -> None:
     db = open_reader(synced_db)
     try:
-        rows = queries.conversation_window(db, ConversationFilter(folder="primary"), limit=10)[5:]
+        rows = conversation_queries.conversation_window(
+            db, ConversationFilter(folder="primary"), limit=10
+        )[5:]
     finally:
         db.close()
     ids = _prepare(synced_db, rows)

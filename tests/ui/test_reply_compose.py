@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import TextArea
 
-from outreach_tui.store import inbox_queries, outbox
+from outreach_tui.store import outbox
+from outreach_tui.store.queries import mailboxes as mailbox_queries
 from outreach_tui.ui.inbox.screens.compose import ComposeScreen, parse_recipients
 from outreach_tui.ui.inbox.screens.inbox import InboxScreen
 from outreach_tui.ui.inbox.screens.reply import ReplyScreen, edit_in_editor
@@ -127,7 +128,7 @@ async def test_c_composes_a_new_conversation_from_a_chosen_inbox(synced_db: Path
     app = make_app(synced_db)
     async with app.run_test(size=(120, 40)) as pilot:
         conversations = await open_inbox(pilot)
-        inboxes = inbox_queries.list_inboxes(app.backend.reader)
+        inboxes = mailbox_queries.list_inboxes(app.backend.reader)
         await pilot.press("c")
         await wait_for_screen(pilot, ComposeScreen)
         await pilot.press(*_type("not an address"), "ctrl+s")

@@ -11,9 +11,10 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from outreach_tui.simulator.campaigns import Campaign
-from outreach_tui.store import campaign_queries, outbox
-from outreach_tui.store.campaign_queries import CampaignRow, VariantRow
+from outreach_tui.store import outbox
 from outreach_tui.store.connection import open_reader
+from outreach_tui.store.queries import campaigns as campaign_queries
+from outreach_tui.store.queries.campaigns import CampaignRow, VariantRow
 from outreach_tui.ui.app import OutreachApp
 from outreach_tui.ui.sequences.screens.dialogs import CampaignPicker
 from outreach_tui.ui.sequences.screens.editor import SequenceScreen

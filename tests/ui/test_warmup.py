@@ -13,7 +13,7 @@ from textual.widgets import Checkbox, Input, Static, TextArea
 
 from outreach_tui.store import outbox
 from outreach_tui.store.connection import open_reader, open_writer
-from outreach_tui.store.inbox_queries import health_overview
+from outreach_tui.store.queries.mailboxes import health_overview
 from outreach_tui.ui.app import OutreachApp
 from outreach_tui.ui.campaigns.screens.detail import CampaignDetailScreen
 from outreach_tui.ui.warmup.screens.detail import WarmupDetailScreen

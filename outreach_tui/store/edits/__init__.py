@@ -21,8 +21,8 @@ from outreach_tui.store.edits.conversations import (
     revert_label,
     set_label,
 )
-from outreach_tui.store.edits.inboxes import update_inbox
 from outreach_tui.store.edits.leads import add_lead, block_email, delete_lead, unblock
+from outreach_tui.store.edits.mailboxes import update_inbox
 from outreach_tui.store.edits.sequences import (
     add_sequence,
     add_variant,

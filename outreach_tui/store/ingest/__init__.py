@@ -13,12 +13,12 @@ from outreach_tui.store.ingest.campaigns import (
     upsert_sequences,
 )
 from outreach_tui.store.ingest.conversations import upsert_conversations
-from outreach_tui.store.ingest.inboxes import (
+from outreach_tui.store.ingest.leads import upsert_blocklist, upsert_leads
+from outreach_tui.store.ingest.mailboxes import (
     upsert_inbox_detail,
     upsert_inboxes,
     upsert_warmup_stats,
 )
-from outreach_tui.store.ingest.leads import upsert_blocklist, upsert_leads
 from outreach_tui.store.ingest.reconcile import remove_missing
 from outreach_tui.store.ingest.result import IngestResult
 

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from sqlite_utils import Database
 from textual.app import App
 
-from outreach_tui.store import queries
+from outreach_tui.store.queries import conversations as conversation_queries
 from outreach_tui.store.sync_lock import SyncBusy, holder_text
 from outreach_tui.sync.engine import SyncOptions
 from outreach_tui.sync.progress import SyncReport
@@ -63,7 +63,7 @@ class SyncControl:
             return
         if self.running:
             return
-        self._newest_before = queries.latest_activity(backend.reader)
+        self._newest_before = conversation_queries.latest_activity(backend.reader)
         backend.status.update(syncing="starting…", message="")
         app = backend.app
         future = backend.writer.sync(
@@ -127,6 +127,6 @@ class SyncControl:
                 severity="error",
             )
         if self._newest_before:
-            fresh = queries.count_unread_since(backend.reader, self._newest_before)
+            fresh = conversation_queries.count_unread_since(backend.reader, self._newest_before)
             if fresh:
                 app.notify(f"{fresh} new repl{'y' if fresh == 1 else 'ies'}", title="Inbox")

@@ -19,7 +19,7 @@ from outreach_tui.core.labels import PickerChoice, display_name
 from outreach_tui.core.plain_html import text_to_html
 from outreach_tui.store import outbox
 from outreach_tui.store.edits import conversations as edits
-from outreach_tui.store.inbox_queries import list_inboxes
+from outreach_tui.store.queries.mailboxes import list_inboxes
 from outreach_tui.store.records import AttachmentRow, ConversationRow
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.inbox.screens.compose import ComposeScreen, Draft

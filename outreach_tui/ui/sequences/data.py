@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from outreach_tui.core.mergetags import BUILT_IN_VARIABLES, lead_variables
-from outreach_tui.store import campaign_queries, lead_queries, outbox, sync_state
-from outreach_tui.store.campaign_queries import CampaignRow, SequenceRow
+from outreach_tui.store import outbox, sync_state
 from outreach_tui.store.outbox import OutboxItem
+from outreach_tui.store.queries import campaigns as campaign_queries
+from outreach_tui.store.queries import leads as lead_queries
+from outreach_tui.store.queries.campaigns import CampaignRow, SequenceRow
 from outreach_tui.ui.sequences.widgets.preview import PreviewLead
 
 # The outbox states the editor shows on a step or variant (pending ones show as a marker).

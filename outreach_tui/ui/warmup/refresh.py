@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from outreach_tui.core.timefmt import parse_timestamp
-from outreach_tui.store.inbox_queries import WarmupStats
+from outreach_tui.store.queries.warmup import WarmupStats
 from outreach_tui.sync import pull
 from outreach_tui.sync.engine import SyncOptions
 from outreach_tui.ui.backend import Backend

@@ -18,9 +18,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store import inbox_queries, sync_state
+from outreach_tui.store import sync_state
 from outreach_tui.store.edits import block_email, unblock
-from outreach_tui.store.inbox_queries import BlocklistRow
+from outreach_tui.store.queries import blocklist as blocklist_queries
+from outreach_tui.store.queries.blocklist import BlocklistRow
 from outreach_tui.sync import pull
 from outreach_tui.sync.progress import SyncRun
 from outreach_tui.ui.backend import Backend
@@ -112,7 +113,7 @@ class BlocklistScreen(Screen[None]):
     def read(db: Database) -> tuple[list[BlocklistRow], str | None]:
         """The cached blocklist and when it was pulled (worker thread)."""
         return (
-            inbox_queries.list_blocklist(db),
+            blocklist_queries.list_blocklist(db),
             sync_state.get_sync_state(db, "blocklist").last_pulled_at,
         )
 

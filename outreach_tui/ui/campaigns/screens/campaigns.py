@@ -28,9 +28,9 @@ from textual.widgets import DataTable, Footer, Input, Static
 from outreach_tui.core.figures import count, percent
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
-from outreach_tui.store import campaign_queries
-from outreach_tui.store.campaign_queries import CampaignRow, DailyPoint
 from outreach_tui.store.edits.campaigns import create_campaign, delete_campaign
+from outreach_tui.store.queries import campaigns as campaign_queries
+from outreach_tui.store.queries.campaigns import CampaignRow, DailyPoint
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.campaigns.screens.blocklist import BlocklistScreen
 from outreach_tui.ui.campaigns.screens.detail import CampaignDetailScreen

@@ -20,10 +20,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store import campaign_queries, inbox_queries, sync_state
-from outreach_tui.store.campaign_queries import CampaignDetail
+from outreach_tui.store import sync_state
 from outreach_tui.store.edits.campaigns import delete_campaign, launch_blockers
-from outreach_tui.store.inbox_queries import InboxRow
+from outreach_tui.store.queries import campaigns as campaign_queries
+from outreach_tui.store.queries import mailboxes as mailbox_queries
+from outreach_tui.store.queries.campaigns import CampaignDetail
+from outreach_tui.store.queries.mailboxes import InboxRow
 from outreach_tui.sync import pull
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.backend.messages import PullFinished
@@ -117,7 +119,7 @@ class CampaignDetailScreen(Screen[None]):
     def read(self, db: Database) -> DetailSnapshot:
         """The campaign, the inboxes it may use and what blocks a launch (worker thread)."""
         detail = campaign_queries.campaign_detail(db, self.campaign_id)
-        inboxes = tuple(inbox_queries.list_inboxes(db)) if detail else ()
+        inboxes = tuple(mailbox_queries.list_inboxes(db)) if detail else ()
         blockers = tuple(launch_blockers(db, self.campaign_id)) if detail else ()
         detail_state = sync_state.get_sync_state(db, "campaign_detail", self.campaign_id)
         leads_state = sync_state.get_sync_state(db, "leads", self.campaign_id)

@@ -14,7 +14,7 @@ from outreach_tui.core.ab_results import StepResult, interval_text, step_result
 from outreach_tui.core.abstats import Verdict, VerdictKind
 from outreach_tui.core.figures import count, percent
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store.campaign_queries import SequenceRow, VariantRow
+from outreach_tui.store.queries.campaigns import SequenceRow, VariantRow
 
 _VERDICT_STYLE = {
     VerdictKind.LEADER: "bold green",

@@ -8,7 +8,7 @@ from textual.widget import Widget
 
 from outreach_tui.core.figures import count, percent
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store.campaign_queries import CampaignRow
+from outreach_tui.store.queries.campaigns import CampaignRow
 from outreach_tui.ui.campaigns.widgets.numbers import bounce_level, progress_bar
 
 STATE_NOTES = {

@@ -20,8 +20,8 @@ from textual.widgets import Button, SelectionList, Static
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.core.warmup import HealthBand, health_band
 from outreach_tui.store.edits import attach_inboxes, detach_inboxes
-from outreach_tui.store.inbox_queries import InboxRow
 from outreach_tui.store.outbox import LOCAL_ID_PREFIX, OutboxItem
+from outreach_tui.store.queries.mailboxes import InboxRow
 from outreach_tui.ui.backend import Backend
 
 _BAND_STYLE = {

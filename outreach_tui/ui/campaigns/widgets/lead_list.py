@@ -1,6 +1,6 @@
 """A campaign's leads as a virtual list (campaigns can hold 100,000 leads).
 
-Built on `PagedList`: rows come from `store.campaign_queries` (newest first) a page at a
+Built on `PagedList`: rows come from `store.queries.leads` (newest first) a page at a
 time; with no filter, a page next to a cached one is read by keyset on the UI thread (an
 index walk of 50 rows), with a filter every page is read on a worker (a rare status could
 make a keyset scan long). Names, emails and variables come from strangers: every cell
@@ -18,9 +18,8 @@ from sqlite_utils import Database
 from textual.strip import Strip
 
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store import lead_queries
-from outreach_tui.store.inbox_queries import LeadRow
-from outreach_tui.store.lead_queries import LeadFilter
+from outreach_tui.store.queries import leads as lead_queries
+from outreach_tui.store.queries.leads import LeadFilter, LeadRow
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.widgets.paged_list import PagedList
 

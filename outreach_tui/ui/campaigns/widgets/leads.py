@@ -22,8 +22,7 @@ from textual.widgets import Input, Static
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.edits import add_lead, delete_lead
-from outreach_tui.store.inbox_queries import LeadRow
-from outreach_tui.store.lead_queries import LEAD_PROVIDER_UNKNOWN, LeadFilter
+from outreach_tui.store.queries.leads import LEAD_PROVIDER_UNKNOWN, LeadFilter, LeadRow
 from outreach_tui.sync import pull
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.backend.messages import PullFinished

@@ -15,9 +15,9 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store.campaign_queries import CampaignRow
 from outreach_tui.store.edits import update_campaign
 from outreach_tui.store.edits.campaigns import set_status
+from outreach_tui.store.queries.campaigns import CampaignRow
 from outreach_tui.ui.backend import Backend
 
 OPTIONS: tuple[tuple[str, str], ...] = (

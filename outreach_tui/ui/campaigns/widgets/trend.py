@@ -12,7 +12,7 @@ from textual.widgets import Label, Sparkline, Static
 
 from outreach_tui.core.figures import count
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store.campaign_queries import CampaignRow, DailyPoint
+from outreach_tui.store.queries.campaigns import CampaignRow, DailyPoint
 from outreach_tui.ui.common.widgets.day_chart import date_label
 
 

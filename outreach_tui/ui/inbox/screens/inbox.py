@@ -19,7 +19,9 @@ from textual.widgets import Footer, Input, Static
 
 from outreach_tui.core.labels import display_name
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store import campaign_queries, inbox_queries, queries
+from outreach_tui.store.queries import campaigns as campaign_queries
+from outreach_tui.store.queries import conversations as conversation_queries
+from outreach_tui.store.queries import mailboxes as mailbox_queries
 from outreach_tui.store.records import ConversationFilter, ConversationRow, LabelCounts
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.cache_view import CacheView
@@ -248,7 +250,7 @@ class InboxScreen(Screen[None]):
 
         def read(db: Database) -> tuple[LabelCounts, dict[str, str], dict[str, str]]:
             # The names are read here too: the dialog may open before the names landed.
-            return (queries.label_counts(db, flt), *_names(db))
+            return (conversation_queries.label_counts(db, flt), *_names(db))
 
         self.backend.read(self, read, self._show_filters, group="inbox-filters", what="filters")
 
@@ -266,11 +268,11 @@ class InboxScreen(Screen[None]):
 
 def _read_names(db: Database) -> tuple[dict[str, str], dict[str, str], bool]:
     """The list's column names and whether any conversation has a campaign."""
-    return (*_names(db), queries.any_campaign_linked(db))
+    return (*_names(db), conversation_queries.any_campaign_linked(db))
 
 
 def _names(db: Database) -> tuple[dict[str, str], dict[str, str]]:
     """Campaign names and sending-inbox emails by id, for the list columns and filters."""
     campaigns = {c.id: c.name for c in campaign_queries.list_campaigns(db)}
-    inboxes = {i.id: i.email for i in inbox_queries.list_inboxes(db)}
+    inboxes = {i.id: i.email for i in mailbox_queries.list_inboxes(db)}
     return campaigns, inboxes

@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from outreach_tui.core.labels import display_name
 from outreach_tui.core.sanitize import sanitize_line, sanitize_text
-from outreach_tui.store import queries
+from outreach_tui.store.queries import conversations as conversation_queries
 from outreach_tui.store.records import AttachmentRow, ConversationRow, Thread
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.cache_view import CacheView
@@ -132,7 +132,7 @@ class ThreadScreen(Screen[None]):
 
     def read(self, db: Database) -> tuple[Thread, list[RenderedMessage]] | None:
         """The conversation's messages, converted for the screen (on a worker thread)."""
-        thread = queries.thread(db, self.row.id)
+        thread = conversation_queries.thread(db, self.row.id)
         if thread is None:
             return None
         return thread, [render_message(message) for message in thread.messages]

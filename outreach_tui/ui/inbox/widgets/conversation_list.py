@@ -35,7 +35,7 @@ from textual.strip import Strip
 from outreach_tui.core.labels import ColourRole, colour_role, display_name
 from outreach_tui.core.sanitize import SafeText, sanitize_text
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
-from outreach_tui.store import queries
+from outreach_tui.store.queries import conversations as conversation_queries
 from outreach_tui.store.records import ConversationFilter, ConversationRow
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.widgets.paged_list import PagedList
@@ -169,23 +169,23 @@ class ConversationList(PagedList[ConversationRow]):
     # --- the PagedList contract (worker thread, except rows_after/rows_before) ----------
 
     def count_rows(self, db: Database, params: Any) -> int:
-        return queries.count_conversations(db, params)
+        return conversation_queries.count_conversations(db, params)
 
     def rows_at(self, db: Database, params: Any, offset: int, limit: int) -> list[ConversationRow]:
-        return queries.conversations_at(db, params, offset=offset, limit=limit)
+        return conversation_queries.conversations_at(db, params, offset=offset, limit=limit)
 
     def position_of(self, db: Database, params: Any, key: str) -> int | None:
-        return queries.conversation_position(db, key, params)
+        return conversation_queries.conversation_position(db, key, params)
 
     def rows_after(
         self, db: Database, params: Any, row: ConversationRow, limit: int
     ) -> list[ConversationRow]:
-        return queries.conversation_window(db, params, after=row.cursor, limit=limit)
+        return conversation_queries.conversation_window(db, params, after=row.cursor, limit=limit)
 
     def rows_before(
         self, db: Database, params: Any, row: ConversationRow, limit: int
     ) -> list[ConversationRow]:
-        return queries.conversation_window(db, params, before=row.cursor, limit=limit)
+        return conversation_queries.conversation_window(db, params, before=row.cursor, limit=limit)
 
     def row_key(self, row: ConversationRow) -> str:
         return row.id

@@ -20,8 +20,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from outreach_tui.core.sanitize import sanitize_line, sanitize_text
-from outreach_tui.store import conflicts, outbox
-from outreach_tui.store.outbox import OutboxItem
+from outreach_tui.store import outbox
+from outreach_tui.store.outbox import OutboxItem, conflicts
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.status_bar import StatusBar

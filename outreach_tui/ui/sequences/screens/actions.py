@@ -32,7 +32,7 @@ from outreach_tui.ui.sequences.widgets.steps import (
 )
 
 if TYPE_CHECKING:
-    from outreach_tui.store.campaign_queries import VariantRow
+    from outreach_tui.store.queries.campaigns import VariantRow
     from outreach_tui.ui.backend import Backend
     from outreach_tui.ui.sequences.data import SequenceData
     from outreach_tui.ui.sequences.widgets.steps import StepList

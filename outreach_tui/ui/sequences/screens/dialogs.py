@@ -19,7 +19,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store.campaign_queries import CampaignRow
+from outreach_tui.store.queries.campaigns import CampaignRow
 
 _DIALOG_CSS = """
 {name} {{ align: center middle; }}

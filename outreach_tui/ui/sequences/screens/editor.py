@@ -24,7 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store import campaign_queries
+from outreach_tui.store.queries import campaigns as campaign_queries
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.status_bar import StatusBar

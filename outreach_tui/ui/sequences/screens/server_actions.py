@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from textual.message import Message
 
 from outreach_tui.store import outbox
-from outreach_tui.store.campaign_queries import variant_versions
+from outreach_tui.store.queries.campaigns import variant_versions
 from outreach_tui.sync import pull
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.backend.messages import PullFinished

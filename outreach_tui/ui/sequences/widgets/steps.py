@@ -17,7 +17,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store.campaign_queries import SequenceRow, VariantRow
+from outreach_tui.store.queries.campaigns import SequenceRow, VariantRow
 
 STEP_PREFIX, VARIANT_PREFIX = "step:", "variant:"
 _MARKS = {

@@ -27,7 +27,7 @@ from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
 from outreach_tui.core.warmup import health_band
 from outreach_tui.store.edits import update_inbox
-from outreach_tui.store.inbox_queries import InboxHealthRow, health_overview
+from outreach_tui.store.queries.mailboxes import InboxHealthRow, health_overview
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.campaigns.screens.detail import CampaignDetailScreen
 from outreach_tui.ui.common.cache_view import CacheView

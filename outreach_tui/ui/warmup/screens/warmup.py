@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store.inbox_queries import HealthOverview, InboxHealthRow, health_overview
+from outreach_tui.store.queries.mailboxes import HealthOverview, InboxHealthRow, health_overview
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.status_bar import StatusBar

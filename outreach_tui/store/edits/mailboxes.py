@@ -1,4 +1,4 @@
-"""Inbox settings (PATCH /inboxes/:id fields)."""
+"""Sending-mailbox settings (PATCH /inboxes/:id fields)."""
 
 from __future__ import annotations
 

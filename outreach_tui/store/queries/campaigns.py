@@ -1,7 +1,7 @@
 """Read queries of the campaign screens: list, detail (daily points, sequences with their
-variants and per-variant stats, attached inboxes). Effective values throughout; rows whose
-deletion is queued are hidden, queued creations shown with their marker. A campaign's
-leads: `lead_queries` (re-exported here)."""
+variants and per-variant stats, attached mailboxes). Effective values throughout; rows
+whose deletion is queued are hidden, queued creations shown with their marker. A
+campaign's leads: `queries.leads`."""
 
 from __future__ import annotations
 
@@ -11,14 +11,6 @@ from typing import Any
 from sqlite_utils import Database
 
 from outreach_tui.store.codec import loads
-
-# The lead queries live in `lead_queries`; re-exported for the screens that read leads here.
-from outreach_tui.store.lead_queries import LEAD_PROVIDER_UNKNOWN as LEAD_PROVIDER_UNKNOWN
-from outreach_tui.store.lead_queries import LeadFilter as LeadFilter
-from outreach_tui.store.lead_queries import count_leads as count_leads
-from outreach_tui.store.lead_queries import lead_position as lead_position
-from outreach_tui.store.lead_queries import leads_at as leads_at
-from outreach_tui.store.lead_queries import leads_page as leads_page
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Ingest of sending inboxes, their campaign links and their warmup statistics."""
+"""Ingest of sending mailboxes (table `inboxes`), their campaign links and warmup statistics."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Outbox rows as `OutboxItem`s: reading, appending, coalescing field edits.
 
-The record layer under `outbox` (which adds the state transitions and is the module to
-import: it re-exports everything here).
+The record layer of the outbox: `transitions` adds the state machine on top. Callers
+import the package, `outreach_tui.store.outbox`, which re-exports both.
 """
 
 from __future__ import annotations

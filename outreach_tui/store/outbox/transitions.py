@@ -1,4 +1,5 @@
-"""The durable outbox: every local change waiting to reach the server.
+"""The durable outbox's state transitions (the items themselves, one per local change
+waiting to reach the server: `items`).
 
 State machine (DESIGN.md "Data flow")::
 
@@ -88,11 +89,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from outreach_tui.store import answers, conflicts, links, undo
+from outreach_tui.store import campaign_mailboxes
 from outreach_tui.store.codec import dumps, now_iso
 from outreach_tui.store.connection import write_transaction
 from outreach_tui.store.effective import refresh_rows
-from outreach_tui.store.outbox_items import (
+from outreach_tui.store.outbox.answers import apply_answer
+from outreach_tui.store.outbox.conflicts import record as record_conflict
+from outreach_tui.store.outbox.items import (
     CONFLICT,
     DONE,
     FAILED,
@@ -106,41 +109,25 @@ from outreach_tui.store.outbox_items import (
     enqueue_field,
     get_item,
     list_items,
-    new_local_id,
     server_value,
     set_server_value,
 )
+from outreach_tui.store.outbox.undo import link_inbox_ids, undo_local
 
 __all__ = [
-    "CONFLICT",
-    "DONE",
-    "FAILED",
-    "IN_FLIGHT",
-    "LOCAL_ID_PREFIX",
-    "PENDING",
-    "STATES",
-    "OutboxError",
-    "OutboxItem",
     "claim_next",
     "discard",
-    "enqueue",
-    "enqueue_field",
-    "get_item",
     "in_flight_items",
     "keep_mine",
-    "list_items",
     "log_overwrite",
     "mark_done",
     "mark_failed",
-    "new_local_id",
     "prune_done",
     "put_in_conflict",
     "queue_link_op",
     "requeue",
     "retry",
     "revert",
-    "server_value",
-    "set_server_value",
     "state_counts",
     "take_theirs",
     "withdraw",
@@ -226,7 +213,7 @@ def mark_done(db: Database, item_id: int, answer: Any = None) -> OutboxItem | No
         item = _engine_move(db, item_id, _SENDING, DONE, last_error=None, theirs=None)
         if item is None:
             return None
-        answers.apply_answer(db, item, answer)
+        apply_answer(db, item, answer)
         return get_item(db, item_id)
 
 
@@ -272,7 +259,7 @@ def log_overwrite(db: Database, item_id: int, theirs: Any) -> None:
     with write_transaction(db):
         item = _find(db, item_id)
         if item is not None:
-            conflicts.record(db, item, theirs, "overwritten")
+            record_conflict(db, item, theirs, "overwritten")
 
 
 def requeue(db: Database, item_id: int, error: str | None = None) -> OutboxItem | None:
@@ -355,7 +342,7 @@ def discard(db: Database, item_id: int) -> None:
 
 def _remove(db: Database, item: OutboxItem) -> None:
     db.conn.execute("DELETE FROM outbox WHERE id = ? AND state = ?", [item.id, item.state])
-    undo.undo_local(db, item)
+    undo_local(db, item)
     refresh_rows(db, item.resource, [item.resource_id])
 
 
@@ -379,7 +366,7 @@ def keep_mine(db: Database, item_id: int) -> OutboxItem | None:
         item = _user_item(db, item_id, CONFLICT, "keep your version of", (PENDING, IN_FLIGHT, DONE))
         if item is None:
             return None
-        conflicts.record(db, item, item.theirs, "kept_mine")
+        record_conflict(db, item, item.theirs, "kept_mine")
         context = {**item.context, "origin": item.theirs}
         _set_state(
             db,
@@ -404,7 +391,7 @@ def take_theirs(db: Database, item_id: int) -> None:
         item = _user_item(db, item_id, CONFLICT, "take the server's version of", ("gone",))
         if item is None:
             return
-        conflicts.record(db, item, item.theirs, "took_theirs")
+        record_conflict(db, item, item.theirs, "took_theirs")
         db.conn.execute("DELETE FROM outbox WHERE id = ? AND state = ?", [item_id, CONFLICT])
         refresh_rows(db, item.resource, [item.resource_id])
 
@@ -440,7 +427,7 @@ def revert(db: Database, item_id: int) -> list[OutboxItem]:
             return [new] if new else []
         if item.op in ("attach_inboxes", "detach_inboxes"):
             return queue_link_op(
-                db, item.resource_id, undo.link_inbox_ids(item), attach=item.op != "attach_inboxes"
+                db, item.resource_id, link_inbox_ids(item), attach=item.op != "attach_inboxes"
             )
         raise OutboxError(f"a {item.resource} {item.op} cannot be reverted")
 
@@ -451,9 +438,9 @@ def queue_link_op(
     """Attach (or detach) inboxes locally and queue the call; [] when nothing changes."""
     with write_transaction(db):
         if attach:
-            changed = links.mark_attach(db, campaign_id, inbox_ids)
+            changed = campaign_mailboxes.mark_attach(db, campaign_id, inbox_ids)
         else:
-            changed = links.mark_detach(db, campaign_id, inbox_ids)
+            changed = campaign_mailboxes.mark_detach(db, campaign_id, inbox_ids)
         if not changed:
             return []
         op = "attach_inboxes" if attach else "detach_inboxes"

@@ -1,4 +1,5 @@
-"""Local effects of attaching and detaching inboxes to a campaign (`campaign_inboxes`).
+"""Which mailboxes send for a campaign (table `campaign_inboxes`): the local effects of
+queued attach / detach ops. (Links in email bodies are `core.links`.)
 
 A queued attach adds the link with `pending_op = 'attach'`; a queued detach keeps the row
 with `pending_op = 'detach'` (read queries hide it). The server's answer — the full set

@@ -7,16 +7,12 @@ again. Ops with their own local rows are undone per kind below.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlite_utils import Database
 
-from outreach_tui.store import links, search
+from outreach_tui.store import campaign_mailboxes, search
 from outreach_tui.store.fields import RESOURCE_TABLES
 from outreach_tui.store.ingest.conversations import refresh_summary
-
-if TYPE_CHECKING:
-    from outreach_tui.store.outbox import OutboxItem
+from outreach_tui.store.outbox.items import OutboxItem
 
 
 def undo_local(db: Database, item: OutboxItem) -> None:
@@ -30,9 +26,9 @@ def undo_local(db: Database, item: OutboxItem) -> None:
         table = RESOURCE_TABLES[item.resource]
         db.conn.execute(f"UPDATE {table} SET is_deleted = 0 WHERE id = ?", [item.resource_id])
     elif item.op == "attach_inboxes":
-        links.undo_attach(db, item.resource_id, link_inbox_ids(item))
+        campaign_mailboxes.undo_attach(db, item.resource_id, link_inbox_ids(item))
     elif item.op == "detach_inboxes":
-        links.undo_detach(db, item.resource_id, link_inbox_ids(item))
+        campaign_mailboxes.undo_detach(db, item.resource_id, link_inbox_ids(item))
 
 
 def link_inbox_ids(item: OutboxItem) -> list[str]:

@@ -1,6 +1,7 @@
 """Read queries of a campaign's leads, for the virtual lead list (campaigns can hold
 100,000): filtered counts, pages by position (a worker's far jumps) and by keyset (the UI
-thread's neighbour pages), a lead's position. Newest first; queued deletions hidden."""
+thread's neighbour pages), a lead's position; `leads_window`, a keyset page with a text
+search only. Newest first; queued deletions hidden."""
 
 from __future__ import annotations
 
@@ -10,7 +11,25 @@ from typing import Any
 from sqlite_utils import Database
 
 from outreach_tui.store.codec import loads
-from outreach_tui.store.inbox_queries import LeadRow
+
+
+@dataclass(frozen=True)
+class LeadRow:
+    """A lead of a campaign."""
+
+    id: str
+    campaign_id: str
+    email: str
+    first_name: str | None
+    last_name: str | None
+    status: str | None
+    is_bounced: bool
+    is_unsubscribed: bool
+    provider: str | None
+    variables: dict[str, Any]
+    created_at: str | None
+    local_state: str | None
+    is_local: bool
 
 
 @dataclass(frozen=True)
@@ -161,3 +180,46 @@ def lead_position(
         [*params, row[0], row[1]],
     ).fetchone()[0]
     return int(count)
+
+
+def leads_window(
+    db: Database,
+    campaign_id: str,
+    *,
+    after: tuple[str, str] | None = None,
+    limit: int = 100,
+    search: str | None = None,
+) -> list[LeadRow]:
+    """A page of a campaign's leads, newest first; `after` = (created_at, id) of the last
+    row shown. `search` matches email or names (substring, case-insensitive)."""
+    where = "campaign_id = ? AND is_deleted = 0"
+    params: list[Any] = [campaign_id]
+    if search:
+        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where += (
+            " AND (email LIKE ? ESCAPE '\\' OR first_name LIKE ? ESCAPE '\\'"
+            " OR last_name LIKE ? ESCAPE '\\')"
+        )
+        params += [pattern] * 3
+    if after is not None:
+        where += " AND (created_at, id) < (?, ?)"
+        params += list(after)
+    cursor = db.conn.execute(
+        "SELECT id, campaign_id, email, first_name, last_name, status, is_bounced,"
+        " is_unsubscribed, provider, variables, created_at, local_state, is_local FROM leads"
+        f" WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ?",
+        [*params, limit],
+    )
+    return [
+        LeadRow(
+            *r[:6],
+            is_bounced=bool(r[6]),
+            is_unsubscribed=bool(r[7]),
+            provider=r[8],
+            variables=loads(r[9], {}),
+            created_at=r[10],
+            local_state=r[11],
+            is_local=bool(r[12]),
+        )
+        for r in cursor
+    ]

@@ -8,14 +8,12 @@ mine / take theirs are logged too, with both versions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlite_utils import Database
 
 from outreach_tui.store.codec import dumps, loads, now_iso
-
-if TYPE_CHECKING:
-    from outreach_tui.store.outbox import OutboxItem
+from outreach_tui.store.outbox.items import OutboxItem
 
 
 @dataclass(frozen=True)

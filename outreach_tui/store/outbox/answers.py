@@ -1,4 +1,4 @@
-"""Applying the server's answer to a pushed outbox item (called by `outbox.mark_done`).
+"""Applying the server's answer to a pushed outbox item (called by `transitions.mark_done`).
 
 The item is already `done` when this runs, so `effective.refresh_rows` no longer overlays
 it: the effective value becomes whatever the server answered. Placeholders created here
@@ -8,11 +8,11 @@ it: the effective value becomes whatever the server answered. Placeholders creat
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlite_utils import Database
 
-from outreach_tui.store import links, search
+from outreach_tui.store import campaign_mailboxes, search
 from outreach_tui.store.codec import to_column
 from outreach_tui.store.effective import refresh_rows
 from outreach_tui.store.fields import RESOURCE_TABLES, field_spec
@@ -28,12 +28,10 @@ from outreach_tui.store.ingest.conversations import (
     refresh_summary,
     upsert_conversations,
 )
-from outreach_tui.store.ingest.inboxes import upsert_inboxes
 from outreach_tui.store.ingest.leads import lead_row
-from outreach_tui.store.undo import drop_placeholder, link_inbox_ids
-
-if TYPE_CHECKING:
-    from outreach_tui.store.outbox import OutboxItem
+from outreach_tui.store.ingest.mailboxes import upsert_inboxes
+from outreach_tui.store.outbox.items import OutboxItem
+from outreach_tui.store.outbox.undo import drop_placeholder, link_inbox_ids
 
 
 def _mapping(answer: Any) -> Mapping[str, Any] | None:
@@ -55,7 +53,7 @@ def apply_answer(db: Database, item: OutboxItem, answer: Any) -> None:
         )
     elif item.op in ("attach_inboxes", "detach_inboxes"):
         attach = item.op == "attach_inboxes"
-        links.confirm(db, item.resource_id, link_inbox_ids(item), attach=attach)
+        campaign_mailboxes.confirm(db, item.resource_id, link_inbox_ids(item), attach=attach)
         if isinstance(answer, list):
             replace_campaign_inboxes(db, item.resource_id, answer)
     if row_id is not None:

@@ -1,5 +1,7 @@
-"""Read queries of the inbox, warmup, leads and blocklist screens (effective values;
-queued deletions hidden)."""
+"""Read queries of the sending mailboxes (table `inboxes`): their settings and latest
+warmup figures, the campaigns each sends for, and the health overview (`core.warmup`'s
+warnings) that the warmup screens, the status bar and `outreach-tui inboxes` show.
+Effective values; queued deletions hidden. The warmup statistics themselves: `warmup`."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from sqlite_utils import Database
 
 from outreach_tui.core import warmup
 from outreach_tui.core.warmup import HealthWarning, Severity
-from outreach_tui.store.codec import loads
+from outreach_tui.store.queries.warmup import WarmupStats, warmup_stats_by_inbox
 
 
 @dataclass(frozen=True)
@@ -38,29 +40,6 @@ class InboxRow:
 
 
 @dataclass(frozen=True)
-class WarmupDay:
-    """One day of warmup activity."""
-
-    date: str
-    sent: int
-    spam_count: int
-
-
-@dataclass(frozen=True)
-class WarmupStats:
-    """`GET /inboxes/:id/warmup/stats` as cached, with when it was pulled."""
-
-    inbox_id: str
-    sent: int
-    received: int
-    saved_from_spam: int
-    health_score: int | None
-    ramp_up_progress: int | None
-    pulled_at: str | None
-    daily: tuple[WarmupDay, ...]
-
-
-@dataclass(frozen=True)
 class LinkedCampaign:
     """A campaign an inbox sends for."""
 
@@ -68,36 +47,6 @@ class LinkedCampaign:
     name: str | None
     status: str | None
     pending_op: str | None
-
-
-@dataclass(frozen=True)
-class LeadRow:
-    """A lead of a campaign."""
-
-    id: str
-    campaign_id: str
-    email: str
-    first_name: str | None
-    last_name: str | None
-    status: str | None
-    is_bounced: bool
-    is_unsubscribed: bool
-    provider: str | None
-    variables: dict[str, Any]
-    created_at: str | None
-    local_state: str | None
-    is_local: bool
-
-
-@dataclass(frozen=True)
-class BlocklistRow:
-    """A blocked address."""
-
-    id: str
-    email: str
-    created_at: str | None
-    local_state: str | None
-    is_local: bool
 
 
 def _maybe_bool(value: Any) -> bool | None:
@@ -153,25 +102,6 @@ def inbox_campaigns(db: Database, inbox_id: str) -> list[LinkedCampaign]:
     ]
 
 
-def warmup_stats(db: Database, inbox_id: str) -> WarmupStats | None:
-    """The cached warmup statistics of an inbox, or None before the first pull."""
-    r = db.conn.execute(
-        "SELECT inbox_id, sent, received, saved_from_spam, health_score, ramp_up_progress,"
-        " pulled_at FROM warmup_stats WHERE inbox_id = ?",
-        [inbox_id],
-    ).fetchone()
-    if r is None:
-        return None
-    daily = tuple(
-        WarmupDay(*d)
-        for d in db.conn.execute(
-            "SELECT date, sent, spam_count FROM warmup_daily WHERE inbox_id = ? ORDER BY date",
-            [inbox_id],
-        )
-    )
-    return WarmupStats(*r, daily=daily)
-
-
 @dataclass(frozen=True)
 class InboxHealthRow:
     """An inbox with its cached warmup stats (None before the first pull), the campaigns
@@ -214,21 +144,6 @@ class HealthOverview:
         return next((row for row in self.inboxes if row.inbox.id == inbox_id), None)
 
 
-def _all_warmup_stats(db: Database) -> dict[str, WarmupStats]:
-    daily: dict[str, list[WarmupDay]] = {}
-    for r in db.conn.execute(
-        "SELECT inbox_id, date, sent, spam_count FROM warmup_daily ORDER BY inbox_id, date"
-    ):
-        daily.setdefault(r[0], []).append(WarmupDay(*r[1:]))
-    return {
-        r[0]: WarmupStats(*r, daily=tuple(daily.get(r[0], ())))
-        for r in db.conn.execute(
-            "SELECT inbox_id, sent, received, saved_from_spam, health_score, ramp_up_progress,"
-            " pulled_at FROM warmup_stats"
-        )
-    }
-
-
 def _all_links(db: Database) -> dict[str, list[LinkedCampaign]]:
     links: dict[str, list[LinkedCampaign]] = {}
     for r in db.conn.execute(
@@ -263,7 +178,7 @@ def health_overview(db: Database) -> HealthOverview:
     are effective: an edit still in the outbox (an inbox paused) counts at once.
     """
     inboxes = list_inboxes(db)
-    stats = _all_warmup_stats(db)
+    stats = warmup_stats_by_inbox(db)
     links = _all_links(db)
     campaigns: dict[str, warmup.CampaignInboxes] = {}
     for inbox_id, linked in links.items():
@@ -294,57 +209,3 @@ def health_overview(db: Database) -> HealthOverview:
     everything = [w for row in rows for w in row.warnings if w.campaign_id is None]
     everything += [w for found in per_campaign.values() for w in found]
     return HealthOverview(tuple(rows), tuple(sorted(everything, key=lambda w: -w.severity)))
-
-
-def leads_window(
-    db: Database,
-    campaign_id: str,
-    *,
-    after: tuple[str, str] | None = None,
-    limit: int = 100,
-    search: str | None = None,
-) -> list[LeadRow]:
-    """A page of a campaign's leads, newest first; `after` = (created_at, id) of the last
-    row shown. `search` matches email or names (substring, case-insensitive)."""
-    where = "campaign_id = ? AND is_deleted = 0"
-    params: list[Any] = [campaign_id]
-    if search:
-        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where += (
-            " AND (email LIKE ? ESCAPE '\\' OR first_name LIKE ? ESCAPE '\\'"
-            " OR last_name LIKE ? ESCAPE '\\')"
-        )
-        params += [pattern] * 3
-    if after is not None:
-        where += " AND (created_at, id) < (?, ?)"
-        params += list(after)
-    cursor = db.conn.execute(
-        "SELECT id, campaign_id, email, first_name, last_name, status, is_bounced,"
-        " is_unsubscribed, provider, variables, created_at, local_state, is_local FROM leads"
-        f" WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ?",
-        [*params, limit],
-    )
-    return [
-        LeadRow(
-            *r[:6],
-            is_bounced=bool(r[6]),
-            is_unsubscribed=bool(r[7]),
-            provider=r[8],
-            variables=loads(r[9], {}),
-            created_at=r[10],
-            local_state=r[11],
-            is_local=bool(r[12]),
-        )
-        for r in cursor
-    ]
-
-
-def list_blocklist(db: Database) -> list[BlocklistRow]:
-    """Blocked addresses, by email (queued removals hidden)."""
-    return [
-        BlocklistRow(r[0], r[1], r[2], r[3], bool(r[4]))
-        for r in db.conn.execute(
-            "SELECT id, email, created_at, local_state, is_local FROM blocklist"
-            " WHERE is_deleted = 0 ORDER BY email COLLATE NOCASE, id"
-        )
-    ]
