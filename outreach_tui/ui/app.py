@@ -45,7 +45,7 @@ from outreach_tui.ui.common.screens.help import HelpScreen, describe_bindings
 from outreach_tui.ui.common.screens.welcome import WelcomeScreen, check_api_key
 from outreach_tui.ui.common.themes import discover_themes
 from outreach_tui.ui.inbox.screens.inbox import InboxScreen
-from outreach_tui.ui.inbox.triage import Triage
+from outreach_tui.ui.inbox.screens.triage import Triage
 from outreach_tui.ui.outbox.screens.outbox import OutboxScreen
 from outreach_tui.ui.sequences.screens.dialogs import UnsavedDialog
 from outreach_tui.ui.sequences.screens.editor import SequenceScreen

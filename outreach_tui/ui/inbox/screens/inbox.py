@@ -28,7 +28,7 @@ from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
 from outreach_tui.ui.inbox.screens.filters import FilterScreen
 from outreach_tui.ui.inbox.screens.thread import ThreadScreen
-from outreach_tui.ui.inbox.triage import QUICK_LABELS, Triage, label_key_bindings
+from outreach_tui.ui.inbox.screens.triage import QUICK_LABELS, Triage, label_key_bindings
 from outreach_tui.ui.inbox.widgets.conversation_list import ConversationList
 
 SEARCH_DEBOUNCE = 0.25

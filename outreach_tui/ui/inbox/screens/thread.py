@@ -28,7 +28,7 @@ from outreach_tui.store.records import AttachmentRow, ConversationRow, Thread
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
-from outreach_tui.ui.inbox.triage import QUICK_LABELS, Triage, label_key_bindings
+from outreach_tui.ui.inbox.screens.triage import QUICK_LABELS, Triage, label_key_bindings
 from outreach_tui.ui.inbox.widgets.message_view import (
     BIDI_NOTE,
     RenderedMessage,
