@@ -61,7 +61,9 @@ class CacheView(Generic[SnapshotT]):
 
     def start(self) -> None:
         """Subscribe to changes and read now (call from the node's `on_mount`)."""
-        self.backend.changed.subscribe(self.node, self._cache_changed)
+        # Immediate: a node on a hidden screen processes no messages, so a posted callback
+        # would wait there and run once per change when the screen comes back.
+        self.backend.changed.subscribe(self.node, self._cache_changed, immediate=True)
         self.node.app.screen_change_signal.subscribe(self.node, self._screen_changed)
         self.reload()
 
@@ -82,10 +84,18 @@ class CacheView(Generic[SnapshotT]):
             self.reload()
 
     def _shown(self) -> bool:
+        # Not `Screen.is_current`: Textual counts the screen right under the top one as
+        # current even when an opaque screen covers it. Shown means on top, or seen through
+        # see-through screens above it (a modal dialog over the list).
         try:
-            return self.node.screen.is_current
+            screen = self.node.screen
         except NoScreen:  # not mounted in a screen (yet, or any more)
             return False
+        stack = self.node.app.screen_stack
+        if screen not in stack:
+            return False
+        above = stack[stack.index(screen) + 1 :]
+        return all(cover.styles.background.a < 1 for cover in above)
 
 
 def _nothing(_: object) -> None:
