@@ -79,7 +79,7 @@ class OutreachApp(App[str | None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
         Binding("q", "quit", "Quit", show=False, id="app.quit_q"),
-        Binding("f1,question_mark", "help", "Help", id="app.help"),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("ctrl+r", "sync_now", "Sync", id="app.sync"),
         Binding("ctrl+o", "outbox", "Outbox", id="app.outbox"),
         Binding("f2", "switch_mode('inbox')", "Inbox", show=False, id="app.mode_inbox"),

@@ -211,6 +211,11 @@ def screen_text(app: App[object]) -> str:
     return "\n".join(strip.text for strip in rendered_strips(app))
 
 
+def terminal_lines(app: App[object]) -> list[str]:
+    """The lines of the terminal as composed now (widgets clipped and layered)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
 def assert_no_controls(app: App[object]) -> None:
     """No rendered line holds ESC or any other C0/C1 control character."""
     for strip in rendered_strips(app):

@@ -24,6 +24,7 @@ from .conftest import (
     make_app,
     open_inbox,
     stored_row,
+    terminal_lines,
     unreachable_client_factory,
     wait_for,
     wait_for_screen,
@@ -155,3 +156,19 @@ async def test_ctrl_r_syncs_and_a_new_reply_is_announced(
         await wait_for_text(pilot, "1 new reply", "● online")
         row = stored_row(synced_db, conversation_id)
         assert not row.is_read
+
+
+async def test_the_help_key_is_always_in_the_footer_and_triage_keys_come_first(
+    synced_db: Path,
+) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_inbox(pilot)
+        await pilot.pause()
+        footer = terminal_lines(app)[-1]
+        assert footer.rstrip().endswith("? Help")  # pinned at the right edge
+        assert footer.lstrip().startswith("l Label  i Interested")
+        await pilot.press("enter")
+        await wait_for_screen(pilot, ThreadScreen)
+        await pilot.pause()
+        assert terminal_lines(app)[-1].rstrip().endswith("? Help")

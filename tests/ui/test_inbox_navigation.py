@@ -106,7 +106,7 @@ async def test_opening_does_not_mark_read_when_switched_off(synced_db: Path) -> 
     assert outbox_items(synced_db) == []
 
 
-async def test_u_toggles_read_state_and_moves_on(synced_db: Path) -> None:
+async def test_u_toggles_read_state_and_stays_on_the_row(synced_db: Path) -> None:
     app = make_app(synced_db)
     async with app.run_test(size=(120, 40)) as pilot:
         conversations = await open_inbox(pilot)
@@ -115,13 +115,14 @@ async def test_u_toggles_read_state_and_moves_on(synced_db: Path) -> None:
         assert row is not None and not row.is_read
         await pilot.press("u")
         await wait_for(pilot, lambda: app.status_info.pending == 1)
-        assert conversations.cursor == UNREAD_ROW + 1  # one key per decision
+        assert conversations.cursor == UNREAD_ROW  # not a decision: the cursor stays
         assert stored_row(synced_db, row.id).is_read
         assert pending_changes(synced_db) == [(row.id, "is_read", True)]
         assert "↑1 pending" in screen_text(app)
         # Back to unread: the change returns to the server's value, nothing is left to push.
-        await pilot.press("k", "u")
+        await pilot.press("u")
         await wait_for(pilot, lambda: app.status_info.pending == 0)
+        assert conversations.cursor == UNREAD_ROW
         assert not stored_row(synced_db, row.id).is_read
         await wait_for(pilot, lambda: row_text(conversations, UNREAD_ROW)[1] == "●")
     assert outbox_items(synced_db, outbox.PENDING) == []

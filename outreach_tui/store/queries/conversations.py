@@ -9,7 +9,7 @@ functions only read: run them on a reader connection (`connection.open_reader`).
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlite_utils import Database
@@ -406,6 +406,21 @@ def conversation_position(
         f" AND ({plan.la}, {plan.cid}) > (?, ?)",
         [*plan.params, found[0], found[1]],
     ).fetchone()[0]
+
+
+def next_unread(
+    db: Database, flt: ConversationFilter, after: ConversationCursor | None
+) -> tuple[str, int] | None:
+    """(id, position under `flt`) of the first unread conversation below `after` in the
+    list, wrapping around to the top; None when nothing under `flt` is unread."""
+    unread = replace(flt, unread=True)
+    rows = conversation_window(db, unread, after=after, limit=1) if after is not None else []
+    if not rows:
+        rows = conversation_window(db, unread, limit=1)
+    if not rows:
+        return None
+    position = conversation_position(db, rows[0].id, flt)
+    return None if position is None else (rows[0].id, position)
 
 
 def latest_activity(db: Database) -> str | None:

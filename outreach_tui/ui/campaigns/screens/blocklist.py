@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store import sync_state
@@ -28,6 +28,7 @@ from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.backend.messages import PullFinished
 from outreach_tui.ui.campaigns.screens.dialogs import TextPromptScreen
 from outreach_tui.ui.common.cache_view import CacheView
+from outreach_tui.ui.common.widgets.footer import AppFooter
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
 
 _MARKS = {"pending": "↑ pending", "failed": "! refused", "conflict": "? conflict"}
@@ -94,7 +95,7 @@ class BlocklistScreen(Screen[None]):
         table: DataTable[Text] = DataTable(id="blocklist", cursor_type="row", zebra_stripes=True)
         yield table
         yield StatusBar(self.backend.status, id="status")
-        yield Footer()
+        yield AppFooter()
 
     @property
     def table(self) -> DataTable[Text]:

@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from outreach_tui.core.figures import count, percent
 from outreach_tui.core.sanitize import sanitize_line
@@ -38,6 +38,7 @@ from outreach_tui.ui.campaigns.screens.dialogs import DeleteCampaignScreen, crea
 from outreach_tui.ui.campaigns.widgets.numbers import bounce_level, progress_bar
 from outreach_tui.ui.campaigns.widgets.trend import CampaignTrend
 from outreach_tui.ui.common.cache_view import CacheView
+from outreach_tui.ui.common.widgets.footer import AppFooter
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
 
 SEARCH_DEBOUNCE = 0.2
@@ -156,7 +157,7 @@ class CampaignsScreen(Screen[None]):
         yield table
         yield CampaignTrend(id="trend")
         yield StatusBar(self.backend.status, id="status")
-        yield Footer()
+        yield AppFooter()
 
     @property
     def table(self) -> DataTable[Text]:

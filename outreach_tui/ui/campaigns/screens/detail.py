@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store import sync_state
@@ -43,6 +43,7 @@ from outreach_tui.ui.campaigns.widgets.settings import (
 )
 from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.day_chart import DayChart
+from outreach_tui.ui.common.widgets.footer import AppFooter
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
 
 TABS = ("overview", "settings", "schedule", "inboxes", "leads")
@@ -109,7 +110,7 @@ class CampaignDetailScreen(Screen[None]):
             with TabPane("5 Leads", id="leads"):
                 yield CampaignLeads(self.backend, self.campaign_id, id="lead-pane")
         yield StatusBar(self.backend.status, id="status")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.view.start()  # the leads pane follows the cache itself

@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from outreach_tui.api import AuthenticationError, ReachkitClient, ReachkitError
 from outreach_tui.config import AppPaths, Config, ConfigError, save_config, validate_base_url
 from outreach_tui.credentials import API_KEY_ENV, CredentialStoreError, store_api_key
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.backend.workers import deliver
+from outreach_tui.ui.common.widgets.footer import AppFooter
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
 
 RESTART = "restart"
@@ -85,7 +86,7 @@ class WelcomeScreen(Screen[None]):
                 yield Button("Connect", variant="primary", id="connect")
                 yield Button("Open the demo", id="demo")
         yield StatusBar(self.backend.status, id="status")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         target = "#api-key" if self.base_url else "#base-url"

@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Select, Static, TextArea
+from textual.widgets import Input, Select, Static, TextArea
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.edits.body import BodyRejected, check_body
+from outreach_tui.ui.common.widgets.footer import AppFooter
 
 AUTO_INBOX = "__auto__"
 
@@ -80,7 +81,7 @@ class ComposeScreen(ModalScreen[Draft | None]):
             yield Input(placeholder="Subject", id="compose-subject")
             yield TextArea("", id="compose-body", soft_wrap=True)
             yield Static("", classes="error", id="compose-error", markup=False)
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#compose-to", Input).focus()

@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, OptionList, Static
+from textual.widgets import Checkbox, OptionList, Static
 from textual.widgets.option_list import Option
 
 from outreach_tui.core.labels import LABELS, NO_LABEL_NAME
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.fields import LABEL_NONE
 from outreach_tui.store.records import ConversationFilter, LabelCounts
+from outreach_tui.ui.common.widgets.footer import AppFooter
 
 ANY = "__any__"
 
@@ -79,7 +80,7 @@ class FilterScreen(ModalScreen[ConversationFilter | None]):
                 yield OptionList(*labels, id="filter-label")
                 yield OptionList(*campaigns, id="filter-campaign")
                 yield OptionList(*inboxes, id="filter-inbox")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         for widget_id, value in (

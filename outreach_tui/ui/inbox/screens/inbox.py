@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from outreach_tui.core.labels import display_name
 from outreach_tui.core.sanitize import sanitize_line
@@ -25,6 +25,7 @@ from outreach_tui.store.queries import mailboxes as mailbox_queries
 from outreach_tui.store.records import ConversationFilter, ConversationRow, LabelCounts
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.cache_view import CacheView
+from outreach_tui.ui.common.widgets.footer import AppFooter
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
 from outreach_tui.ui.inbox.screens.filters import FilterScreen
 from outreach_tui.ui.inbox.screens.thread import ThreadScreen
@@ -38,16 +39,18 @@ FOLDERS: tuple[str | None, ...] = ("primary", "others", None)
 class InboxScreen(Screen[None]):
     """The SDR's home: triage replies from the keyboard."""
 
+    # Footer order: what an SDR presses most comes first (the footer cuts the rest).
     BINDINGS = [
         Binding("l", "label", "Label", id="inbox.label"),
         *label_key_bindings("inbox", shown="inm"),
         Binding("u", "toggle_read", "Read/unread", id="inbox.toggle_read"),
         Binding("r", "reply", "Reply", id="inbox.reply"),
-        Binding("c", "compose", "Compose", id="inbox.compose"),
-        Binding("z", "undo", "Undo", id="inbox.undo"),
         Binding("slash", "search", "Search", id="inbox.search"),
-        Binding("f", "cycle_folder", "Folder", id="inbox.folder"),
         Binding("v", "filters", "Filters", id="inbox.filters"),
+        Binding("z", "undo", "Undo", id="inbox.undo"),
+        Binding("space", "next_unread", "Next unread", id="inbox.next_unread"),
+        Binding("f", "cycle_folder", "Folder", id="inbox.folder"),
+        Binding("c", "compose", "Compose", id="inbox.compose"),
         Binding("U", "toggle_unread_only", "Unread only", show=False, id="inbox.unread_only"),
         Binding("escape", "clear", "Clear", show=False, id="inbox.clear_selection"),
     ]
@@ -75,7 +78,7 @@ class InboxScreen(Screen[None]):
         yield Input(placeholder="Search subjects, bodies, names, emails…", id="search")
         yield ConversationList(self.backend, self.filter, id="conversations")
         yield StatusBar(self.backend.status, id="status")
-        yield Footer()
+        yield AppFooter()
 
     @property
     def conversation_list(self) -> ConversationList:
@@ -186,10 +189,30 @@ class InboxScreen(Screen[None]):
             self._after_decision(rows)
 
     def action_toggle_read(self) -> None:
+        # Not a decision: the cursor (and a selection) stay, so a second press restores.
         rows = self._targets()
         if rows:
             self.triage.toggle_read(rows)
-            self._after_decision(rows)
+
+    def action_next_unread(self) -> None:
+        """Jump to the next unread conversation below the cursor (wrapping to the top)."""
+        conversation_list = self.conversation_list
+        flt, current = conversation_list.filter, conversation_list.current_row
+        after = current.cursor if current is not None else None
+
+        def landed(found: tuple[str, int] | None) -> None:
+            if found is None:
+                self.notify("Nothing unread here.")
+            elif conversation_list.filter == flt:  # the list still shows the same filter
+                conversation_list.move_cursor(found[1])
+
+        self.backend.read(
+            self,
+            lambda db: conversation_queries.next_unread(db, flt, after),
+            landed,
+            group="inbox-next-unread",
+            what="the next unread conversation",
+        )
 
     def action_reply(self) -> None:
         row = self.conversation_list.current_row

@@ -17,10 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.edits.body import BodyRejected, check_body
+from outreach_tui.ui.common.widgets.footer import AppFooter
 
 
 class ReplyScreen(ModalScreen[str | None]):
@@ -63,7 +64,7 @@ class ReplyScreen(ModalScreen[str | None]):
                 id="reply-hint",
                 markup=False,
             )
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()

@@ -18,19 +18,24 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widget import AwaitMount, Widget
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from outreach_tui.core.labels import display_name
+from outreach_tui.core.links import Link
 from outreach_tui.core.sanitize import sanitize_line, sanitize_text
 from outreach_tui.store.queries import conversations as conversation_queries
 from outreach_tui.store.records import AttachmentRow, ConversationRow, Thread
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.cache_view import CacheView
+from outreach_tui.ui.common.widgets.footer import AppFooter
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
+from outreach_tui.ui.inbox.screens.link_picker import LinkPicker
 from outreach_tui.ui.inbox.screens.triage import QUICK_LABELS, Triage, label_key_bindings
 from outreach_tui.ui.inbox.widgets.message_view import (
     BIDI_NOTE,
+    QuotedHistory,
     RenderedMessage,
     message_widget,
     render_message,
@@ -49,6 +54,8 @@ class ThreadScreen(Screen[None]):
         *label_key_bindings("thread"),
         Binding("u", "toggle_read", "Read/unread", id="thread.toggle_read"),
         Binding("r", "reply", "Reply", id="thread.reply"),
+        Binding("h", "toggle_quoted", "Quoted history", id="thread.quoted"),
+        Binding("g", "links", "Links", id="thread.links"),
         Binding("s", "save_attachment", "Save attachment", id="thread.save"),
         Binding("z", "undo", "Undo", id="thread.undo"),
         Binding("down", "scroll_down", "Scroll", show=False, id="thread.scroll_down"),
@@ -85,6 +92,9 @@ class ThreadScreen(Screen[None]):
         self.view = CacheView(self, backend, self.read, self._show, what="the conversation")
         self.navigate = navigate
         self.thread: Thread | None = None
+        self.links: list[Link] = []
+        # A conversation opens on its newest incoming message (the one being triaged).
+        self._land_on_newest = True
         self._chosen_attachment: AttachmentRow | None = None
 
     def compose(self) -> ComposeResult:
@@ -93,7 +103,7 @@ class ThreadScreen(Screen[None]):
         yield OptionList(id="attachment-picker")
         yield Input(id="attachment-folder", placeholder="Save into folder")
         yield StatusBar(self.backend.status, id="status")
-        yield Footer()
+        yield AppFooter()
 
     def _title(self) -> Text:
         row = self.row
@@ -127,7 +137,7 @@ class ThreadScreen(Screen[None]):
         self.row = row
         self.query_one("#thread-title", Static).update(self._title())
         if changed:
-            self.query_one("#thread-body", VerticalScroll).scroll_home(animate=False)
+            self._land_on_newest = True
         self.view.reload()
 
     def read(self, db: Database) -> tuple[Thread, list[RenderedMessage]] | None:
@@ -152,10 +162,37 @@ class ThreadScreen(Screen[None]):
         self.query_one("#thread-title", Static).update(self._title())
         if unchanged:
             return  # only the row changed (label, read state): keep the scroll position
+        self.links = [link for item in reversed(rendered) for link in item.links]
         now = datetime.now(UTC)
         body = self.query_one("#thread-body", VerticalScroll)
         body.remove_children()
-        body.mount_all([message_widget(item, now) for item in rendered])
+        widgets = [message_widget(item, now) for item in rendered]
+        mounted = body.mount_all(widgets)
+        if self._land_on_newest:
+            self._land_on_newest = False
+            self.call_later(self._land_when_laid_out, mounted, body, widgets, rendered)
+
+    async def _land_when_laid_out(
+        self,
+        mounted: AwaitMount,
+        body: VerticalScroll,
+        widgets: list[Widget],
+        rendered: list[RenderedMessage],
+    ) -> None:
+        # The bodies are Markdown, laid out as they mount: their heights are known only
+        # after the mount completed and the next refresh.
+        await mounted
+        self.call_after_refresh(self._scroll_to_newest, body, widgets, rendered)
+
+    def _scroll_to_newest(
+        self, body: VerticalScroll, widgets: list[Widget], rendered: list[RenderedMessage]
+    ) -> None:
+        """Put the newest incoming message at the top (older ones above, scrollable)."""
+        incoming = [w for w, item in zip(widgets, rendered, strict=True) if item.incoming]
+        target = incoming[-1] if incoming else (widgets[-1] if widgets else None)
+        if target is None or not target.is_mounted:
+            return
+        body.scroll_to_widget(target, top=True, animate=False)
 
     # --- actions: triage keys act on this conversation ---
 
@@ -200,6 +237,23 @@ class ThreadScreen(Screen[None]):
 
     def action_undo(self) -> None:
         self.triage.undo()
+
+    def action_toggle_quoted(self) -> None:
+        """Open every quoted history of the thread, or close them all if all are open."""
+        quoted = list(self.query(QuotedHistory))
+        if not quoted:
+            self.notify("No quoted history in this conversation.")
+            return
+        collapse = all(not q.collapsed for q in quoted)
+        for q in quoted:
+            q.collapsed = collapse
+
+    def action_links(self) -> None:
+        """Pick a link of the thread to open or copy (newest message first)."""
+        if not self.links:
+            self.notify("No links in this conversation.")
+            return
+        self.app.push_screen(LinkPicker(self.links))
 
     def action_scroll_down(self) -> None:
         self.query_one("#thread-body", VerticalScroll).scroll_down()

@@ -86,7 +86,11 @@ class ConversationList(PagedList[ConversationRow]):
 
     EMPTY_TEXT = "No conversations here."
 
-    BINDINGS = [Binding("enter", "open", "Open", id="paged_list.open")]
+    # Open and select are in help: the footer's room goes to the triage keys.
+    BINDINGS = [
+        Binding("enter", "open", "Open", show=False, id="paged_list.open"),
+        Binding("x", "toggle_select", "Select", show=False, id="paged_list.select"),
+    ]
 
     COMPONENT_CLASSES = {
         "conversation-list--unread",

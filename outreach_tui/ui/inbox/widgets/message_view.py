@@ -43,6 +43,11 @@ class RenderedMessage:
     links: tuple[Link, ...]
     flagged_bidi: bool
 
+    @property
+    def incoming(self) -> bool:
+        """True for a message the lead sent (not ours)."""
+        return self.message.direction != "outgoing"
+
 
 def _cut(markdown: str) -> str:
     if len(markdown) <= MAX_SHOWN_CHARS:

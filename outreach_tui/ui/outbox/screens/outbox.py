@@ -17,13 +17,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from outreach_tui.core.sanitize import sanitize_line, sanitize_text
 from outreach_tui.store import outbox
 from outreach_tui.store.outbox import OutboxItem, conflicts
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.cache_view import CacheView
+from outreach_tui.ui.common.widgets.footer import AppFooter
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
 
 _SHOWN_STATES = (outbox.CONFLICT, outbox.FAILED, outbox.PENDING, outbox.IN_FLIGHT)
@@ -85,7 +86,7 @@ class OutboxScreen(Screen[None]):
         yield Static("Conflict log — server values your actions replaced", classes="heading")
         yield DataTable(id="conflict-log", cursor_type="row")
         yield StatusBar(self.backend.status, id="status")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         items = self.query_one("#outbox-items", DataTable)

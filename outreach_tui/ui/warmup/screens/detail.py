@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Input, OptionList, Static, TextArea
+from textual.widgets import Checkbox, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from outreach_tui.core.sanitize import sanitize_line
@@ -32,6 +32,7 @@ from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.campaigns.screens.detail import CampaignDetailScreen
 from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.day_chart import DayChart
+from outreach_tui.ui.common.widgets.footer import AppFooter
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
 from outreach_tui.ui.warmup.refresh import is_stale, refresh_warmup_stats
 from outreach_tui.ui.warmup.widgets.badges import (
@@ -153,7 +154,7 @@ class WarmupDetailScreen(Screen[None]):
                 yield TextArea(id="signature", compact=True, soft_wrap=True)
                 yield Static("ctrl+s saves the fields · esc back", id="detail-hint", markup=False)
         yield StatusBar(self.backend.status, id="status")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#warming", Checkbox).focus()

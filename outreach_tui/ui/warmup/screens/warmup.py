@@ -16,12 +16,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.queries.mailboxes import HealthOverview, InboxHealthRow, health_overview
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.cache_view import CacheView
+from outreach_tui.ui.common.widgets.footer import AppFooter
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
 from outreach_tui.ui.warmup.refresh import refresh_warmup_stats
 from outreach_tui.ui.warmup.screens.detail import WarmupDetailScreen
@@ -169,7 +170,7 @@ class WarmupScreen(Screen[None]):
         yield WarmupTable(COLUMNS, empty_text="No inbox to show.", id="warmup-table")
         yield Static(id="warmup-warnings")
         yield StatusBar(self.backend.status, id="status")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self._update_bar()

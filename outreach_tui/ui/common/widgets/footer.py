@@ -1,0 +1,37 @@
+"""`AppFooter`: the key footer of every screen, with `? Help` always in sight.
+
+Textual's footer lists the active bindings in order (the focused widget's, the screen's,
+then the app's) and cuts what does not fit, so on a busy screen the help key fell off the
+right end. Here the help key is docked at the right edge (where Textual puts its palette
+key; `ctrl+p` still opens the palette and is listed in help), and the rest follows in
+order: the screen's own keys first.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Footer
+
+HELP_ACTION = "help"  # the app's binding: question_mark / f1
+
+
+class AppFooter(Footer):
+    """A `Footer` whose help key never scrolls out of sight."""
+
+    DEFAULT_CSS = """
+    AppFooter FooterKey.-pinned {
+        dock: right;
+        padding-right: 1;
+        border-left: vkey $foreground 20%;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(show_command_palette=False)
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            # FooterKey is not public API: recognise the help key by its action.
+            if getattr(widget, "action", None) == HELP_ACTION:
+                widget.add_class("-pinned")
+            yield widget
