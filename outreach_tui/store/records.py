@@ -26,8 +26,9 @@ class ConversationFilter:
     """What the conversation list shows. None / False means "no restriction".
 
     `label` is one of the labels, or `LABEL_NONE` ("none") for conversations without a
-    label; it filters the effective label (pending overrides included). `search` is free
-    user text (see `search.fts_query`).
+    label; it filters the effective label (pending overrides included). `labels` widens
+    that to any of several (the filter dialog); both together mean any of all of them.
+    `search` is free user text (see `search.fts_query`).
     """
 
     folder: str | None = None
@@ -36,11 +37,29 @@ class ConversationFilter:
     campaign_id: str | None = None
     inbox_id: str | None = None
     search: str | None = None
+    labels: tuple[str, ...] = ()
 
     @property
     def wants_no_label(self) -> bool:
-        """True when filtering for conversations without a label."""
-        return self.label == LABEL_NONE
+        """True when filtering for conversations without a label (and no other label)."""
+        return self.label_choice == (LABEL_NONE,)
+
+    @property
+    def label_choice(self) -> tuple[str, ...]:
+        """Every label the filter accepts (empty: any label); `LABEL_NONE` for none."""
+        chosen = (*self.labels, self.label) if self.label is not None else self.labels
+        return tuple(dict.fromkeys(chosen))
+
+    @property
+    def narrowed(self) -> bool:
+        """True when something besides the folder restricts the list."""
+        return bool(
+            self.label_choice or self.unread or self.campaign_id or self.inbox_id or self.search
+        )
+
+    def cleared(self) -> ConversationFilter:
+        """The same folder with every other restriction removed."""
+        return ConversationFilter(folder=self.folder)
 
 
 @dataclass(frozen=True)

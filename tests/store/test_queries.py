@@ -69,9 +69,7 @@ def _expected(db: Database, flt: ConversationFilter) -> list[str]:
     for row in _all(db):
         if flt.folder and row.folder != flt.folder:
             continue
-        if flt.label == LABEL_NONE and row.label is not None:
-            continue
-        if flt.label not in (None, LABEL_NONE) and row.label != flt.label:
+        if flt.label_choice and (row.label or LABEL_NONE) not in flt.label_choice:
             continue
         if flt.unread and row.is_read:
             continue
@@ -98,6 +96,9 @@ FILTERS = [
     ConversationFilter(search="budget"),
     ConversationFilter(search="budget", folder="others", unread=True),
     ConversationFilter(label="interested", campaign_id="camp-1", unread=True),
+    ConversationFilter(labels=("referral", "interested"), folder="primary"),
+    ConversationFilter(labels=("interested", LABEL_NONE), unread=True),
+    ConversationFilter(label="referral", labels=("question",)),
 ]
 
 

@@ -5,6 +5,7 @@ campaign, sending inbox)."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,7 @@ from .conftest import (
     open_inbox,
     row_text,
     screen_text,
+    terminal_lines,
     wait_for,
     wait_for_screen,
     wait_for_text,
@@ -139,13 +141,14 @@ async def test_v_filters_by_label_with_counts_then_unread(synced_db: Path) -> No
         await wait_for_screen(pilot, FilterScreen)
         await wait_for_text(
             pilot,
-            f"All labels  {counts.total}",
+            "no label ticked: every label",
+            "space ticks labels · tab next list · ↑↓ pick campaign and inbox · enter applies",
             f"Interested  {counts.by_label['interested']}",
             f"Needs more info  {counts.by_label['needs_more_info']}",
             f"No label  {counts.by_label['none']}",
             f"Unread only ({counts.unread})",
         )
-        await pilot.press("down", "enter")  # Interested
+        await pilot.press("space", "enter")  # tick Interested, apply
         await wait_for_screen(pilot, InboxScreen)
         await wait_for(pilot, lambda: conversations.total == counts.by_label["interested"])
         assert all(conversations.row_at(i).label == "interested" for i in range(5))  # type: ignore[union-attr]
@@ -160,6 +163,51 @@ async def test_v_filters_by_label_with_counts_then_unread(synced_db: Path) -> No
         )
         await wait_for(pilot, lambda: conversations.total == expected)
         await wait_for_text(pilot, "label: Interested  unread only")
+
+
+async def test_several_labels_with_a_sending_inbox_together_then_v_clears_them_all(
+    synced_db: Path,
+) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        conversations = await open_inbox(pilot)
+        inbox = sorted(
+            mailbox_queries.list_inboxes(app.backend.reader), key=lambda i: i.email.lower()
+        )[0]
+        total = conversations.total
+        assert "V Clear" not in terminal_lines(app)[-1]
+        await pilot.press("v")
+        await wait_for_screen(pilot, FilterScreen)
+        # Tick Interested and Meeting requested, then the first inbox; enter applies all.
+        await pilot.press("space", "down", "down", "down", "space", "tab", "tab", "down", "enter")
+        await wait_for_screen(pilot, InboxScreen)
+        wanted = ConversationFilter(
+            folder="primary", labels=("interested", "meeting_requested"), inbox_id=inbox.id
+        )
+        assert app.screen.filter == wanted  # type: ignore[attr-defined]
+        expected = _count(synced_db, wanted)
+        assert expected < _count(synced_db, replace(wanted, inbox_id=None))
+        await wait_for(pilot, lambda: conversations.total == expected)
+        shown = {conversations.row_at(i).label for i in range(expected)}  # type: ignore[union-attr]
+        assert shown <= {"interested", "meeting_requested"}
+        await wait_for_text(pilot, "labels: Interested, Meeting requested", "inbox:")
+        assert "V Clear" in terminal_lines(app)[-1]
+        await pilot.press("V")
+        await wait_for(pilot, lambda: conversations.total == total)
+        assert app.screen.filter == ConversationFilter(folder="primary")  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert "V Clear" not in terminal_lines(app)[-1]
+
+
+async def test_an_empty_filtered_list_says_how_to_clear_the_filters(synced_db: Path) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        conversations = await open_inbox(pilot)
+        await pilot.press("slash", *"zzqqxxnothing", "enter")
+        await wait_for(pilot, lambda: conversations.loaded and conversations.total == 0)
+        await wait_for_text(pilot, "No conversations here. V clears the filters.")
+        await pilot.press("V")
+        await wait_for(pilot, lambda: conversations.total > 0)
 
 
 async def test_campaign_column_and_filter_once_leads_are_pulled(

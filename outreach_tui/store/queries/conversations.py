@@ -116,12 +116,16 @@ def _plan(
     if flt.folder is not None:
         parts.append(f"{col}folder = ?")
         params.append(flt.folder)
-    if with_label and flt.label is not None:
-        if flt.wants_no_label:
-            parts.append(f"{col}label IS NULL")
-        else:
-            parts.append(f"{col}label = ?")
-            params.append(flt.label)
+    chosen = flt.label_choice if with_label else ()
+    if chosen:
+        named = [label for label in chosen if label != LABEL_NONE]
+        tests = [f"{col}label IS NULL"] if LABEL_NONE in chosen else []
+        if len(named) == 1:
+            tests.append(f"{col}label = ?")
+        elif named:
+            tests.append(f"{col}label IN ({', '.join('?' * len(named))})")
+        params.extend(named)
+        parts.append(tests[0] if len(tests) == 1 else f"({' OR '.join(tests)})")
     if with_unread and flt.unread:
         parts.append(f"{col}is_read = 0")
     if flt.campaign_id is not None:

@@ -138,6 +138,7 @@ class PagedList(ScrollView, Generic[RowT], can_focus=True):
         self.view = CacheView.custom(self, backend, self.reload)
         self.params = params
         self.selected: set[str] = set()
+        self.empty_text: str | None = None  # what an empty list says (None: EMPTY_TEXT)
         self._reader: Database | None = None  # UI-thread reads: keyset neighbours only
         self._pages: OrderedDict[int, list[RowT]] = OrderedDict()
         self._pending_pages: set[int] = set()
@@ -443,7 +444,8 @@ class PagedList(ScrollView, Generic[RowT], can_focus=True):
         if index >= self._total:
             dim = base + self.cached_style("paged-list--dim")
             if index == 0 and self._loaded:
-                return Strip([Segment(set_cell_size(f"  {self.EMPTY_TEXT}", width), dim)])
+                text = self.empty_text or self.EMPTY_TEXT
+                return Strip([Segment(set_cell_size(f"  {text}", width), dim)])
             return Strip.blank(width, base)
         row = self.row_at(index)
         if row is None:

@@ -19,6 +19,7 @@ from textual.widgets import Input, Static
 
 from outreach_tui.core.labels import display_name
 from outreach_tui.core.sanitize import sanitize_line
+from outreach_tui.store.fields import LABEL_NONE
 from outreach_tui.store.queries import campaigns as campaign_queries
 from outreach_tui.store.queries import conversations as conversation_queries
 from outreach_tui.store.queries import mailboxes as mailbox_queries
@@ -47,6 +48,7 @@ class InboxScreen(Screen[None]):
         Binding("r", "reply", "Reply", id="inbox.reply"),
         Binding("slash", "search", "Search", id="inbox.search"),
         Binding("v", "filters", "Filters", id="inbox.filters"),
+        Binding("V", "clear_filters", "Clear filters", id="inbox.clear_filters"),
         Binding("z", "undo", "Undo", id="inbox.undo"),
         Binding("space", "next_unread", "Next unread", id="inbox.next_unread"),
         Binding("f", "cycle_folder", "Folder", id="inbox.folder"),
@@ -103,8 +105,9 @@ class InboxScreen(Screen[None]):
         for folder in FOLDERS:
             name = (folder or "all").capitalize()
             text.append(f" {name} ", style="bold reverse" if folder == flt.folder else "dim")
-        if flt.label:
-            text.append(f"  label: {display_name(None if flt.label == 'none' else flt.label)}")
+        if flt.label_choice:
+            names = [display_name(None if lb == LABEL_NONE else lb) for lb in flt.label_choice]
+            text.append(f"  label{'s' if len(names) > 1 else ''}: {', '.join(names)}")
         if flt.unread:
             text.append("  unread only", style="bold")
         if flt.campaign_id:
@@ -124,8 +127,26 @@ class InboxScreen(Screen[None]):
 
     def _set_filter(self, flt: ConversationFilter) -> None:
         self.filter = flt
-        self.conversation_list.set_filter(flt)
+        conversation_list = self.conversation_list
+        conversation_list.empty_text = (
+            f"{ConversationList.EMPTY_TEXT} V clears the filters." if flt.narrowed else None
+        )
+        conversation_list.set_filter(flt)
         self._update_filter_bar()
+        self.refresh_bindings()  # "V Clear filters" shows only while a filter is on
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide "clear filters" when there is nothing to clear."""
+        if action == "clear_filters":
+            return self.filter.narrowed
+        return True
+
+    def action_clear_filters(self) -> None:
+        """Back to the whole folder: labels, unread only, campaign, inbox and search off."""
+        search = self.query_one("#search", Input)
+        search.value = ""
+        search.remove_class("visible")
+        self._set_filter(self.filter.cleared())
 
     @on(ConversationList.Loaded)
     def _list_loaded(self, event: ConversationList.Loaded) -> None:
