@@ -78,6 +78,17 @@ class OutreachApp(App[str | None]):
     TITLE = "outreach-tui"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        # Priority: focus moves before the next key is handed to a widget, so keys typed
+        # fast after tab land in the new field (without it they queued in the old one).
+        Binding("tab", "focus_next", "Next field", show=False, priority=True, id="app.focus_next"),
+        Binding(
+            "shift+tab",
+            "focus_previous",
+            "Previous field",
+            show=False,
+            priority=True,
+            id="app.focus_previous",
+        ),
         Binding("q", "quit", "Quit", show=False, id="app.quit_q"),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("ctrl+r", "sync_now", "Sync", id="app.sync"),

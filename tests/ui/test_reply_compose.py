@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from textual.widgets import TextArea
+from textual import events
+from textual.widgets import Input, TextArea
 
 from outreach_tui.store import outbox
 from outreach_tui.store.queries import mailboxes as mailbox_queries
@@ -165,3 +166,49 @@ def test_recipients_are_parsed_or_refused_in_one_line() -> None:
     ]
     assert parse_recipients(" , ") == "add at least one recipient"
     assert parse_recipients("@x.example") == "not an email address: @x.example"
+
+
+def _key_event(char: str) -> events.Key:
+    names = {"\t": "tab", "@": "at", ".": "full_stop", " ": "space"}
+    return events.Key(names.get(char, char), None if char == "\t" else char)
+
+
+async def test_keys_typed_without_pauses_land_in_the_field_tab_moved_to(
+    synced_db: Path,
+) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_inbox(pilot)
+        await pilot.press("c")
+        await wait_for_screen(pilot, ComposeScreen)
+        await pilot.pause()
+        # Every key queued at once, as a fast typist or a paste of keystrokes sends them.
+        for char in "a@b.example\tSubj line\tBody text":
+            app.post_message(_key_event(char))
+        screen = app.screen
+        body = screen.query_one("#compose-body", TextArea)
+        await wait_for(pilot, lambda: body.text == "Body text")
+        assert screen.query_one("#compose-to", Input).value == "a@b.example"
+        assert screen.query_one("#compose-subject", Input).value == "Subj line"
+
+
+async def test_escape_in_compose_asks_before_discarding_a_typed_email(synced_db: Path) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_inbox(pilot)
+        await pilot.press("c")
+        await wait_for_screen(pilot, ComposeScreen)
+        await pilot.press("escape")  # nothing typed: closes at once
+        await wait_for_screen(pilot, InboxScreen)
+        await pilot.press("c")
+        await wait_for_screen(pilot, ComposeScreen)
+        await pilot.press(*"ana@example.com")
+        await pilot.press("escape")
+        await wait_for_text(pilot, "Press esc again to discard this email, or keep typing.")
+        await pilot.press("x")  # typing again re-arms the question
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ComposeScreen)
+        await pilot.press("escape")
+        await wait_for_screen(pilot, InboxScreen)
+    assert outbox_items(synced_db) == []

@@ -270,3 +270,20 @@ async def test_a_toggle_flipped_twice_cancels_out(synced_db: Path) -> None:
         await wait_for(pilot, lambda: detail.row.inbox.is_active is False)  # type: ignore[union-attr]
         assert detail.row.inbox.is_warming is True  # type: ignore[union-attr]
         assert detail.query_one("#warming", Checkbox).value is True
+
+
+async def test_escape_asks_before_dropping_unsaved_settings(synced_db: Path) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        detail = await _open_detail(app, pilot)
+        await pilot.press("escape")  # nothing typed: back at once
+        await wait_for(pilot, lambda: isinstance(app.screen, WarmupScreen))
+        detail = await _open_detail(app, pilot)
+        await _type(pilot, detail.query_one("#first_name", Input), "Changed")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "Press esc again to discard" in app.status_info.message)
+        assert app.screen is detail
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, WarmupScreen))
+        await pilot.pause(0.1)
+    assert _pending(synced_db) == []

@@ -12,6 +12,7 @@ from textual.widgets import Input, Select, Static, TextArea
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.edits.body import BodyRejected, check_body
+from outreach_tui.ui.common.discard import DiscardGuard
 from outreach_tui.ui.common.widgets.footer import AppFooter
 
 AUTO_INBOX = "__auto__"
@@ -48,7 +49,7 @@ def parse_recipients(text: str) -> list[dict[str, str | None]] | str:
 
 
 class ComposeScreen(ModalScreen[Draft | None]):
-    """A new email; dismisses with a Draft (ctrl+s) or None (escape)."""
+    """A new email; dismisses with a Draft (ctrl+s) or None (escape; twice once typed)."""
 
     BINDINGS = [
         Binding("ctrl+s", "send", "Queue email", id="compose.send", priority=True),
@@ -69,6 +70,7 @@ class ComposeScreen(ModalScreen[Draft | None]):
         """`inboxes`: (id, email) of the sending inboxes to offer."""
         super().__init__()
         self.inboxes = inboxes
+        self.discard = DiscardGuard("this email", self._error)
 
     def compose(self) -> ComposeResult:
         options = [("First active inbox (server picks)", AUTO_INBOX)] + [
@@ -111,5 +113,20 @@ class ComposeScreen(ModalScreen[Draft | None]):
         inbox_id = None if inbox == AUTO_INBOX or not isinstance(inbox, str) else inbox
         self.dismiss(Draft(inbox_id, recipients, subject, body))
 
+    def _typed(self) -> bool:
+        fields = (
+            self.query_one("#compose-to", Input).value,
+            self.query_one("#compose-subject", Input).value,
+            self.query_one("#compose-body", TextArea).text,
+        )
+        return any(text.strip() for text in fields)
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.discard.may_close(self._typed()):
+            self.dismiss(None)
+
+    def on_input_changed(self) -> None:
+        self.discard.edited()
+
+    def on_text_area_changed(self) -> None:
+        self.discard.edited()

@@ -21,6 +21,7 @@ from textual.widgets import Static, TextArea
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.edits.body import BodyRejected, check_body
+from outreach_tui.ui.common.discard import DiscardGuard
 from outreach_tui.ui.common.widgets.footer import AppFooter
 
 
@@ -48,7 +49,9 @@ class ReplyScreen(ModalScreen[str | None]):
         self.subject = subject
         self.recipient = recipient
         self.draft = draft
-        self._confirm_discard = False
+        self.discard = DiscardGuard(
+            "this reply", lambda line: self.query_one("#reply-hint", Static).update(line)
+        )
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -89,16 +92,11 @@ class ReplyScreen(ModalScreen[str | None]):
         self.dismiss(text)
 
     def action_cancel(self) -> None:
-        if self.text.strip() and not self._confirm_discard:
-            self._confirm_discard = True
-            self.query_one("#reply-hint", Static).update(
-                "Press esc again to discard this reply, or keep typing."
-            )
-            return
-        self.dismiss(None)
+        if self.discard.may_close(bool(self.text.strip())):
+            self.dismiss(None)
 
     def on_text_area_changed(self) -> None:
-        self._confirm_discard = False
+        self.discard.edited()
 
     def action_external_editor(self) -> None:
         """Edit the draft in $VISUAL/$EDITOR (the TUI is suspended meanwhile)."""

@@ -31,6 +31,7 @@ from outreach_tui.store.queries.mailboxes import InboxHealthRow, health_overview
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.campaigns.screens.detail import CampaignDetailScreen
 from outreach_tui.ui.common.cache_view import CacheView
+from outreach_tui.ui.common.discard import DiscardGuard
 from outreach_tui.ui.common.widgets.day_chart import DayChart
 from outreach_tui.ui.common.widgets.footer import AppFooter
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
@@ -121,6 +122,7 @@ class WarmupDetailScreen(Screen[None]):
         self._loaded: dict[str, str] = {}  # field -> text last put in its widget
         self._toggled: dict[str, bool] = {}  # is_warming/is_active -> value shown or queued
         self._asked_refresh = False
+        self.discard = DiscardGuard("the unsaved settings (ctrl+s saves)", backend.status.say)
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-head")
@@ -337,9 +339,24 @@ class WarmupDetailScreen(Screen[None]):
         if refresh_warmup_stats(self.backend, self.inbox_id):
             self.backend.status.say("Refreshing warmup stats…")
 
+    def unsaved(self) -> bool:
+        """True when a field holds text the user typed and did not save."""
+        if self.row is None:
+            return False
+        for field in (*LIMITS, *TEXT_FIELDS):
+            if self.query_one(f"#{field}", Input).value != self._loaded.get(field, ""):
+                return True
+        return self.query_one("#signature", TextArea).text != self._loaded.get("signature", "")
+
     def action_back(self) -> None:
-        """Back to the list (unsaved field text is dropped)."""
-        self.app.pop_screen()
+        """Back to the list; unsaved field text asks first (a second esc drops it)."""
+        if self.discard.may_close(self.unsaved()):
+            self.app.pop_screen()
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def _edited(self) -> None:
+        self.discard.edited()
 
 
 def _status_style(status: str | None) -> str:
