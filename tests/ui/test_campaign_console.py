@@ -28,7 +28,7 @@ from outreach_tui.ui.campaigns.widgets.headline import CampaignHeadline
 from outreach_tui.ui.campaigns.widgets.lead_list import LeadList
 from outreach_tui.ui.common.widgets.day_chart import DayChart
 
-from .conftest import API_KEY, client_factory_for, make_app, wait_for
+from .conftest import API_KEY, client_factory_for, make_app, wait_for, wait_for_text
 
 WEBINAR = "Webinar follow-up"  # a draft with an inbox and an enabled variant
 LOGISTICS = "Logistics re-engagement"  # a draft without an inbox
@@ -212,7 +212,11 @@ async def test_a_refused_launch_says_why_and_queues_nothing(
         await _open_detail(pilot, app, campaign_id)
         await pilot.press("L")
         await pilot.pause()
-        assert app.status_info.message == "Cannot launch: the campaign needs an inbox."
+        # Every problem at once: the server's rule first, then what would go out wrong.
+        assert app.status_info.message == (
+            "Cannot launch: the campaign needs an inbox; also: no leads yet: nothing would be"
+            " sent; variant A of the first step has an empty subject."
+        )
         assert _items(synced_db) == []
         await pilot.press("P")  # a draft cannot be paused either: the edits service says so
         await wait_for(pilot, lambda: "cannot be paused" in app.status_info.message)
@@ -228,6 +232,9 @@ async def test_launch_pause_and_resume_reach_the_server(
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _open_detail(pilot, app, campaign_id)
         await pilot.press("L")
+        await wait_for_text(pilot, "Launch ", "Sending starts with the next sync.")
+        assert _items(synced_db) == []  # nothing before the answer
+        await pilot.press("y")
         [item] = await _wait_pending(pilot, synced_db, 1)
         assert (item.resource_id, item.field, item.value, item.base) == (
             campaign_id,
@@ -239,12 +246,17 @@ async def test_launch_pause_and_resume_reach_the_server(
         await _sync(pilot, app)
         assert (await _get(server, f"/campaigns/{campaign_id}"))["status"] == "active"
         await pilot.press("P")
+        await wait_for_text(pilot, "Pause ", "Sending stops")
+        await pilot.press("n")  # cancelled: nothing queued
+        await pilot.pause()
+        assert _items(synced_db, outbox.PENDING) == []
+        await pilot.press("P", "y")
         [item] = await _wait_pending(pilot, synced_db, 1)
         assert (item.field, item.value) == ("status", "paused")
         await _sync(pilot, app)
         assert (await _get(server, f"/campaigns/{campaign_id}"))["status"] == "paused"
         await wait_for(pilot, lambda: screen.snapshot.detail.campaign.status == "paused")  # type: ignore[union-attr]
-        await pilot.press("L")
+        await pilot.press("L", "y")
         await _wait_pending(pilot, synced_db, 1)
         await _sync(pilot, app)
         assert (await _get(server, f"/campaigns/{campaign_id}"))["status"] == "active"
@@ -257,10 +269,10 @@ async def test_pausing_a_launch_not_yet_synced_withdraws_it(
     app = _app(synced_db, simulator)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _open_detail(pilot, app, campaign_id)
-        await pilot.press("L")
+        await pilot.press("L", "y")
         await _wait_pending(pilot, synced_db, 1)
         await wait_for(pilot, lambda: screen.snapshot.detail.campaign.status == "active")  # type: ignore[union-attr]
-        await pilot.press("P")
+        await pilot.press("P", "y")
         await _wait_pending(pilot, synced_db, 0)
         await wait_for(pilot, lambda: screen.snapshot.detail.campaign.status == "draft")  # type: ignore[union-attr]
     assert (await _get(server, f"/campaigns/{campaign_id}"))["status"] == "draft"
@@ -364,7 +376,7 @@ async def test_inboxes_attach_by_multi_select_then_the_launch_is_allowed(
         chosen = sorted(i["id"] for i in sorted(inboxes, key=lambda i: i["email"])[:2])
         assert item.op == "attach_inboxes" and sorted(item.value["inbox_ids"]) == chosen
         await wait_for(pilot, lambda: screen.snapshot.blockers == ())  # type: ignore[union-attr]
-        await pilot.press("L")  # allowed now: the attach counts locally before the sync
+        await pilot.press("L", "y")  # allowed now: the attach counts locally before the sync
         await _wait_pending(pilot, synced_db, 2)
         await _sync(pilot, app)
         campaign = await _get(server, f"/campaigns/{campaign_id}")

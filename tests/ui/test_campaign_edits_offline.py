@@ -16,6 +16,7 @@ from outreach_tui.store.edits.campaigns import (
     create_campaign,
     delete_campaign,
     launch_blockers,
+    launch_warnings,
     set_status,
     status_problem,
 )
@@ -50,6 +51,25 @@ def test_status_rules_follow_the_documented_transitions(db: Database) -> None:
     assert status_problem(db, active.id, "active") == "the campaign is already active"
     [item] = set_status(db, active.id, "paused")
     assert (item.field, item.value, item.base) == ("status", "paused", "active")
+
+
+def test_launch_warnings_name_no_leads_and_an_empty_first_subject(db: Database) -> None:
+    draft = _by_name(db, "Logistics re-engagement")
+    assert launch_warnings(db, draft.id) == [
+        "no leads yet: nothing would be sent",
+        "variant A of the first step has an empty subject",
+    ]
+    add_lead(db, draft.id, "ana@example.com")  # queued: counts before the sync
+    db.conn.execute("UPDATE variants SET subject = 'Hello' WHERE campaign_id = ?", [draft.id])
+    assert launch_warnings(db, draft.id) == []
+    ready = _by_name(db, "Webinar follow-up")  # several steps: later subjects may be empty
+    db.conn.execute(
+        "UPDATE variants SET subject = '' WHERE sequence_id IN (SELECT id FROM sequences"
+        " WHERE campaign_id = ? AND step > (SELECT MIN(step) FROM sequences"
+        " WHERE campaign_id = ?))",
+        [ready.id, ready.id],
+    )
+    assert not any("subject" in w for w in launch_warnings(db, ready.id))
 
 
 def test_create_then_delete_before_sync_leaves_nothing(db: Database) -> None:

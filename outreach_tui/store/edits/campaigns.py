@@ -170,6 +170,31 @@ def launch_blockers(db: Database, campaign_id: str) -> list[str]:
     return missing
 
 
+def launch_warnings(db: Database, campaign_id: str) -> list[str]:
+    """What the server accepts but a person would want to know before launching: no
+    leads (nothing would be sent), an enabled first-step variant with an empty subject
+    (later steps go out as replies in the thread, so theirs may be empty)."""
+    warnings = []
+    leads = db.conn.execute(
+        "SELECT leads_count FROM campaigns WHERE id = ?", [campaign_id]
+    ).fetchone()
+    local_leads = db.conn.execute(
+        "SELECT 1 FROM leads WHERE campaign_id = ? LIMIT 1", [campaign_id]
+    ).fetchone()
+    if (leads is None or not leads[0]) and local_leads is None:
+        warnings.append("no leads yet: nothing would be sent")
+    empty = db.conn.execute(
+        "SELECT v.letter FROM variants v JOIN sequences s ON s.id = v.sequence_id"
+        " WHERE v.campaign_id = ? AND v.is_deleted = 0 AND v.enabled = 1 AND s.is_deleted = 0"
+        " AND s.step = (SELECT MIN(step) FROM sequences WHERE campaign_id = ? AND is_deleted = 0)"
+        " AND TRIM(COALESCE(v.subject, '')) = '' ORDER BY v.position",
+        [campaign_id, campaign_id],
+    ).fetchall()
+    for (letter,) in empty:
+        warnings.append(f"variant {letter or '?'} of the first step has an empty subject")
+    return warnings
+
+
 def status_problem(db: Database, campaign_id: str, target: str) -> str | None:
     """Why the campaign cannot move to `target` now (one plain sentence), or None."""
     row = require_row(db, "campaign", campaign_id, "id, status, server_status, is_deleted")

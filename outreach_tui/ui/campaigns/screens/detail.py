@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from sqlite_utils import Database
 from textual import on
 from textual.app import ComposeResult
@@ -21,7 +22,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store import sync_state
-from outreach_tui.store.edits.campaigns import delete_campaign, launch_blockers
+from outreach_tui.store.edits.campaigns import delete_campaign, launch_blockers, launch_warnings
 from outreach_tui.store.queries import campaigns as campaign_queries
 from outreach_tui.store.queries import mailboxes as mailbox_queries
 from outreach_tui.store.queries.campaigns import CampaignDetail
@@ -40,13 +41,18 @@ from outreach_tui.ui.campaigns.widgets.settings import (
     CampaignSettings,
     change_status,
     launch_refusal,
+    status_actions,
 )
 from outreach_tui.ui.common.cache_view import CacheView
+from outreach_tui.ui.common.screens.confirm import ConfirmDialog
 from outreach_tui.ui.common.widgets.day_chart import DayChart
 from outreach_tui.ui.common.widgets.footer import AppFooter
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
 
 TABS = ("overview", "settings", "schedule", "inboxes", "leads")
+
+
+CHART_TITLE = "Sent vs replies, last 30 days — focus the chart (1 or tab), then ←/→ pick a day"
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,7 @@ class DetailSnapshot:
     detail: CampaignDetail | None
     inboxes: tuple[InboxRow, ...]
     blockers: tuple[str, ...]
+    warnings: tuple[str, ...]
     detail_pulled_at: str | None
     leads_pulled_at: str | None
 
@@ -98,7 +105,7 @@ class CampaignDetailScreen(Screen[None]):
         yield CampaignHeadline(id="headline")
         with TabbedContent(id="campaign-tabs", initial="overview"):
             with TabPane("1 Overview", id="overview"), VerticalScroll(id="overview-scroll"):
-                yield Static("Sent vs replies, last 30 days (←/→ on the chart)", id="chart-title")
+                yield Static(CHART_TITLE, id="chart-title")
                 yield DayChart(("sent", "replies"), shared_scale=False, id="daily-chart")
                 yield CampaignAbResults(id="ab-results")
             with TabPane("2 Settings", id="settings"), VerticalScroll(classes="tab-scroll"):
@@ -122,10 +129,16 @@ class CampaignDetailScreen(Screen[None]):
         detail = campaign_queries.campaign_detail(db, self.campaign_id)
         inboxes = tuple(mailbox_queries.list_inboxes(db)) if detail else ()
         blockers = tuple(launch_blockers(db, self.campaign_id)) if detail else ()
+        warnings = tuple(launch_warnings(db, self.campaign_id)) if detail else ()
         detail_state = sync_state.get_sync_state(db, "campaign_detail", self.campaign_id)
         leads_state = sync_state.get_sync_state(db, "leads", self.campaign_id)
         return DetailSnapshot(
-            detail, inboxes, blockers, detail_state.last_pulled_at, leads_state.last_pulled_at
+            detail,
+            inboxes,
+            blockers,
+            warnings,
+            detail_state.last_pulled_at,
+            leads_state.last_pulled_at,
         )
 
     def _apply(self, snapshot: DetailSnapshot) -> None:
@@ -178,16 +191,37 @@ class CampaignDetailScreen(Screen[None]):
             self.query_one(DayChart).focus()
 
     def action_set_status(self, target: str) -> None:
+        """Launch, resume or pause, after a confirmation that lists every problem."""
         snapshot = self.snapshot
         if snapshot is None or snapshot.detail is None:
             return
         campaign = snapshot.detail.campaign
+        if target not in status_actions(campaign.status):
+            action = "launched" if target == "active" else "paused"
+            self.backend.status.say(f"A {campaign.status} campaign cannot be {action}.")
+            return
+        name = sanitize_line(campaign.name, 50)
+        detail = Text()
         if target == "active":
+            verb = "Launch" if campaign.status == "draft" else "Resume"
             refusal = launch_refusal(campaign.status, list(snapshot.blockers))
-            if refusal and campaign.status != "active":
-                self.backend.status.say(refusal)
+            if refusal:  # every problem in one line, the blockers first
+                also = "; ".join(snapshot.warnings)
+                self.backend.status.say(f"{refusal[:-1]}; also: {also}." if also else refusal)
                 return
-        change_status(self.backend, campaign, target)
+            detail.append("Sending starts with the next sync.\n")
+            if snapshot.warnings:
+                detail.append("\nBefore you go:\n", style="bold")
+                detail.append_text(_problem_list(list(snapshot.warnings)))
+        else:
+            verb = "Pause"
+            detail.append("Sending stops (with the next sync) until you resume it.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                change_status(self.backend, campaign, target)
+
+        self.app.push_screen(ConfirmDialog(f"{verb} {name}?", detail, verb), answered)
 
     @on(CampaignLeads.AddRequested)
     def _add_lead(self, event: CampaignLeads.AddRequested) -> None:
@@ -241,3 +275,8 @@ class CampaignDetailScreen(Screen[None]):
             )
 
         self.app.push_screen(DeleteCampaignScreen(campaign.name, campaign.leads_count), confirmed)
+
+
+def _problem_list(problems: list[str]) -> Text:
+    """One bullet per problem."""
+    return Text("\n".join(f"• {problem}" for problem in problems))
