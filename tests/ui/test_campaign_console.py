@@ -12,7 +12,7 @@ import pytest
 from starlette.applications import Starlette
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, SelectionList, TextArea
+from textual.widgets import Checkbox, Input, SelectionList, TabbedContent, TextArea
 
 from outreach_tui.core.figures import count, percent
 from outreach_tui.store import outbox
@@ -309,6 +309,33 @@ async def test_options_and_daily_limit_reach_the_server(
     assert after["stop_on_reply"] == before["stop_on_reply"]
 
 
+async def test_a_digit_typed_in_a_field_is_marked_unsaved_and_esc_leaves_the_field_first(
+    synced_db: Path, simulator: Starlette, server: httpx.AsyncClient
+) -> None:
+    campaign_id = await _campaign_id(server, FINTECH)
+    app = _app(synced_db, simulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_detail(pilot, app, campaign_id)
+        await pilot.press("2")
+        limit = screen.query_one("#daily-limit", Input)
+        saved = limit.value
+        await _focus(pilot, limit)
+        await pilot.press("end", "3")  # meant as "Schedule tab": it types, and says so
+        assert limit.value == saved + "3"
+        await wait_for_text(pilot, "● unsaved: enter saves, esc leaves the field")
+        await pilot.press("escape")  # out of the field, still on the screen
+        await pilot.pause()
+        assert app.screen is screen and not limit.has_focus
+        await pilot.press("3")
+        await wait_for(pilot, lambda: screen.query_one(TabbedContent).active == "schedule")
+        await pilot.press("escape")  # the unsaved limit asks first
+        await wait_for(pilot, lambda: "Press esc again to discard" in app.status_info.message)
+        assert app.screen is screen
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, CampaignsScreen))
+    assert _items(synced_db) == []
+
+
 async def test_schedule_edits_are_snapped_to_the_grid_and_reach_the_server(
     synced_db: Path, simulator: Starlette, server: httpx.AsyncClient
 ) -> None:
@@ -319,6 +346,8 @@ async def test_schedule_edits_are_snapped_to_the_grid_and_reach_the_server(
         await pilot.press("3")
         start = screen.query_one("#monday-start", Input)
         await _focus(pilot, start)
+        # A one-line field keeps no border when focused (a border showed only its top line).
+        assert start.styles.border_top[0] in ("", "none") and start.size.height == 1
         await pilot.press(*"9:23")
         await pilot.pause()
         hint = screen.query_one("#hint-monday-start")

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Input, SelectionList, Static, TabbedContent, TabPane, Tabs, TextArea
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store import sync_state
@@ -44,6 +44,7 @@ from outreach_tui.ui.campaigns.widgets.settings import (
     status_actions,
 )
 from outreach_tui.ui.common.cache_view import CacheView
+from outreach_tui.ui.common.discard import DiscardGuard
 from outreach_tui.ui.common.screens.confirm import ConfirmDialog
 from outreach_tui.ui.common.widgets.day_chart import DayChart
 from outreach_tui.ui.common.widgets.footer import AppFooter
@@ -100,6 +101,7 @@ class CampaignDetailScreen(Screen[None]):
         self.snapshot: DetailSnapshot | None = None
         self._asked_detail = False
         self.view = CacheView(self, backend, self.read, self._apply, what="the campaign")
+        self.discard = DiscardGuard("the unsaved changes (ctrl+s saves)", backend.status.say)
 
     def compose(self) -> ComposeResult:
         yield CampaignHeadline(id="headline")
@@ -183,7 +185,26 @@ class CampaignDetailScreen(Screen[None]):
     # --- actions ------------------------------------------------------------------------
 
     def action_back(self) -> None:
-        self.dismiss()
+        """Esc: leave a field first (so 1-5 switch tabs again), then the screen; unsaved
+        edits ask before they are dropped."""
+        if isinstance(self.focused, Input | TextArea):
+            self.query_one(TabbedContent).query_one(Tabs).focus()
+            return
+        if self.discard.may_close(self.unsaved()):
+            self.dismiss()
+
+    @on(Input.Changed)
+    @on(SelectionList.SelectedChanged)
+    def _edited(self) -> None:
+        self.discard.edited()  # typing again: the next esc asks again
+
+    def unsaved(self) -> bool:
+        """True when a tab holds an edit not saved yet (limit, schedule, inboxes)."""
+        return (
+            self.query_one(CampaignSettings).unsaved
+            or self.query_one(CampaignSchedule).dirty
+            or self.query_one(CampaignInboxes).dirty
+        )
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab

@@ -74,7 +74,7 @@ class CampaignSchedule(Vertical):
     CampaignSchedule Input {
         width: 9; height: 1; border: none; padding: 0 1; background: $boost;
     }
-    CampaignSchedule Input:focus { background: $accent 30%; }
+    CampaignSchedule Input:focus { border: none; background: $accent 30%; }
     CampaignSchedule .hint { width: 24; padding: 0 1; }
     CampaignSchedule Checkbox { width: 10; height: 1; border: none; padding: 0; }
     CampaignSchedule #timezone { width: 32; }

@@ -71,6 +71,7 @@ class CampaignSettings(Vertical):
     CampaignSettings .row Label { padding: 1 1 0 0; }
     CampaignSettings #status-line { height: auto; padding: 1 0; }
     CampaignSettings #daily-limit { width: 16; }
+    CampaignSettings #limit-unsaved { width: auto; padding: 1 1 0 1; color: $warning; }
     CampaignSettings Button { margin: 0 1 0 0; }
     """
 
@@ -98,6 +99,7 @@ class CampaignSettings(Vertical):
         with Horizontal(classes="row"):
             yield Label("Daily limit (all inboxes together; enter saves)")
             yield Input(id="daily-limit", type="integer", placeholder="e.g. 50")
+            yield Static("", id="limit-unsaved")
 
     def show(self, campaign: CampaignRow, blockers: list[str]) -> None:
         """Reflect the campaign's effective values (without firing change events)."""
@@ -121,7 +123,26 @@ class CampaignSettings(Vertical):
                     checkbox.value = value
         limit = self.query_one("#daily-limit", Input)
         if not limit.has_focus:
-            limit.value = "" if campaign.daily_limit is None else str(campaign.daily_limit)
+            limit.value = self._saved_limit()
+        self._mark_limit()
+
+    def _saved_limit(self) -> str:
+        campaign = self.campaign
+        if campaign is None or campaign.daily_limit is None:
+            return ""
+        return str(campaign.daily_limit)
+
+    @property
+    def unsaved(self) -> bool:
+        """True while the daily-limit field holds text that was not saved."""
+        if self.campaign is None:
+            return False
+        return self.query_one("#daily-limit", Input).value.strip() != self._saved_limit()
+
+    @on(Input.Changed, "#daily-limit")
+    def _mark_limit(self) -> None:
+        mark = "● unsaved: enter saves, esc leaves the field" if self.unsaved else ""
+        self.query_one("#limit-unsaved", Static).update(mark)
 
     @on(Button.Pressed, "#launch, #resume")
     def _launch(self, event: Button.Pressed) -> None:
