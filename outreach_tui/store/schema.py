@@ -355,8 +355,17 @@ _CAMPAIGN_DELETION = """
 ALTER TABLE campaigns ADD COLUMN is_deleted INTEGER NOT NULL DEFAULT 0;
 """
 
+# Placeholder ids renamed to the server's: a screen opened on a `local-…` row (a draft
+# campaign being set up) finds its row again after the sync that created it.
+_RENAMES = """
+CREATE TABLE placeholder_renames (
+    placeholder TEXT PRIMARY KEY,
+    server_id TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
 # Index i holds the step that brings version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (_RESOURCES, _OUTBOX, _SEARCH, _CAMPAIGN_DELETION)
+MIGRATIONS: tuple[str, ...] = (_RESOURCES, _OUTBOX, _SEARCH, _CAMPAIGN_DELETION, _RENAMES)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

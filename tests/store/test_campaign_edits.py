@@ -13,6 +13,7 @@ from outreach_tui.store.ingest import (
     upsert_leads,
     upsert_sequences,
 )
+from outreach_tui.store.outbox.answers import current_id
 from outreach_tui.store.queries.blocklist import list_blocklist
 from outreach_tui.store.queries.campaigns import (
     campaign_detail,
@@ -177,6 +178,10 @@ def test_new_sequence_and_variant_are_renamed_to_server_ids(seeded: Database) ->
         },
     )
     assert outbox.get_item(seeded, edit.id).resource_id == "var-new"
+    # A screen opened on a placeholder finds the row under its new id.
+    assert current_id(seeded, step.resource_id) == "seq-3"
+    assert current_id(seeded, variant.resource_id) == "var-new"
+    assert current_id(seeded, "var-new") == "var-new"
     steps = sequences(seeded, "camp-1")
     assert steps[-1].id == "seq-3" and not steps[-1].is_local
     new = next(v for v in steps[-1].variants if v.id == "var-new")

@@ -22,7 +22,11 @@ from outreach_tui.ui.app import OutreachApp
 from outreach_tui.ui.campaigns.screens.blocklist import BlocklistScreen
 from outreach_tui.ui.campaigns.screens.campaigns import CampaignsScreen
 from outreach_tui.ui.campaigns.screens.detail import CampaignDetailScreen
-from outreach_tui.ui.campaigns.screens.dialogs import AddLeadScreen, DeleteCampaignScreen
+from outreach_tui.ui.campaigns.screens.dialogs import (
+    AddLeadScreen,
+    DeleteCampaignScreen,
+    TextPromptScreen,
+)
 from outreach_tui.ui.campaigns.widgets.ab import CampaignAbResults
 from outreach_tui.ui.campaigns.widgets.headline import CampaignHeadline
 from outreach_tui.ui.campaigns.widgets.lead_list import LeadList
@@ -435,11 +439,21 @@ async def test_create_and_delete_a_campaign(
     app = _app(synced_db, simulator)
     async with app.run_test(size=(120, 40)) as pilot:
         listing = await _open_list(pilot, app)
+        await pilot.press("f")  # "active" only: hides drafts, and creating lifts it
         await _prompt(pilot, app, "c", "Q1 pilots")
         [item] = await _wait_pending(pilot, synced_db, 1)
         assert (item.resource, item.op, item.value) == ("campaign", "create", {"name": "Q1 pilots"})
-        await wait_for(pilot, lambda: any(c.name == "Q1 pilots" for c in listing.shown))
+        # The new draft opens to be set up, and stays open across the sync creating it.
+        await wait_for(pilot, lambda: isinstance(app.screen, CampaignDetailScreen))
+        detail = app.screen
+        assert isinstance(detail, CampaignDetailScreen)
+        assert detail.campaign_id == item.resource_id
         await _sync(pilot, app)
+        await wait_for(pilot, lambda: not detail.campaign_id.startswith("local-"))
+        assert app.screen is detail and detail.snapshot.detail.campaign.name == "Q1 pilots"  # type: ignore[union-attr]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is listing)
+        assert listing.current_campaign.name == "Q1 pilots"  # type: ignore[union-attr]
         names = [c["name"] for c in await _get(server, "/campaigns?page_size=100")]
         assert "Q1 pilots" in names
         await wait_for(
@@ -529,6 +543,18 @@ async def test_blocklist_check_add_and_remove(
             {"email": "spam.trap@bad.test"},
         )
         await wait_for(pilot, lambda: "spam.trap@bad.test" in [r.email for r in blocklist.rows])
+        # Refused values keep the dialog open, the text in it and the reason under it.
+        for refused, reason in (
+            ("not an address", "not an email address: 'not an address'"),
+            ("Spam.Trap@bad.test", "Spam.Trap@bad.test is already on the blocklist"),
+        ):
+            await _prompt(pilot, app, "a", refused)
+            await wait_for_text(pilot, reason)
+            assert isinstance(app.screen, TextPromptScreen)
+            assert app.screen.query_one(Input).value == refused
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: app.screen is blocklist)
+        assert len(_items(synced_db)) == 1
         await _prompt(pilot, app, "c", "SPAM.trap@bad.test")
 
         def answer() -> str:

@@ -21,7 +21,9 @@ from outreach_tui.store.outbox import (
 )
 
 
-def _email(value: Any) -> str:
+def email_address(value: Any) -> str:
+    """`value` as an email address (trimmed); `EditError` with a plain sentence when it
+    cannot be one. Dialogs call it before they close, the edits again inside the write."""
     if not isinstance(value, str) or "@" not in value.strip() or len(value.split()) != 1:
         raise EditError(f"not an email address: {value!r}")
     return value.strip()
@@ -47,7 +49,7 @@ def add_lead(
     "update" -> the cached lead shows the new names and variables at once and the
     create is queued with `if_exists: update` (no second row).
     """
-    address = _email(email)
+    address = email_address(email)
     if if_exists not in IF_EXISTS:
         raise EditError(f"if_exists must be one of {', '.join(IF_EXISTS)}, got {if_exists!r}")
     if variables is not None and not all(
@@ -130,7 +132,7 @@ def delete_lead(db: Database, lead_id: str) -> list[OutboxItem]:
 
 def block_email(db: Database, email: str) -> OutboxItem:
     """Add an address to the blocklist; `EditError` when it is listed already."""
-    address = _email(email)
+    address = email_address(email)
     with write_transaction(db):
         listed = db.conn.execute(
             "SELECT 1 FROM blocklist WHERE email = ? COLLATE NOCASE AND is_deleted = 0",

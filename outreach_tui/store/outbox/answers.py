@@ -178,6 +178,15 @@ def _apply_create(db: Database, item: OutboxItem, answer: Mapping[str, Any] | No
     return server_id
 
 
+def current_id(db: Database, row_id: str) -> str:
+    """The id a row has now: its server id when `row_id` was a placeholder since
+    renamed, else `row_id` itself."""
+    found = db.conn.execute(
+        "SELECT server_id FROM placeholder_renames WHERE placeholder = ?", [row_id]
+    ).fetchone()
+    return found[0] if found else row_id
+
+
 def rename(db: Database, resource: str, old_id: str, new_id: str) -> None:
     """Give placeholder `old_id` its server id `new_id` everywhere it is referenced.
 
@@ -185,6 +194,10 @@ def rename(db: Database, resource: str, old_id: str, new_id: str) -> None:
     queued replies move over, the placeholder row goes.
     """
     table = RESOURCE_TABLES[resource]
+    db.conn.execute(
+        "INSERT OR REPLACE INTO placeholder_renames (placeholder, server_id) VALUES (?, ?)",
+        [old_id, new_id],
+    )
     exists = db.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", [new_id]).fetchone()
     if exists:
         if resource == "conversation":

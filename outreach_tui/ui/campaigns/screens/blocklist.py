@@ -19,7 +19,8 @@ from textual.widgets import DataTable, Static
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store import sync_state
-from outreach_tui.store.edits import block_email, unblock
+from outreach_tui.store.edits import EditError, block_email, unblock
+from outreach_tui.store.edits.leads import email_address
 from outreach_tui.store.queries import blocklist as blocklist_queries
 from outreach_tui.store.queries.blocklist import BlocklistRow
 from outreach_tui.sync import pull
@@ -179,7 +180,17 @@ class BlocklistScreen(Screen[None]):
                     done=f"Blocked {sanitize_line(email, 60)} (syncs next)",
                 )
 
-        self.app.push_screen(TextPromptScreen("Block this address", "name@domain"), chosen)
+        def refused(text: str) -> str | None:
+            try:
+                address = email_address(text)
+            except EditError as error:
+                return str(error)
+            if cached_verdict(self.rows, address):
+                return f"{address} is already on the blocklist"
+            return None
+
+        prompt = TextPromptScreen("Block this address", "name@domain", check=refused)
+        self.app.push_screen(prompt, chosen)
 
     def action_remove(self) -> None:
         if not self.rows:

@@ -29,6 +29,7 @@ from outreach_tui.core.figures import count, percent
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
 from outreach_tui.store.edits.campaigns import create_campaign, delete_campaign
+from outreach_tui.store.outbox import OutboxItem
 from outreach_tui.store.queries import campaigns as campaign_queries
 from outreach_tui.store.queries.campaigns import CampaignRow, DailyPoint
 from outreach_tui.ui.backend import Backend
@@ -147,6 +148,7 @@ class CampaignsScreen(Screen[None]):
         self.sort = "name"
         self.descending = False
         self._search_timer: Timer | None = None
+        self._select_id: str | None = None  # a campaign to put the cursor on once listed
         self._loaded = False
         self.view = CacheView(self, backend, self.read, self._apply, what="the campaigns")
 
@@ -250,7 +252,10 @@ class CampaignsScreen(Screen[None]):
         for row in self.shown:
             table.add_row(*self._cells(row), key=row.id)
         ids = [row.id for row in self.shown]
-        if current is not None and current.id in ids:
+        if self._select_id in ids:
+            table.move_cursor(row=ids.index(self._select_id))
+            self._select_id = None
+        elif current is not None and current.id in ids:
             table.move_cursor(row=ids.index(current.id))
         self._update_bar()
         self._show_trend()
@@ -358,11 +363,31 @@ class CampaignsScreen(Screen[None]):
             self._fill()
 
     def action_create(self) -> None:
+        """Name a new draft; it is selected in the list and opened to be set up."""
+
+        def created(item: OutboxItem) -> None:
+            self._select_id = item.resource_id
+            self.status_filter = None  # a draft must be listed, whatever the filter was
+            search = self.query_one("#campaigns-search", Input)
+            search.value = ""
+            search.remove_class("visible")
+            self.search = None
+            self._fill()
+            detail = CampaignDetailScreen(self.backend, item.resource_id)
+
+            def closed(_: object) -> None:
+                # Its id may have changed meanwhile (a sync created it on the server).
+                self._select_id = detail.campaign_id
+                self._fill()
+
+            self.app.push_screen(detail, closed)
+
         def named(name: str | None) -> None:
             if name:
                 self.backend.edit(
                     lambda db: create_campaign(db, name),
                     done=f"Created draft {sanitize_line(name, 40)} (syncs next)",
+                    on_result=created,
                 )
 
         self.app.push_screen(create_campaign_prompt(), named)

@@ -23,6 +23,7 @@ from textual.widgets import Input, SelectionList, Static, TabbedContent, TabPane
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store import sync_state
 from outreach_tui.store.edits.campaigns import delete_campaign, launch_blockers, launch_warnings
+from outreach_tui.store.outbox.answers import current_id
 from outreach_tui.store.queries import campaigns as campaign_queries
 from outreach_tui.store.queries import mailboxes as mailbox_queries
 from outreach_tui.store.queries.campaigns import CampaignDetail
@@ -60,6 +61,7 @@ CHART_TITLE = "Sent vs replies, last 30 days — focus the chart (1 or tab), the
 class DetailSnapshot:
     """What one background read of the screen found."""
 
+    campaign_id: str  # the id now (a draft's placeholder becomes the server's id)
     detail: CampaignDetail | None
     inboxes: tuple[InboxRow, ...]
     blockers: tuple[str, ...]
@@ -128,13 +130,15 @@ class CampaignDetailScreen(Screen[None]):
 
     def read(self, db: Database) -> DetailSnapshot:
         """The campaign, the inboxes it may use and what blocks a launch (worker thread)."""
-        detail = campaign_queries.campaign_detail(db, self.campaign_id)
+        campaign_id = current_id(db, self.campaign_id)
+        detail = campaign_queries.campaign_detail(db, campaign_id)
         inboxes = tuple(mailbox_queries.list_inboxes(db)) if detail else ()
-        blockers = tuple(launch_blockers(db, self.campaign_id)) if detail else ()
-        warnings = tuple(launch_warnings(db, self.campaign_id)) if detail else ()
-        detail_state = sync_state.get_sync_state(db, "campaign_detail", self.campaign_id)
-        leads_state = sync_state.get_sync_state(db, "leads", self.campaign_id)
+        blockers = tuple(launch_blockers(db, campaign_id)) if detail else ()
+        warnings = tuple(launch_warnings(db, campaign_id)) if detail else ()
+        detail_state = sync_state.get_sync_state(db, "campaign_detail", campaign_id)
+        leads_state = sync_state.get_sync_state(db, "leads", campaign_id)
         return DetailSnapshot(
+            campaign_id,
             detail,
             inboxes,
             blockers,
@@ -147,6 +151,9 @@ class CampaignDetailScreen(Screen[None]):
         if not self.is_attached or not self.query(CampaignHeadline):
             return  # the screen went away while the read ran
         self.snapshot = snapshot
+        if snapshot.campaign_id != self.campaign_id:
+            self.campaign_id = snapshot.campaign_id
+            self.query_one(CampaignLeads).follow(snapshot.campaign_id)
         detail = snapshot.detail
         if detail is None:
             if self.app.screen is self:

@@ -7,6 +7,8 @@ cancels, enter (or ctrl+s) confirms, and a problem is said in one line inside th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -36,11 +38,21 @@ class TextPromptScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="campaign_dialog.cancel")]
     DEFAULT_CSS = _DIALOG_CSS.format(name="TextPromptScreen")
 
-    def __init__(self, title: str, placeholder: str = "", *, max_length: int = 0) -> None:
+    def __init__(
+        self,
+        title: str,
+        placeholder: str = "",
+        *,
+        max_length: int = 0,
+        check: Callable[[str], str | None] | None = None,
+    ) -> None:
+        """`check(value)` returns why the value is refused (shown under the field, the
+        dialog stays open with the text) or None to accept it."""
         super().__init__()
         self.title_text = title
         self.placeholder = placeholder
         self.max_length = max_length
+        self.check = check
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -55,10 +67,17 @@ class TextPromptScreen(ModalScreen[str | None]):
     @on(Input.Submitted, "#prompt")
     def _submitted(self, event: Input.Submitted) -> None:
         value = event.value.strip()
-        if not value:
-            self.query_one("#problem", Static).update("Type something, or escape to cancel.")
+        problem = "Type something, or escape to cancel." if not value else None
+        if problem is None and self.check is not None:
+            problem = self.check(value)
+        if problem:
+            self.query_one("#problem", Static).update(Text(problem))
             return
         self.dismiss(value)
+
+    @on(Input.Changed, "#prompt")
+    def _typing(self) -> None:
+        self.query_one("#problem", Static).update("")
 
     def action_cancel(self) -> None:
         self.dismiss(None)

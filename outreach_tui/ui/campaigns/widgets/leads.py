@@ -121,6 +121,12 @@ class CampaignLeads(Vertical):
         self._asked_pull = False
         self._search_timer: Timer | None = None
 
+    def follow(self, campaign_id: str) -> None:
+        """The campaign got its server id (its draft was created by a sync)."""
+        self.campaign_id = campaign_id
+        self.lead_list.campaign_id = campaign_id
+        self.lead_list.reload()
+
     def compose(self) -> ComposeResult:
         yield Static(id="lead-filter")
         yield Static(id="lead-note")
