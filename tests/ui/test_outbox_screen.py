@@ -8,8 +8,10 @@ from pathlib import Path
 
 from textual.widgets import DataTable
 
+from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store import outbox
 from outreach_tui.store.connection import open_reader, open_writer
+from outreach_tui.store.edits import block_email, update_campaign
 from outreach_tui.store.edits import conversations as edits
 from outreach_tui.store.outbox import conflicts
 from outreach_tui.store.queries import conversations as conversation_queries
@@ -135,3 +137,36 @@ def _highlighted_id(app: object) -> int | None:
 
 def _row_state(table: DataTable[str], row: int) -> str:
     return str(table.get_row_at(row)[1])
+
+
+async def test_outbox_rows_say_what_a_person_recognises(synced_db: Path) -> None:
+    db = open_writer(synced_db)
+    try:
+        [row] = conversation_queries.conversation_window(
+            db, ConversationFilter(folder="primary"), limit=1
+        )
+        edits.queue_reply(db, row.id, "<p>Hi Rafael, Tuesday &amp; 3pm work.</p>")
+        edits.set_label(db, [row.id], "interested")
+        campaign_id = db.conn.execute("SELECT id, name FROM campaigns LIMIT 1").fetchone()
+        update_campaign(db, campaign_id[0], daily_limit=75)
+        block_email(db, "spam.trap@bad.test")
+    finally:
+        db.close()
+    app = make_app(synced_db)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_inbox(pilot)
+        await pilot.press("ctrl+o")
+        await wait_for_screen(pilot, OutboxScreen)
+        table = app.screen.query_one("#outbox-items", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 4)
+        cells = [[str(c) for c in table.get_row_at(i)][2:] for i in range(4)]
+        # The detail under the table has the whole row, with the counterpart.
+        table.move_cursor(row=0)
+        await wait_for_text(pilot, sanitize_line(row.sender_email, 60))
+    subject = sanitize_line(row.subject, 200)[:14]
+    assert cells[0][0] == "Reply" and cells[0][1].startswith(subject)
+    assert cells[0][2] == "Hi Rafael, Tuesday & 3pm work."  # the words, not the HTML
+    assert cells[1][0] == "Label → Interested" and cells[1][1].startswith(subject)
+    assert cells[2][:2] == ["Daily limit → 75", sanitize_line(f"campaign {campaign_id[1]}", 34)]
+    assert cells[3][:2] == ["Block", "spam.trap@bad.test"]
+    assert not any("{" in cell or "<p>" in cell for line in cells for cell in line)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlite_utils import Database
 
+from outreach_tui.core.plain_html import html_to_text
 from outreach_tui.store.codec import dumps, now_iso
 from outreach_tui.store.connection import write_transaction
 from outreach_tui.store.edits.body import check_body
@@ -20,14 +19,6 @@ from outreach_tui.store.outbox import OutboxItem, enqueue, new_local_id
 
 # Queued messages sort after every server message of their thread.
 LOCAL_POSITION_BASE = 1_000_000
-
-_TAGS = re.compile(r"<[^>]*>")
-_BREAKS = re.compile(r"<\s*(br|/p|/div)\s*/?\s*>", re.IGNORECASE)
-
-
-def _plain_text(content: str) -> str:
-    """A rough text version of the reply HTML, for the list snippet and search."""
-    return html.unescape(_TAGS.sub("", _BREAKS.sub("\n", content))).strip()
 
 
 def _ids(conversation_ids: str | Iterable[str]) -> list[str]:
@@ -110,7 +101,7 @@ def _insert_local_message(
             LOCAL_POSITION_BASE + item.id,
             inbox_id,
             subject,
-            _plain_text(content),
+            html_to_text(content),
             content,
             from_email,
             dumps(list(to)),
@@ -125,7 +116,7 @@ def queue_reply(db: Database, conversation_id: str, content: str) -> OutboxItem:
     if not content.strip():
         raise EditError("the reply is empty")
     # Measured on the text the HTML carries: the size the user sees in what they wrote.
-    check_body(_plain_text(content), "reply")
+    check_body(html_to_text(content), "reply")
     with write_transaction(db):
         row = require_row(
             db, "conversation", conversation_id, "id, subject, inbox_id, sender_email, sender_name"
@@ -170,7 +161,7 @@ def compose_conversation(
         raise EditError("every recipient needs an email address (at least one recipient)")
     if not content.strip():
         raise EditError("the message is empty")
-    check_body(_plain_text(content), "message")
+    check_body(html_to_text(content), "message")
     body: dict[str, Any] = {"to": recipients, "subject": subject, "content": content}
     if inbox_id is not None:
         require_row(db, "inbox", inbox_id, "id")

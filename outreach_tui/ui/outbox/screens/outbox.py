@@ -22,12 +22,16 @@ from textual.widgets import DataTable, Static
 from outreach_tui.core.sanitize import sanitize_line, sanitize_text
 from outreach_tui.store import outbox
 from outreach_tui.store.outbox import OutboxItem, conflicts
+from outreach_tui.store.queries.outbox_items import ItemSummary, summarize
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.footer import AppFooter
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
 
 _SHOWN_STATES = (outbox.CONFLICT, outbox.FAILED, outbox.PENDING, outbox.IN_FLIGHT)
+
+
+Loaded = tuple[list[OutboxItem], dict[int, ItemSummary], list[conflicts.ConflictEntry]]
 
 
 def _value(value: Any, width: int = 60) -> str:
@@ -77,6 +81,7 @@ class OutboxScreen(Screen[None]):
         super().__init__()
         self.backend = backend
         self.items: dict[int, OutboxItem] = {}
+        self.summaries: dict[int, ItemSummary] = {}
         self.view = CacheView(self, backend, self.read, self._show, what="the outbox")
 
     def compose(self) -> ComposeResult:
@@ -90,32 +95,36 @@ class OutboxScreen(Screen[None]):
 
     def on_mount(self) -> None:
         items = self.query_one("#outbox-items", DataTable)
-        items.add_columns("#", "State", "Change", "Value", "Note")
+        items.add_columns("#", "State", "Change", "On", "Text / server's answer")
         log = self.query_one("#conflict-log", DataTable)
         log.add_columns("When", "Change", "Server had", "You set", "Outcome")
         self.view.start()
         items.focus()
 
     @staticmethod
-    def read(db: Database) -> tuple[list[OutboxItem], list[conflicts.ConflictEntry]]:
-        """The items shown and the latest conflict log (on a worker thread)."""
-        return outbox.list_items(db, _SHOWN_STATES), conflicts.conflict_log(db, limit=200)
+    def read(db: Database) -> Loaded:
+        """The items shown, each described for people, and the latest conflict log (on a
+        worker thread)."""
+        items = outbox.list_items(db, _SHOWN_STATES)
+        summaries = {item.id: summarize(db, item) for item in items}
+        return items, summaries, conflicts.conflict_log(db, limit=200)
 
-    def _show(self, loaded: tuple[list[OutboxItem], list[conflicts.ConflictEntry]]) -> None:
-        items, log = loaded
+    def _show(self, loaded: Loaded) -> None:
+        items, summaries, log = loaded
+        self.summaries = summaries
         table = self.query_one("#outbox-items", DataTable)
         cursor = table.cursor_row
         table.clear()
         self.items = {item.id: item for item in items}
         for item in sorted(items, key=lambda i: (_SHOWN_STATES.index(i.state), i.id)):
-            change = f"{item.resource} {item.op}" + (f" {item.field}" if item.field else "")
+            summary = summaries[item.id]
             note = item.last_error or ("server has: " + _value(item.theirs) if item.theirs else "")
             table.add_row(
                 str(item.id),
                 item.state,
-                change,
-                _value(item.value),
-                sanitize_line(note, 80),
+                sanitize_line(summary.action, 22),
+                sanitize_line(summary.target, 34),
+                sanitize_line(note or summary.text, 40),
                 key=str(item.id),
             )
         if items:
@@ -147,17 +156,24 @@ class OutboxScreen(Screen[None]):
         detail = self.query_one("#outbox-detail", Static)
         if item is None:
             detail.update("")
-        elif item.state == outbox.CONFLICT:
-            detail.update(conflict_diff(item))
+            return
+        text = Text()
+        summary = self.summaries.get(item.id)
+        if summary is not None:  # the whole row, which the table may cut
+            text.append(sanitize_line(summary.action, 60), style="bold")
+            text.append(f" — {sanitize_line(summary.target, 200)}\n")
+            if summary.text:
+                text.append(f"{sanitize_line(summary.text, 300)}\n", style="italic")
+        if item.state == outbox.CONFLICT:
+            text.append_text(conflict_diff(item))
         elif item.state == outbox.FAILED:
-            detail.update(
-                Text(
-                    f"Refused by the server: {sanitize_line(item.last_error, 300)}\n"
-                    "r retries as is; d discards it (your local value goes back to the server's)."
-                )
+            text.append(
+                f"Refused by the server: {sanitize_line(item.last_error, 300)}\n"
+                "r retries as is; d discards it (your local value goes back to the server's)."
             )
         else:
-            detail.update(Text("Waiting for the next sync. d withdraws it (undo)."))
+            text.append("Waiting for the next sync. d withdraws it (undo).")
+        detail.update(text)
 
     def _act(self, states: tuple[str, ...], action: Any, verb: str) -> None:
         item = self.current
