@@ -282,7 +282,9 @@ class OutreachApp(App[str | None]):
             self.push_screen(OutboxScreen(self.backend))
 
     def get_system_commands(self, screen: Screen[Any]) -> Any:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":  # Textual's key panel: ours below lists the ids too
+                yield command
         yield SystemCommand("Inbox", "The unified inbox", lambda: self.switch_mode("inbox"))
         yield SystemCommand(
             "Campaigns",

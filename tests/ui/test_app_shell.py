@@ -60,7 +60,9 @@ async def test_help_lists_the_focused_screens_bindings_with_their_ids(synced_db:
         assert ("i", "Interested", "inbox.label_interested") in rows
         assert ("x", "Select", "paged_list.select") in rows  # the focused list's keys
         assert ("^q", "Quit", "app.quit") in rows
-        await wait_for_text(pilot, "Keys — Inbox", "inbox.toggle_read", "config.toml")
+        await wait_for_text(pilot, "Keys — Inbox", "inbox.toggle_read", "Id (for [keymap] in")
+        assert all(row[2] for row in rows)  # only the app's bindings (Textual's have no id)
+        assert not any(row[1] in ("Scroll Left", "Focus Next", "Scroll Up") for row in rows)
         await pilot.press("escape")
         await wait_for_screen(pilot, InboxScreen)
         # In a thread, F1 lists the thread's keys.
@@ -72,6 +74,14 @@ async def test_help_lists_the_focused_screens_bindings_with_their_ids(synced_db:
         assert ("s", "Save attachment", "thread.save") in rows
         assert not any(row[2] == "inbox.label" for row in rows)
         await wait_for_text(pilot, "Keys — Thread")
+
+
+async def test_the_palette_offers_one_keys_command(synced_db: Path) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_inbox(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+    assert titles.count("Keys") == 1
 
 
 async def test_keymap_in_config_remaps_a_binding_by_id(synced_db: Path) -> None:

@@ -40,7 +40,8 @@ class HelpScreen(ModalScreen[None]):
         with Vertical():
             yield Static(f"Keys — {self.title_text}", classes="title", markup=False)
             table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True)
-            table.add_columns("Key", "Action", "Id (for [keymap] in config.toml)")
+            # Text labels: "[keymap]" in a plain string would be read as markup and vanish.
+            table.add_columns(Text("Key"), Text("Action"), Text("Id (for [keymap] in config.toml)"))
             for row in self.rows:
                 # Text cells: a plain str cell would be parsed as markup (a key like "[").
                 table.add_row(*(Text(cell) for cell in row))
@@ -61,11 +62,16 @@ class HelpScreen(ModalScreen[None]):
 def describe_bindings(
     bindings: Mapping[str, ActiveBinding], key_display: Callable[[Binding], str]
 ) -> list[tuple[str, str, str]]:
-    """Rows for the help table from `Screen.active_bindings`: one row per action."""
+    """Rows for the help table from `Screen.active_bindings`: one row per action.
+
+    Only the app's own bindings (they all have an id for `[keymap]`): Textual's generic
+    ones (scroll left, focus next, …) are not what a person looks up here."""
     keys: dict[tuple[str, str], list[str]] = {}
     descriptions: dict[tuple[str, str], str] = {}
     for active in bindings.values():
         binding = active.binding
+        if not binding.id:
+            continue
         identity = (binding.action, binding.id or "")
         shown = key_display(binding)
         if shown not in keys.setdefault(identity, []):
