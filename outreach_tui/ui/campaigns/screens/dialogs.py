@@ -15,11 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Input, Label, RadioSet, Static, TextArea
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.edits.campaigns import MAX_NAME_CHARS
 from outreach_tui.ui.campaigns.widgets.leads import NewLead
+from outreach_tui.ui.common.widgets.toggles import StateRadioButton
 
 _DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -184,9 +185,9 @@ class AddLeadScreen(ModalScreen[NewLead | None]):
             yield TextArea(id="lead-variables", soft_wrap=False)
             yield Label("If the address is already a lead of this campaign:")
             with RadioSet(id="lead-if-exists"):
-                yield RadioButton("fail (tell me)", value=True, id="if-fail")
-                yield RadioButton("skip it", id="if-skip")
-                yield RadioButton("update its names and variables", id="if-update")
+                yield StateRadioButton("fail (tell me)", value=True, id="if-fail")
+                yield StateRadioButton("skip it", id="if-skip")
+                yield StateRadioButton("update its names and variables", id="if-update")
             yield Static(classes="problem", id="problem")
 
     def on_mount(self) -> None:

@@ -23,6 +23,7 @@ from outreach_tui.store.edits import attach_inboxes, detach_inboxes
 from outreach_tui.store.outbox import LOCAL_ID_PREFIX, OutboxItem
 from outreach_tui.store.queries.mailboxes import InboxRow
 from outreach_tui.ui.backend import Backend
+from outreach_tui.ui.common.widgets.toggles import StateSelectionList
 
 _BAND_STYLE = {
     HealthBand.GOOD: "green",
@@ -79,7 +80,7 @@ class CampaignInboxes(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="inbox-summary")
-        yield SelectionList[str](id="inbox-choices")
+        yield StateSelectionList[str](id="inbox-choices")
         with Horizontal():
             yield Button("Apply (ctrl+s)", id="apply-inboxes", variant="primary")
             yield Button("Revert", id="revert-inboxes")

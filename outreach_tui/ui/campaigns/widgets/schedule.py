@@ -28,6 +28,7 @@ from outreach_tui.core.schedule import (
 )
 from outreach_tui.store.edits import update_schedule
 from outreach_tui.ui.backend import Backend
+from outreach_tui.ui.common.widgets.toggles import StateCheckbox
 
 _LOOSE_TIME = re.compile(r"\s*(\d{1,2}):(\d{2})\s*")
 
@@ -105,7 +106,7 @@ class CampaignSchedule(Vertical):
         for day in WEEKDAYS:
             with Horizontal(classes="sched-row"):
                 yield Label(day.capitalize(), classes="day")
-                yield Checkbox("send", id=f"{day}-enabled")
+                yield StateCheckbox("send", id=f"{day}-enabled")
                 yield Input(id=f"{day}-start", placeholder="default")
                 yield Static(classes="hint", id=f"hint-{day}-start")
                 yield Input(id=f"{day}-end", placeholder="default")

@@ -19,6 +19,7 @@ from outreach_tui.store.edits import update_campaign
 from outreach_tui.store.edits.campaigns import set_status
 from outreach_tui.store.queries.campaigns import CampaignRow
 from outreach_tui.ui.backend import Backend
+from outreach_tui.ui.common.widgets.toggles import StateCheckbox
 
 OPTIONS: tuple[tuple[str, str], ...] = (
     ("stop_on_reply", "Stop on reply — stop a lead's sequence when they reply"),
@@ -95,7 +96,7 @@ class CampaignSettings(Vertical):
             yield Button("Pause (P)", id="pause", variant="warning")
             yield Button("Resume (L)", id="resume", variant="success")
         for option, label in OPTIONS:
-            yield Checkbox(label, id=f"opt-{option}")
+            yield StateCheckbox(label, id=f"opt-{option}")
         with Horizontal(classes="row"):
             yield Label("Daily limit (all inboxes together; enter saves)")
             yield Input(id="daily-limit", type="integer", placeholder="e.g. 50")

@@ -20,6 +20,7 @@ from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.fields import LABEL_NONE
 from outreach_tui.store.records import ConversationFilter, LabelCounts
 from outreach_tui.ui.common.widgets.footer import AppFooter
+from outreach_tui.ui.common.widgets.toggles import StateCheckbox, StateSelectionList
 
 ANY = "__any__"
 
@@ -93,11 +94,11 @@ class FilterScreen(ModalScreen[ConversationFilter | None]):
         with Vertical():
             yield Static("Filter (no label ticked: every label)", classes="title")
             yield Static(HINT, classes="hint")
-            yield Checkbox(
+            yield StateCheckbox(
                 f"Unread only ({self.counts.unread})", self.current.unread, id="filter-unread"
             )
             with Horizontal():
-                yield SelectionList[str](*labels, id="filter-label")
+                yield StateSelectionList[str](*labels, id="filter-label")
                 yield OptionList(*campaigns, id="filter-campaign")
                 yield OptionList(*inboxes, id="filter-inbox")
         yield AppFooter()

@@ -35,6 +35,7 @@ from outreach_tui.ui.common.discard import DiscardGuard
 from outreach_tui.ui.common.widgets.day_chart import DayChart
 from outreach_tui.ui.common.widgets.footer import AppFooter
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
+from outreach_tui.ui.common.widgets.toggles import StateCheckbox
 from outreach_tui.ui.warmup.refresh import is_stale, refresh_warmup_stats
 from outreach_tui.ui.warmup.widgets.badges import (
     connection_text,
@@ -141,8 +142,8 @@ class WarmupDetailScreen(Screen[None]):
                 yield OptionList(id="detail-campaigns")
             with Vertical(id="detail-right"):
                 yield Static("Settings (queued, pushed by the next sync)", classes="heading")
-                yield Checkbox("Warming (w)", id="warming", compact=True)
-                yield Checkbox("Active: sends for campaigns (a)", id="active", compact=True)
+                yield StateCheckbox("Warming (w)", id="warming", compact=True)
+                yield StateCheckbox("Active: sends for campaigns (a)", id="active", compact=True)
                 for field in (*LIMITS, *TEXT_FIELDS):
                     with Horizontal(classes="field"):
                         yield Static(FIELD_LABELS[field], markup=False)
