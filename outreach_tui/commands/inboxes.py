@@ -5,9 +5,12 @@
 `GET /inboxes/:id/warmup/stats`, null before the first pull), `spam_rate` over those 7
 days, the attached `campaigns`, the `warnings` (code, severity, message) and `pending`.
 
-`check` is for cron: one line per inbox that needs attention (a warning or worse),
-``email: why; why``, and exit code 3; nothing at all and exit 0 when all is well (cron
-mails any output). It reads the cache: run `outreach-tui sync` first.
+`check` is for cron: one line per inbox with a warning, ``email: why; why (notice)``,
+naming every warning `list` shows for it (the same `core.warmup.workspace_warnings`),
+notices marked ``(notice)``. Exit code 3 when an inbox needs attention (a warning or an
+error: the inboxes the warmup header and the status bar count); a notice alone prints its
+line and exits 0. Nothing at all and exit 0 when no inbox has a warning (cron mails any
+output). It reads the cache: run `outreach-tui sync` first.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any
 from outreach_tui.commands import EXIT_CHECK_FOUND_PROBLEMS, EXIT_USAGE, CommandError
 from outreach_tui.commands.context import resolve_context
 from outreach_tui.commands.output import print_csv, print_json, print_table, safe
-from outreach_tui.core.warmup import Severity
+from outreach_tui.core.warmup import HealthWarning, Severity
 from outreach_tui.store import sync_state
 from outreach_tui.store.queries.mailboxes import HealthOverview, InboxHealthRow, health_overview
 
@@ -163,17 +166,19 @@ def list_inboxes(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_reason(row: InboxHealthRow, warning: HealthWarning) -> str:
+    """Why, as `check` says it: the reason of the inbox's own warning, who and why for a
+    campaign's, `(notice)` after a notice."""
+    why = warning.reason if warning.inbox_id == row.inbox.id else warning.message
+    return f"{why} (notice)" if warning.severity is Severity.NOTICE else why
+
+
 def check_inboxes(args: argparse.Namespace) -> int:
-    """One line per inbox that needs attention, naming its email and why; exit 3 if any."""
+    """One line per inbox with a warning, naming its email and every warning `list` shows;
+    exit 3 when an inbox needs attention (the count of the header and the status bar)."""
     overview = _overview(args)
-    found = False
     for row in overview.inboxes:
-        reasons = [
-            w.reason if w.inbox_id == row.inbox.id else w.message
-            for w in row.warnings
-            if w.severity >= Severity.WARNING
-        ]
-        if reasons:
-            found = True
-            print(f"{safe(row.inbox.email, 120)}: {'; '.join(reasons)}")
-    return EXIT_CHECK_FOUND_PROBLEMS if found else 0
+        if row.warnings:
+            reasons = "; ".join(check_reason(row, w) for w in row.warnings)
+            print(f"{safe(row.inbox.email, 120)}: {reasons}")
+    return EXIT_CHECK_FOUND_PROBLEMS if overview.attention_count else 0

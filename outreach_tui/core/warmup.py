@@ -19,6 +19,18 @@ Inputs with unknown numbers (warmup stats not pulled yet) raise no warning about
 A warning names who (``subject``: the inbox's email or the campaign) and why (``reason``);
 ``message`` is both on one line. Names and emails go through
 :func:`~outreach_tui.core.sanitize.sanitize_line`.
+
+:func:`workspace_warnings` is the one computation every view shows, so they agree:
+
+- an inbox's warnings are its own and those of each campaign it sends for (a campaign's
+  warning shows on every inbox attached to it), worst first: the warmup list's Warn column
+  (the worst severity's mark and how many), the panel under it, the detail screen,
+  ``inboxes list`` and ``inboxes check`` (every one of them, notices marked);
+- an inbox *needs attention* when one of its warnings is at least a WARNING (a notice
+  alone is not): ``inboxes check`` exits 3 when one does;
+- :attr:`WorkspaceWarnings.attention_count` counts inboxes (never warnings) that need
+  attention: the warmup header and the status bar both show it, worded by
+  :func:`attention_text` ("5 inboxes need attention").
 """
 
 from __future__ import annotations
@@ -238,18 +250,89 @@ def campaign_warnings(
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class InboxWarnings:
+    """The warnings one inbox shows, worst first: its own, then those of the campaigns it
+    sends for."""
+
+    inbox_id: str
+    warnings: tuple[HealthWarning, ...]
+
+    @property
+    def worst(self) -> Severity | None:
+        """The worst severity among the warnings; None without any."""
+        return max((w.severity for w in self.warnings), default=None)
+
+    @property
+    def needs_attention(self) -> bool:
+        """True when a warning is at least a WARNING (a notice alone is not)."""
+        return needs_attention(self.warnings)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceWarnings:
+    """Every inbox's warnings (in the order the inboxes were given) and every campaign
+    warning once. The figures of the UI and the CLI are read from here, nowhere else."""
+
+    inboxes: tuple[InboxWarnings, ...]
+    campaigns: tuple[HealthWarning, ...]
+
+    @property
+    def attention_count(self) -> int:
+        """How many inboxes need attention (inboxes, not warnings: the header and the
+        status bar show this figure)."""
+        return sum(1 for inbox in self.inboxes if inbox.needs_attention)
+
+    @property
+    def all(self) -> tuple[HealthWarning, ...]:
+        """Every warning once, worst first (stable within a severity): the inboxes' own
+        warnings, then the campaigns' (each once, however many inboxes show it)."""
+        own = [w for inbox in self.inboxes for w in inbox.warnings if w.campaign_id is None]
+        return tuple(sorted([*own, *self.campaigns], key=lambda w: -w.severity))
+
+    def of(self, inbox_id: str) -> tuple[HealthWarning, ...]:
+        """The warnings one inbox shows (empty for an unknown inbox)."""
+        return next((i.warnings for i in self.inboxes if i.inbox_id == inbox_id), ())
+
+
+def workspace_warnings(
+    inboxes: Sequence[InboxHealth], campaigns: Sequence[CampaignInboxes]
+) -> WorkspaceWarnings:
+    """Return what every view of a workspace shows: each inbox's warnings, worst first
+    (its own, then those of each campaign it is attached to, in ``campaigns`` order), and
+    the campaign warnings once each."""
+    per_campaign = {c.campaign_id: campaign_warnings(c, inboxes) for c in campaigns}
+    rows = []
+    for inbox in inboxes:
+        own = inbox_warnings(inbox, campaigns)
+        of_campaigns = [
+            w
+            for c in campaigns
+            if inbox.inbox_id in c.inbox_ids
+            for w in per_campaign[c.campaign_id]
+        ]
+        rows.append(
+            InboxWarnings(
+                inbox.inbox_id, tuple(sorted([*own, *of_campaigns], key=lambda w: -w.severity))
+            )
+        )
+    found = [w for c in campaigns for w in per_campaign[c.campaign_id]]
+    return WorkspaceWarnings(tuple(rows), tuple(sorted(found, key=lambda w: -w.severity)))
+
+
 def all_warnings(
     inboxes: Sequence[InboxHealth], campaigns: Sequence[CampaignInboxes]
 ) -> list[HealthWarning]:
-    """Return every warning of a workspace, worst first (stable within a severity)."""
-    found: list[HealthWarning] = []
-    for inbox in inboxes:
-        found.extend(inbox_warnings(inbox, campaigns))
-    for campaign in campaigns:
-        found.extend(campaign_warnings(campaign, inboxes))
-    return sorted(found, key=lambda w: -w.severity)
+    """Return every warning of a workspace once, worst first (stable within a severity)."""
+    return list(workspace_warnings(inboxes, campaigns).all)
 
 
 def needs_attention(warnings: Iterable[HealthWarning]) -> bool:
     """True when a warning is at least WARNING (notices alone do not fail a check)."""
     return any(w.severity >= Severity.WARNING for w in warnings)
+
+
+def attention_text(count: int) -> str:
+    """What the header and the status bar say: ``1 inbox needs attention``,
+    ``5 inboxes need attention``."""
+    return f"{count} inbox needs attention" if count == 1 else f"{count} inboxes need attention"

@@ -316,8 +316,9 @@ class OutreachApp(App[str | None]):
 
 
 def _read_status(db: Database) -> dict[str, Any]:
-    """The outbox counts, the last sync and the inbox warnings, read off the UI thread
-    (the outbox grows with its history; the warning rules take ~0.1 ms per inbox)."""
+    """The outbox counts, the last sync and how many inboxes need attention (the warmup
+    header's figure), read off the UI thread (the outbox grows with its history; the
+    warning rules take ~0.1 ms per inbox)."""
     counts = outbox.state_counts(db)
     last = sync_state.last_sync(db)
     last_text = ""
@@ -329,5 +330,5 @@ def _read_status(db: Database) -> dict[str, Any]:
         "failed": counts[outbox.FAILED],
         "conflict": counts[outbox.CONFLICT],
         "last_synced": last_text,
-        "warnings": mailbox_queries.health_overview(db).attention_count,
+        "inboxes_needing_attention": mailbox_queries.health_overview(db).attention_count,
     }

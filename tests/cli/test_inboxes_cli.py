@@ -45,9 +45,9 @@ async def db(tmp_path: Path) -> str:
     return await _synced(create_app(api_keys=[KEY], size=30, seed=21), tmp_path / "cache.db")
 
 
-@pytest.fixture
-async def healthy_db(tmp_path: Path) -> str:
-    """Every inbox connected, fully ramped up and landing nowhere near spam."""
+def _healthy_app() -> Starlette:
+    """The seeded simulator with every inbox connected, fully ramped up and landing
+    nowhere near spam."""
     app = create_app(api_keys=[KEY], size=30, seed=21)
     workspace = app.state.simulator.workspace(KEY)
     for inbox in workspace.inboxes.values():
@@ -58,7 +58,13 @@ async def healthy_db(tmp_path: Path) -> str:
             date: WarmupDay(sent=20, received=20, spam=0, saved=0)
             for date in last_days(7, workspace.now())
         }
-    return await _synced(app, tmp_path / "healthy.db")
+    return app
+
+
+@pytest.fixture
+async def healthy_db(tmp_path: Path) -> str:
+    """Every inbox connected, fully ramped up and landing nowhere near spam."""
+    return await _synced(_healthy_app(), tmp_path / "healthy.db")
 
 
 def _inboxes(run_main: Run, db: str) -> list[dict]:
@@ -128,17 +134,43 @@ def test_check_names_each_inbox_that_needs_attention_and_exits_3(run_main: Run, 
         line.startswith(f"{broken['email']}: ") and "connection error" in line for line in lines
     )
     assert any(line.startswith(f"{failing['email']}: ") and "below 80" in line for line in lines)
-    # one line per inbox, and only the inboxes with a warning or worse
-    attention = [
-        i for i in inboxes if any(w["severity"] in ("warning", "error") for w in i["warnings"])
-    ]
-    assert sorted(line.split(": ")[0] for line in lines) == sorted(i["email"] for i in attention)
+    # one line per inbox with a warning (a notice alone too: it does not change the exit code)
+    assert sorted(line.split(": ")[0] for line in lines) == sorted(
+        i["email"] for i in inboxes if i["warnings"]
+    )
+    assert any(w["severity"] in ("warning", "error") for i in inboxes for w in i["warnings"])
 
 
 def test_check_is_silent_and_exits_0_when_all_is_well(run_main: Run, healthy_db: str) -> None:
     assert all(inbox["warnings"] == [] for inbox in _inboxes(run_main, healthy_db))
     outcome = run_main(["--db", healthy_db, "inboxes", "check"])
     assert (outcome.code, outcome.out, outcome.err) == (0, "", "")
+
+
+def test_check_names_every_warning_list_shows_notices_marked(run_main: Run, db: str) -> None:
+    inboxes = _inboxes(run_main, db)
+    outcome = run_main(["--db", db, "inboxes", "check"])
+    lines = dict(line.split(": ", 1) for line in outcome.out.splitlines())
+    assert set(lines) == {i["email"] for i in inboxes if i["warnings"]}
+    # the pending inbox: its low health and, marked, its pending connection
+    pending = next(i for i in inboxes if i["connection_status"] == "pending")
+    assert [w["code"] for w in pending["warnings"]] == ["low_health", "connection_pending"]
+    reasons = lines[pending["email"]].split("; ")
+    assert len(reasons) == 2 and "below 80" in reasons[0]
+    assert reasons[1] == "connection pending: not yet validated (notice)"
+    for inbox in inboxes:
+        if inbox["warnings"]:
+            assert len(lines[inbox["email"]].split("; ")) == len(inbox["warnings"])
+
+
+async def test_check_prints_a_notice_alone_but_exits_0(run_main: Run, tmp_path: Path) -> None:
+    app = _healthy_app()
+    inbox = next(iter(app.state.simulator.workspace(KEY).inboxes.values()))
+    inbox.connection_status = "pending"
+    db = await _synced(app, tmp_path / "notice.db")
+    outcome = run_main(["--db", db, "inboxes", "check"])
+    assert outcome.code == 0
+    assert outcome.out == f"{inbox.email}: connection pending: not yet validated (notice)\n"
 
 
 def test_check_on_an_empty_cache_fails_in_one_line(run_main: Run, tmp_path: Path) -> None:

@@ -9,12 +9,14 @@ from outreach_tui.core.warmup import (
     Severity,
     WarmupDay,
     all_warnings,
+    attention_text,
     campaign_warnings,
     health_band,
     inbox_warnings,
     needs_attention,
     spam_rate,
     spam_trend,
+    workspace_warnings,
 )
 
 
@@ -143,6 +145,47 @@ def test_all_warnings_worst_first_and_attention() -> None:
     }
     assert needs_attention(warnings)
     assert not needs_attention(inbox_warnings(inboxes[0]))
+
+
+def test_workspace_warnings_count_inboxes_that_need_attention() -> None:
+    inboxes = [
+        # a warning and a notice: one inbox needing attention, two warnings shown
+        _inbox(inbox_id="i1", connection_status="pending", health_score=40),
+        _inbox(inbox_id="i2", email="b@acme.example", health_score=50),
+        # a notice alone: shown, but no attention needed
+        _inbox(inbox_id="i3", email="c@acme.example", connection_status="pending"),
+        _inbox(inbox_id="i4", email="d@acme.example"),
+    ]
+    campaigns = [CampaignInboxes("c1", "Launch", "paused", ("i1", "i2"))]
+    found = workspace_warnings(inboxes, campaigns)
+    assert [i.inbox_id for i in found.inboxes] == ["i1", "i2", "i3", "i4"]
+    # a campaign's warning shows on each of its inboxes, after their own (worst first)
+    assert [w.code for w in found.of("i1")] == [
+        "low_health",
+        "campaign_unhealthy_inboxes",
+        "connection_pending",
+    ]
+    assert [w.code for w in found.of("i2")] == ["low_health", "campaign_unhealthy_inboxes"]
+    assert [w.code for w in found.of("i3")] == ["connection_pending"]
+    assert found.of("i4") == () and found.of("nope") == ()
+    assert [i.worst for i in found.inboxes] == [
+        Severity.WARNING,
+        Severity.WARNING,
+        Severity.NOTICE,
+        None,
+    ]
+    # inboxes, not warnings: i1 and i2 (6 warnings shown, 5 distinct ones)
+    assert found.attention_count == 2
+    assert sum(len(i.warnings) for i in found.inboxes) == 6
+    assert [w.code for w in found.campaigns] == ["campaign_unhealthy_inboxes"]
+    assert len(found.all) == 5
+    assert list(found.all) == all_warnings(inboxes, campaigns)
+    assert [w.severity for w in found.all] == sorted((w.severity for w in found.all), reverse=True)
+
+
+def test_attention_text_says_what_is_counted() -> None:
+    assert attention_text(1) == "1 inbox needs attention"
+    assert attention_text(5) == "5 inboxes need attention"
 
 
 def test_hostile_email_and_campaign_name_are_sanitized() -> None:

@@ -23,7 +23,7 @@ async def _list_loaded(pilot: Pilot[Any]) -> CampaignsScreen:
     app = pilot.app
     await pilot.press("f3")
     await wait_for(pilot, lambda: isinstance(app.screen, CampaignsScreen) and app.screen.loaded)
-    await wait_for(pilot, lambda: app.status_info.warnings > 0)  # type: ignore[attr-defined]
+    await wait_for(pilot, lambda: app.status_info.inboxes_needing_attention > 0)  # type: ignore[attr-defined]
     screen = app.screen
     assert isinstance(screen, CampaignsScreen)
     await settle(pilot)

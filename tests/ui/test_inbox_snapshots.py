@@ -23,8 +23,8 @@ DECEPTIVE_LINK_ROW = 2
 async def _inbox_ready(pilot: Pilot[Any]) -> None:
     await open_inbox(pilot)
     # The status bar has its counts (a worker) and the list its names.
-    await wait_for(pilot, lambda: pilot.app.status_info.warnings > 0)  # type: ignore[attr-defined]
-    await wait_for_text(pilot, "— 43 conversations", "⚠ 8 inbox warning(s)")
+    await wait_for(pilot, lambda: pilot.app.status_info.inboxes_needing_attention > 0)  # type: ignore[attr-defined]
+    await wait_for_text(pilot, "— 43 conversations", "⚠ 5 inboxes need attention")
     await settle(pilot)
 
 

@@ -81,7 +81,9 @@ async def test_list_shows_every_inbox_its_warnings_and_the_status_bar_count(
         table = screen.table
         assert table.row_count == len(overview.inboxes) == 6
         assert overview.attention_count > 0
-        await wait_for(pilot, lambda: app.status_info.warnings == overview.attention_count)
+        await wait_for(
+            pilot, lambda: app.status_info.inboxes_needing_attention == overview.attention_count
+        )
         # worst health first
         scores = [r.inbox.health_score for r in screen.shown]
         assert scores == sorted(scores, key=lambda s: (s is None, s or 0))

@@ -26,7 +26,7 @@ async def _list_loaded(pilot: Pilot[Any]) -> WarmupScreen:
     screen = app.screen
     assert isinstance(screen, WarmupScreen)
     await wait_for(pilot, lambda: screen.overview is not None)
-    await wait_for(pilot, lambda: app.status_info.warnings > 0)  # type: ignore[attr-defined]
+    await wait_for(pilot, lambda: app.status_info.inboxes_needing_attention > 0)  # type: ignore[attr-defined]
     await settle(pilot)
     return screen
 

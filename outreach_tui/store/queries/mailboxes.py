@@ -11,7 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from outreach_tui.core import warmup
-from outreach_tui.core.warmup import HealthWarning, Severity
+from outreach_tui.core.warmup import HealthWarning, WorkspaceWarnings
 from outreach_tui.store.queries.warmup import WarmupStats, warmup_stats_by_inbox
 
 
@@ -105,7 +105,8 @@ def inbox_campaigns(db: Database, inbox_id: str) -> list[LinkedCampaign]:
 @dataclass(frozen=True)
 class InboxHealthRow:
     """An inbox with its cached warmup stats (None before the first pull), the campaigns
-    that use it, and its warnings, worst first: its own, then those of its campaigns."""
+    that use it, and the warnings it shows, worst first: its own, then those of its
+    campaigns (`core.warmup.workspace_warnings`)."""
 
     inbox: InboxRow
     stats: WarmupStats | None
@@ -129,15 +130,23 @@ class InboxHealthRow:
 
 @dataclass(frozen=True)
 class HealthOverview:
-    """Every inbox with its health, and every warning of the workspace once, worst first."""
+    """Every inbox with its health, and the workspace's warnings as `core.warmup` counts
+    them: every view reads its figures from here, so they agree."""
 
     inboxes: tuple[InboxHealthRow, ...]
-    warnings: tuple[HealthWarning, ...]
+    found: WorkspaceWarnings
+
+    @property
+    def warnings(self) -> tuple[HealthWarning, ...]:
+        """Every warning of the workspace once, worst first (a campaign's warning once,
+        however many of its inboxes show it)."""
+        return self.found.all
 
     @property
     def attention_count(self) -> int:
-        """How many warnings are at least a warning (what the status bar counts)."""
-        return sum(1 for w in self.warnings if w.severity >= Severity.WARNING)
+        """How many inboxes need attention (a warning or worse among theirs): the figure
+        of the warmup header and of the status bar, the inboxes `inboxes check` fails on."""
+        return self.found.attention_count
 
     def get(self, inbox_id: str) -> InboxHealthRow | None:
         """The row of one inbox, or None."""
@@ -174,8 +183,9 @@ def _health_input(inbox: InboxRow, stats: WarmupStats | None) -> warmup.InboxHea
 def health_overview(db: Database) -> HealthOverview:
     """Every cached inbox (by email) with its warmup stats, campaigns and warnings.
 
-    Four queries whatever the workspace size; the warning rules are `core.warmup`'s. Values
-    are effective: an edit still in the outbox (an inbox paused) counts at once.
+    Four queries whatever the workspace size; the store gathers the rows, the warnings are
+    `core.warmup.workspace_warnings`'s (one computation for every view). Values are
+    effective: an edit still in the outbox (an inbox paused) counts at once.
     """
     inboxes = list_inboxes(db)
     stats = warmup_stats_by_inbox(db)
@@ -192,20 +202,9 @@ def health_overview(db: Database) -> HealthOverview:
             )
     by_name = sorted(campaigns.values(), key=lambda c: (c.name.lower(), c.campaign_id))
     inputs = [_health_input(inbox, stats.get(inbox.id)) for inbox in inboxes]
-    per_campaign = {c.campaign_id: warmup.campaign_warnings(c, inputs) for c in by_name}
-    rows = []
-    for inbox, health in zip(inboxes, inputs, strict=True):
-        linked = tuple(links.get(inbox.id, ()))
-        own = warmup.inbox_warnings(health, by_name)
-        of_campaigns = [w for link in linked for w in per_campaign.get(link.campaign_id, ())]
-        rows.append(
-            InboxHealthRow(
-                inbox,
-                stats.get(inbox.id),
-                linked,
-                tuple(sorted([*own, *of_campaigns], key=lambda w: -w.severity)),
-            )
-        )
-    everything = [w for row in rows for w in row.warnings if w.campaign_id is None]
-    everything += [w for found in per_campaign.values() for w in found]
-    return HealthOverview(tuple(rows), tuple(sorted(everything, key=lambda w: -w.severity)))
+    found = warmup.workspace_warnings(inputs, by_name)
+    rows = tuple(
+        InboxHealthRow(inbox, stats.get(inbox.id), tuple(links.get(inbox.id, ())), shown.warnings)
+        for inbox, shown in zip(inboxes, found.inboxes, strict=True)
+    )
+    return HealthOverview(rows, found)

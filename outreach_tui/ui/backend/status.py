@@ -30,7 +30,7 @@ class StatusInfo:
     conflict: int = 0
     rate_remaining: int | None = None
     message: str = ""  # the last error or notice, one line
-    warnings: int = 0
+    inboxes_needing_attention: int = 0  # core.warmup's attention_count: inboxes, not warnings
 
 
 class StatusLine:

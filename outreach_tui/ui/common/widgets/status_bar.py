@@ -1,4 +1,5 @@
-"""The status bar: workspace, online state, sync progress, outbox counts, request budget.
+"""The status bar: workspace, online state, sync progress, outbox counts, inboxes that need
+attention (the warmup header's figure, `core.warmup.attention_text`), request budget.
 
 All of it is plain text built here (never markup), so a hostile error message from a
 server shows as the characters it is.
@@ -10,6 +11,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from outreach_tui.core.sanitize import sanitize_line
+from outreach_tui.core.warmup import attention_text
 from outreach_tui.ui.backend.status import StatusLine
 
 
@@ -57,8 +59,9 @@ class StatusBar(Widget):
         for label, style in outbox:
             text.append("  ")
             text.append(label, style=style)
-        if info.warnings:
-            text.append(f"  ⚠ {info.warnings} inbox warning(s)", style="yellow")
+        if info.inboxes_needing_attention:
+            attention = attention_text(info.inboxes_needing_attention)
+            text.append(f"  ⚠ {attention}", style="yellow")
         if info.rate_remaining is not None:
             text.append(f"  api {info.rate_remaining} left", style="dim")
         if info.message:

@@ -3,6 +3,12 @@
 Sort by health (worst first), by email or by urgency; filter by problem. The warnings are
 `core.warmup`'s rules, computed by the store's `health_overview`; the highlighted inbox's
 warnings show under the table. Enter opens an inbox (chart, settings, campaigns).
+
+What is counted (`core.warmup.workspace_warnings`, the same for the status bar and
+`outreach-tui inboxes`): the header says how many inboxes need attention (a warning or an
+error among theirs), the status bar's figure; the Warn column shows each inbox's worst
+severity and how many warnings it has, notices and its campaigns' warnings included (what
+`inboxes list` lists), so its numbers add up to warnings, not to the header's figure.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from outreach_tui.core.sanitize import sanitize_line
+from outreach_tui.core.warmup import attention_text
 from outreach_tui.store.queries.mailboxes import HealthOverview, InboxHealthRow, health_overview
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.cache_view import CacheView
@@ -213,10 +220,10 @@ class WarmupScreen(Screen[None]):
         overview = self.overview
         if overview is not None:
             total = len(overview.inboxes)
-            attention = sum(1 for row in overview.inboxes if row.needs_attention)
+            attention = overview.attention_count  # the status bar's figure
             text.append(f"  {total} inbox{'es' if total != 1 else ''}")
             if attention:
-                text.append(f"  ⚠ {attention} need attention", style="yellow")
+                text.append(f"  ⚠ {attention_text(attention)}", style="yellow")
             if len(self.shown) != total:
                 text.append(f"  ({len(self.shown)} shown)", style="dim")
         text.append(f"  sort: {SORTS[self.sort_index].name} (s)", style="dim")
