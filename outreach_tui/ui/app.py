@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
-from textual import on
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -72,10 +72,18 @@ class Launch:
     key_checker: Callable[[str, str], Awaitable[None]] | None = None
 
 
+STATUS_REFRESH_SECONDS = 30  # how often "synced 2m ago" is worked out again
+
+
 class OutreachApp(App[str | None]):
     """outreach-tui: the unified inbox and campaign console."""
 
     TITLE = "outreach-tui"
+    # Toasts sit above the footer and the status bar, not over the status message.
+    CSS = """
+    ToastRack { margin-bottom: 2; }
+    """
+
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
         # Priority: focus moves before the next key is handed to a widget, so keys typed
@@ -174,6 +182,8 @@ class OutreachApp(App[str | None]):
         self.backend.changed.subscribe(self, lambda _: self._refresh_status())
         self._refresh_status()
         self.set_interval(CHANGE_INTERVAL, self.backend.flush_changes)
+        # "synced 2m ago" ages even when nothing changes.
+        self.set_interval(STATUS_REFRESH_SECONDS, self._refresh_status)
         if self.backend.can_sync:
             interval = self.launch.sync_interval_seconds
             if interval is None:
@@ -184,6 +194,12 @@ class OutreachApp(App[str | None]):
                 self.call_after_refresh(self.action_sync_now)
         else:
             self.backend.status.say("No server configured: working on the cache only.")
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key pressed on a screen means its status message has been read."""
+        if isinstance(event, events.Key) and self.screen_stack:
+            self.backend.status.key_pressed(self.screen)
+        await super().on_event(event)
 
     async def action_quit(self) -> None:
         """Quit (ctrl+q, q); unsaved sequence edits are offered for saving first.

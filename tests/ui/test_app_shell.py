@@ -23,6 +23,7 @@ from .conftest import (
     client_factory_for,
     make_app,
     open_inbox,
+    screen_text,
     stored_row,
     terminal_lines,
     unreachable_client_factory,
@@ -137,19 +138,37 @@ async def test_status_bar_online_last_synced_and_request_budget(
         await wait_for_text(pilot, "test  ● online  synced just now", f"api {remaining} left")
 
 
-async def test_status_bar_says_offline_in_one_line_when_the_server_is_unreachable(
+async def test_status_bar_says_offline_and_why_when_the_server_is_unreachable(
     synced_db: Path,
 ) -> None:
     app = make_app(synced_db, unreachable_client_factory, sync_on_start=True)
     async with app.run_test(size=(120, 40)) as pilot:
         conversations = await open_inbox(pilot)
         await wait_for(pilot, lambda: app.status_info.online is False and not app.syncing)
-        text = await wait_for_text(pilot, "● offline", "│ ")
+        text = await wait_for_text(pilot, "● offline", "could not connect")
         [line] = [line for line in text.splitlines() if "● offline" in line]
-        assert "could not connect" in line
+        # When the last good sync was, and that this attempt failed, side by side.
+        assert "● offline  last sync failed  synced " in line
         assert "Traceback" not in text
-        # The cache stays usable.
+        # The cache stays usable; the next key read the message, and it goes.
         assert conversations.total == 43
+        await pilot.press("j")
+        await wait_for(pilot, lambda: "could not connect" not in screen_text(app))
+        assert "● offline  last sync failed" in screen_text(app)
+
+
+async def test_a_sync_in_progress_does_not_claim_online_before_the_server_answers(
+    synced_db: Path,
+) -> None:
+    app = make_app(synced_db, unreachable_client_factory)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_inbox(pilot)
+        app.backend.status.update(online=True)  # the state of an earlier, good sync
+        app.action_sync_now()
+        await wait_for_text(pilot, "◌ connecting…")
+        assert "● online" not in screen_text(app)
+        await wait_for(pilot, lambda: app.status_info.online is False and not app.syncing)
+        await wait_for_text(pilot, "● offline  last sync failed")
 
 
 async def test_ctrl_r_syncs_and_a_new_reply_is_announced(

@@ -209,3 +209,35 @@ async def test_a_cache_view_reloads_on_change_while_shown_and_only_once_after_be
         app.pop_screen()
         await wait_for(pilot, lambda: _shows(count, "4 campaigns"))
         assert count.view.reads == reads + 1 and not count.view.stale
+
+
+class BarScreen(Screen[None]):
+    def __init__(self, backend: FakeBackend) -> None:
+        super().__init__()
+        self.backend = backend
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(self.backend.status)  # type: ignore[arg-type]
+
+
+async def test_a_long_message_wraps_and_belongs_to_the_screen_it_was_said_on(
+    cache: Path,
+) -> None:
+    app = Host(cache, lambda backend: StatusBar(backend.status))
+    message = "Daily campaign limit must be a whole number from 1 to 500 (got 600); nothing saved."
+    async with app.run_test(size=(60, 10)) as pilot:
+        bar = app.query_one(StatusBar)
+        app.backend.status.say(message)
+        await pilot.pause()
+        lines = [bar.render_line(y).text.strip() for y in range(bar.size.height)]
+        assert bar.size.height > 1 and " ".join(" ".join(lines).split()).endswith(message)
+        await app.push_screen(BarScreen(app.backend))
+        await pilot.pause()
+        other = app.screen.query_one(StatusBar)
+        assert "whole number" not in str(other.render())  # said on the first screen
+        app.pop_screen()
+        await pilot.pause()
+        assert "whole number" in str(bar.render())
+        app.backend.status.key_pressed(app.screen)  # the next key on its screen
+        await pilot.pause()
+        assert "whole number" not in str(bar.render()) and bar.size.height == 1

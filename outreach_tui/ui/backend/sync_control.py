@@ -18,7 +18,7 @@ from outreach_tui.store.sync_lock import SyncBusy, holder_text
 from outreach_tui.sync.engine import SyncOptions
 from outreach_tui.sync.progress import SyncReport
 from outreach_tui.ui.backend.messages import SyncFinished, SyncProgressed
-from outreach_tui.ui.backend.status import StatusLine
+from outreach_tui.ui.backend.status import CONNECTING, StatusLine
 from outreach_tui.ui.backend.writer_thread import WriterThread
 
 
@@ -64,7 +64,9 @@ class SyncControl:
         if self.running:
             return
         self._newest_before = conversation_queries.latest_activity(backend.reader)
-        backend.status.update(syncing="starting…", message="")
+        # Not "online" yet: the last state may be stale until the server answers.
+        backend.status.update(syncing=CONNECTING)
+        backend.status.clear_from("sync")
         app = backend.app
         future = backend.writer.sync(
             SyncOptions(full=full), on_progress=lambda p: app.post_message(SyncProgressed(p))
@@ -86,7 +88,9 @@ class SyncControl:
         """Show how far the sync is."""
         progress = message.progress
         total = f"/{progress.total}" if progress.total is not None else ""
-        self.backend.status.update(syncing=f"{progress.resource} {progress.done}{total}")
+        self.backend.status.update(
+            online=True, syncing=f"{progress.resource} {progress.done}{total}"
+        )
 
     def finished(self, message: SyncFinished) -> None:
         """Say how the sync went: a status line, toasts for what needs the user."""
@@ -99,23 +103,27 @@ class SyncControl:
             # Not a failure: a cron job or another terminal is syncing this cache; its
             # changes show up here as it stores them.
             pid = holder_text(message.busy.pid)
-            status.say(f"Another sync is running{pid}; ctrl+r to retry.")
+            status.say(
+                f"Another sync is running{pid}; ctrl+r to retry.", source="sync", everywhere=True
+            )
             return
         report = message.report
         if report is None:
-            status.update(online=False)
-            status.say(f"Sync failed: {message.error}")
+            status.update(online=False, sync_failed=True)
+            status.say(f"Sync failed: {message.error}", source="sync", everywhere=True)
             return
         # The budget shows with the end of the sync, not one status read later.
         status.update(
-            online=not report.unreachable, rate_remaining=backend.writer.rate_limit_remaining
+            online=not report.unreachable,
+            sync_failed=report.unreachable or bool(report.errors),
+            rate_remaining=backend.writer.rate_limit_remaining,
         )
         if report.errors:
-            status.say(report.errors[0])
+            status.say(report.errors[0], source="sync", everywhere=True)
         elif report.cancelled:
-            status.say("Sync cancelled.")
+            status.say("Sync cancelled.", source="sync", everywhere=True)
         else:
-            status.update(message="")
+            status.clear_from("sync")
         if report.conflicts:
             app.notify(
                 f"{report.conflicts} edit(s) conflict with server changes: ctrl+o to resolve.",

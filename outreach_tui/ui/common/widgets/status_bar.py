@@ -12,15 +12,17 @@ from textual.widget import Widget
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.core.warmup import attention_text
-from outreach_tui.ui.backend.status import StatusLine
+from outreach_tui.ui.backend.status import CONNECTING, MESSAGE_LIMIT, StatusLine
 
 
 class StatusBar(Widget):
-    """One line at the bottom of every screen."""
+    """One line at the bottom of every screen; a message that does not fit beside the
+    state goes on its own line(s) below, wrapped, never cut."""
 
     DEFAULT_CSS = """
     StatusBar {
-        height: 1;
+        height: auto;
+        max-height: 4;
         background: $panel;
         color: $text;
         padding: 0 1;
@@ -32,22 +34,28 @@ class StatusBar(Widget):
         self.status = status
 
     def on_mount(self) -> None:
-        self.status.changed.subscribe(self, lambda _info: self.refresh())
+        # layout=True: a message may take the bar to more lines or back to one
+        self.status.changed.subscribe(self, lambda _info: self.refresh(layout=True))
 
     def render(self) -> Text:
         info = self.status.info
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = Text()
         text.append(sanitize_line(info.profile, 30) or "outreach-tui", style="bold")
         text.append("  ")
-        if info.online is None:
+        if info.syncing == CONNECTING:
+            text.append("◌ connecting…", style="cyan")  # neither state until it answers
+        elif info.online is None:
             text.append("○ not connected", style="dim")
         elif info.online:
             text.append("● online", style="green")
         else:
             text.append("● offline", style="red")
-        if info.syncing:
+        if info.syncing and info.syncing != CONNECTING:
             text.append(f"  ⟳ {sanitize_line(info.syncing, 60)}", style="cyan")
-        elif info.last_synced:
+        if info.sync_failed and not info.syncing:
+            text.append("  last sync failed", style="bold red")
+        if info.last_synced:
+            # The last *successful* sync, whatever happened since.
             text.append(f"  synced {info.last_synced}", style="dim")
         outbox = []
         if info.pending:
@@ -64,7 +72,14 @@ class StatusBar(Widget):
             text.append(f"  ⚠ {attention}", style="yellow")
         if info.rate_remaining is not None:
             text.append(f"  api {info.rate_remaining} left", style="dim")
-        if info.message:
-            text.append("  │ ", style="dim")
-            text.append(sanitize_line(info.message, 120), style="italic")
+        width = max(self.size.width, 20)
+        text.truncate(width, overflow="ellipsis")  # the state stays on one line
+        message = self.status.shown_on(self.screen)
+        if message:
+            line = sanitize_line(message, MESSAGE_LIMIT)
+            if text.cell_len + 3 + len(line) <= width:
+                text.append("  │ ", style="dim")
+            else:
+                text.append("\n")
+            text.append(line, style="italic")
         return text
