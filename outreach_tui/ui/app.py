@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +21,7 @@ from sqlite_utils import Database
 from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.filter import LineFilter
 from textual.screen import Screen
 
 from outreach_tui.config import AppPaths, Config, ConfigError, save_config
@@ -41,6 +42,7 @@ from outreach_tui.ui.backend.messages import (
 from outreach_tui.ui.backend.status import StatusInfo
 from outreach_tui.ui.backend.writer_thread import ClientFactory, WriterThread
 from outreach_tui.ui.campaigns.screens.campaigns import CampaignsScreen
+from outreach_tui.ui.common.palette import LegibleText, ansi_theme
 from outreach_tui.ui.common.screens.help import HelpScreen, describe_bindings
 from outreach_tui.ui.common.screens.welcome import WelcomeScreen, check_api_key
 from outreach_tui.ui.common.themes import discover_themes
@@ -72,6 +74,7 @@ class Launch:
     key_checker: Callable[[str, str], Awaitable[None]] | None = None
 
 
+ANSI_THEMES = ("ansi-dark", "ansi-light")
 STATUS_REFRESH_SECONDS = 30  # how often "synced 2m ago" is worked out again
 
 
@@ -109,6 +112,11 @@ class OutreachApp(App[str | None]):
 
     def __init__(self, launch: Launch) -> None:
         super().__init__()
+        self._legible_text = LegibleText()
+        # The ANSI themes take their colours from the terminal, unknown here: nothing
+        # could keep their text readable, so the palette does not offer them.
+        for name in ANSI_THEMES:
+            self.unregister_theme(name)
         # Workers read SQLite row by row and every step gives the GIL up; while the UI
         # thread is busy, taking it back waits the switch interval (5 ms by default):
         # 50 rows could take 300 ms at start-up. 1 ms keeps a page at a few ms.
@@ -160,6 +168,7 @@ class OutreachApp(App[str | None]):
             self.notify(f"Theme {problem.path.name} skipped: {problem.reason}", severity="warning")
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
+        self.watch_theme(self.theme)  # the start-up theme too (watchers run on changes)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
@@ -221,6 +230,18 @@ class OutreachApp(App[str | None]):
 
     def on_unmount(self) -> None:
         self.backend.close()
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, then `LegibleText`: no text cell below 3.5:1, any theme."""
+        return [*super().get_line_filters(), self._legible_text]
+
+    def watch_theme(self, theme_name: str) -> None:
+        """Rich's named colours ("green", "red", …) follow the theme, readable on it."""
+        theme = self.get_theme(theme_name)
+        if theme is not None:
+            palette = ansi_theme(theme)
+            self.ansi_theme_dark = palette
+            self.ansi_theme_light = palette
 
     def _remember_theme(self, theme: Any) -> None:
         if self.launch.demo or theme.name == self.config.theme:
