@@ -290,3 +290,30 @@ async def test_the_filter_screen_lists_inboxes_even_before_the_list_has_its_name
         assert {campaigns.get_option_at_index(i).id for i in range(1, campaigns.option_count)} == (
             cached
         )
+
+
+async def test_folder_tabs_show_their_unread_counts_and_follow_a_read(synced_db: Path) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        conversations = await open_inbox(pilot)
+        unread = {
+            folder: _count(synced_db, ConversationFilter(folder=folder, unread=True))
+            for folder in ("primary", "others", None)
+        }
+        assert unread["primary"] > 0
+        await wait_for_text(
+            pilot,
+            f" Primary {unread['primary']} ",
+            f" Others {unread['others']} ",
+            f" All {unread[None]} ",
+        )
+        first_unread = next(
+            i
+            for i in range(conversations.total)
+            if not conversations.row_at(i).is_read  # type: ignore[union-attr]
+        )
+        conversations.move_cursor(first_unread)
+        await pilot.press("u")  # read: one fewer in Primary and All
+        await wait_for_text(
+            pilot, f" Primary {unread['primary'] - 1} ", f" All {unread[None] - 1} "
+        )

@@ -9,6 +9,7 @@ functions only read: run them on a reader connection (`connection.open_reader`).
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -425,6 +426,20 @@ def next_unread(
         return None
     position = conversation_position(db, rows[0].id, flt)
     return None if position is None else (rows[0].id, position)
+
+
+def unread_by_folder(db: Database, folders: Sequence[str]) -> dict[str | None, int]:
+    """Unread conversations in each of `folders`, and in all of them under None (the
+    folder tabs' counts; each an indexed range count)."""
+    counts: dict[str | None, int] = {}
+    for folder in folders:
+        counts[folder] = db.conn.execute(
+            "SELECT COUNT(*) FROM conversations WHERE folder = ? AND is_read = 0", [folder]
+        ).fetchone()[0]
+    counts[None] = db.conn.execute(
+        "SELECT COUNT(*) FROM conversations WHERE is_read = 0"
+    ).fetchone()[0]
+    return counts
 
 
 def latest_activity(db: Database) -> str | None:

@@ -74,6 +74,7 @@ class InboxScreen(Screen[None]):
         self._search_timer: Timer | None = None
         self._campaign_names: dict[str, str] = {}
         self._inbox_emails: dict[str, str] = {}
+        self._unread: dict[str | None, int] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="filter-bar")
@@ -92,9 +93,15 @@ class InboxScreen(Screen[None]):
         self._update_filter_bar()
         self.conversation_list.focus()
 
-    def _apply_names(self, names: tuple[dict[str, str], dict[str, str], bool]) -> None:
-        campaigns, inboxes, linked = names
+    def _apply_names(
+        self, names: tuple[dict[str, str], dict[str, str], bool, dict[str | None, int]]
+    ) -> None:
+        campaigns, inboxes, linked, unread = names
         self._campaign_names, self._inbox_emails = campaigns, inboxes
+        if unread != self._unread:
+            self._unread = unread
+            listed = self.conversation_list
+            self._update_filter_bar(listed.total if listed.loaded else None)
         self.conversation_list.set_names(campaigns, inboxes, show_campaigns=linked)
 
     # --- filter bar ---------------------------------------------------------------------
@@ -104,7 +111,9 @@ class InboxScreen(Screen[None]):
         text = Text(no_wrap=True, overflow="ellipsis")
         for folder in FOLDERS:
             name = (folder or "all").capitalize()
-            text.append(f" {name} ", style="bold reverse" if folder == flt.folder else "dim")
+            unread = self._unread.get(folder, 0)
+            label = f" {name} {unread} " if unread else f" {name} "  # unread per folder
+            text.append(label, style="bold reverse" if folder == flt.folder else "dim")
         if flt.label_choice:
             names = [display_name(None if lb == LABEL_NONE else lb) for lb in flt.label_choice]
             text.append(f"  label{'s' if len(names) > 1 else ''}: {', '.join(names)}")
@@ -310,9 +319,14 @@ class InboxScreen(Screen[None]):
         self.app.push_screen(FilterScreen(self.filter, counts, campaigns, inboxes), chosen)
 
 
-def _read_names(db: Database) -> tuple[dict[str, str], dict[str, str], bool]:
-    """The list's column names and whether any conversation has a campaign."""
-    return (*_names(db), conversation_queries.any_campaign_linked(db))
+def _read_names(
+    db: Database,
+) -> tuple[dict[str, str], dict[str, str], bool, dict[str | None, int]]:
+    """The list's column names, whether any conversation has a campaign, and the unread
+    count of each folder tab."""
+    folders = [folder for folder in FOLDERS if folder is not None]
+    unread = conversation_queries.unread_by_folder(db, folders)
+    return (*_names(db), conversation_queries.any_campaign_linked(db), unread)
 
 
 def _names(db: Database) -> tuple[dict[str, str], dict[str, str]]:
