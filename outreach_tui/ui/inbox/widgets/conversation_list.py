@@ -50,8 +50,13 @@ INBOX_WIDTH = 20
 TIME_WIDTH = 9
 STRIP_CACHE_SIZE = 512  # rendered lines kept (a dozen screens of rows)
 # Optional columns appear once the row is this wide (the subject keeps the rest).
-CAMPAIGN_MIN_WIDTH = 110
-INBOX_MIN_WIDTH = 140
+# The sending inbox is always known: it shows first once there is room; the campaign
+# (known only once leads were pulled) joins it on wide terminals.
+INBOX_MIN_WIDTH = 110
+CAMPAIGN_MIN_WIDTH = 140
+NARROW_WIDTH = 100  # below: narrower sender and label columns, the subject gets the room
+NARROW_SENDER_WIDTH = 16
+NARROW_LABEL_WIDTH = 12
 
 _LABEL_STYLE = {
     ColourRole.POSITIVE: "positive",
@@ -70,6 +75,11 @@ def _safe(text: str | None, max_chars: int) -> SafeText:
 def _cell(text: str, width: int) -> str:
     """`text` (already safe) padded or cut to exactly `width` columns."""
     return set_cell_size(text, width)
+
+
+def _fit(text: str, width: int) -> str:
+    """`text` cut to `width` columns with an ellipsis when it is longer."""
+    return text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
 
 
 def _relative(stamp: str | None, now: datetime) -> str:
@@ -229,7 +239,10 @@ class ConversationList(PagedList[ConversationRow]):
         weight = self._style("read" if row.is_read else "unread")
         dim = self._dim()
         mark = self._style("mark")
-        sender = _safe(row.sender_name or row.sender_email, SENDER_WIDTH * 2)
+        narrow = width < NARROW_WIDTH
+        sender_width = NARROW_SENDER_WIDTH if narrow else SENDER_WIDTH
+        label_width = NARROW_LABEL_WIDTH if narrow else LABEL_WIDTH
+        sender = _safe(row.sender_name or row.sender_email, sender_width * 2)
         subject = _safe(row.subject or "(no subject)", max(width, 1))
         flagged = sender.had_bidi or subject.had_bidi
         if row.label:
@@ -245,20 +258,20 @@ class ConversationList(PagedList[ConversationRow]):
         ]
         if flagged:
             head.append((BIDI_MARK, 2, mark))
-            head.append((sender.text, SENDER_WIDTH - 2, weight))
+            head.append((sender.text, sender_width - 2, weight))
         else:
-            head.append((sender.text, SENDER_WIDTH, weight))
+            head.append((sender.text, sender_width, weight))
         head.append((" ", 1, Style()))
         tail: list[tuple[str, int, Style]] = [
             (" ", 1, Style()),
-            (label_text, LABEL_WIDTH, label_style),
+            (_fit(label_text, label_width), label_width, label_style),
         ]
         campaigns = self.show_campaigns and width >= CAMPAIGN_MIN_WIDTH
         if campaigns:
             campaign = self.campaign_names.get(row.campaign_id or "", "")
             tail += [(" ", 1, Style()), (_safe(campaign, 60).text, CAMPAIGN_WIDTH, dim)]
-        # Without a campaign column, its room shows the sending inbox instead.
-        if width >= INBOX_MIN_WIDTH or (width >= CAMPAIGN_MIN_WIDTH and not campaigns):
+        # The sending inbox first (always known); the campaign joins it when wide.
+        if width >= INBOX_MIN_WIDTH:
             inbox = self.inbox_emails.get(row.inbox_id or "", "")
             tail += [(" ", 1, Style()), (_safe(inbox, 80).text, INBOX_WIDTH, dim)]
         tail.append((" ", 1, Style()))
