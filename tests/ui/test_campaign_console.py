@@ -32,7 +32,14 @@ from outreach_tui.ui.campaigns.widgets.headline import CampaignHeadline
 from outreach_tui.ui.campaigns.widgets.lead_list import LeadList
 from outreach_tui.ui.common.widgets.day_chart import DayChart
 
-from .conftest import API_KEY, client_factory_for, make_app, wait_for, wait_for_text
+from .conftest import (
+    API_KEY,
+    client_factory_for,
+    make_app,
+    terminal_lines,
+    wait_for,
+    wait_for_text,
+)
 
 WEBINAR = "Webinar follow-up"  # a draft with an inbox and an enabled variant
 LOGISTICS = "Logistics re-engagement"  # a draft without an inbox
@@ -580,3 +587,22 @@ async def test_blocklist_check_add_and_remove(
         assert (item.resource, item.op) == ("blocklist", "delete")
         await _sync(pilot, app)
     assert not (await _get(server, "/blocklist/check?email=spam.trap@bad.test"))["blocked"]
+
+
+@pytest.mark.parametrize(
+    ("size", "hidden"),
+    [((120, 40), set()), ((80, 24), {"Progress", "Contacted", "Updated", "Inb."})],
+)
+async def test_the_list_keeps_its_rates_when_narrow(
+    synced_db: Path, simulator: Starlette, size: tuple[int, int], hidden: set[str]
+) -> None:
+    app = _app(synced_db, simulator)
+    async with app.run_test(size=size) as pilot:
+        listing = await _open_list(pilot, app)
+        titles = {str(column.label).rstrip(" ▲▼") for column in listing.table.columns.values()}
+        assert {"Name", "Status", "Reply", "Positive", "Bounce"} <= titles
+        assert not titles & hidden
+        # Every shown column fits: nothing scrolls off to the right.
+        assert listing.table.virtual_size.width <= size[0]
+        header = terminal_lines(app)[listing.table.region.y]
+        assert "Bounce" in header

@@ -75,6 +75,21 @@ COLUMNS: tuple[Column, ...] = (
     Column("updated", "Updated", 7, lambda c, _: c.updated_at or ""),
 )
 _BY_KEY = {column.key: column for column in COLUMNS}
+# On a narrow terminal these give way first, least useful first: the rates stay.
+_HIDE_ORDER = ("progress", "contacted", "updated", "inboxes", "sent", "leads")
+_CELL_PADDING = 2  # DataTable pads each cell with a space on both sides
+
+
+def visible_columns(width: int) -> tuple[Column, ...]:
+    """The columns that fit in `width` cells, dropping the least useful first."""
+    shown = list(COLUMNS)
+    hidden = iter(_HIDE_ORDER)
+    while sum(c.width + _CELL_PADDING for c in shown) + 2 > width:
+        key = next(hidden, None)
+        if key is None:
+            break
+        shown = [c for c in shown if c.key != key]
+    return tuple(shown)
 
 
 def visible_campaigns(
@@ -149,6 +164,7 @@ class CampaignsScreen(Screen[None]):
         self.descending = False
         self._search_timer: Timer | None = None
         self._select_id: str | None = None  # a campaign to put the cursor on once listed
+        self._columns: tuple[Column, ...] = ()  # those shown: what the width allows
         self._loaded = False
         self.view = CacheView(self, backend, self.read, self._apply, what="the campaigns")
 
@@ -172,8 +188,7 @@ class CampaignsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Campaigns"
-        for column in COLUMNS:
-            self.table.add_column(self._header(column), key=column.key, width=column.width)
+        self._set_columns()
         self.table.focus()
         self.view.start()
 
@@ -199,6 +214,21 @@ class CampaignsScreen(Screen[None]):
     def _style(self, part: str) -> Style:
         return self.get_component_rich_style(f"campaigns--{part}")
 
+    def _set_columns(self) -> bool:
+        """Lay the table's columns out for its width; True when they changed."""
+        wanted = visible_columns(self.table.size.width or self.size.width or 120)
+        if wanted == self._columns:
+            return False
+        self._columns = wanted
+        self.table.clear(columns=True)
+        for column in wanted:
+            self.table.add_column(self._header(column), key=column.key, width=column.width)
+        return True
+
+    def on_resize(self) -> None:
+        if self._set_columns() and self._loaded:
+            self._fill()
+
     def _header(self, column: Column) -> Text:
         title = column.title
         if column.key == self.sort:
@@ -221,19 +251,20 @@ class CampaignsScreen(Screen[None]):
         def right(text: str, style: Style | str = "") -> Text:
             return Text(text, style=style, justify="right")
 
-        return [
-            name,
-            Text(row.status, style=status_style),
-            progress_bar(row.progress, width=7),
-            right(count(row.leads_count)),
-            right(count(row.sent)),
-            right(count(row.contacted)),
-            right(percent(row.reply_rate)),
-            right(percent(row.positive_reply_rate)),
-            right(percent(row.bounce_rate), bounce_style),
-            right(str(self.inbox_counts.get(row.id, 0))),
-            right(updated, self._style("dim")),
-        ]
+        cells = {
+            "name": name,
+            "status": Text(row.status, style=status_style),
+            "progress": progress_bar(row.progress, width=7),
+            "leads": right(count(row.leads_count)),
+            "sent": right(count(row.sent)),
+            "contacted": right(count(row.contacted)),
+            "reply_rate": right(percent(row.reply_rate)),
+            "positive_reply_rate": right(percent(row.positive_reply_rate)),
+            "bounce_rate": right(percent(row.bounce_rate), bounce_style),
+            "inboxes": right(str(self.inbox_counts.get(row.id, 0))),
+            "updated": right(updated, self._style("dim")),
+        }
+        return [cells[column.key] for column in self._columns]
 
     def _fill(self) -> None:
         table = self.table
@@ -247,7 +278,7 @@ class CampaignsScreen(Screen[None]):
             descending=self.descending,
         )
         table.clear()
-        for column in COLUMNS:
+        for column in self._columns:
             table.columns[column.key].label = self._header(column)  # type: ignore[index]
         for row in self.shown:
             table.add_row(*self._cells(row), key=row.id)
