@@ -18,7 +18,13 @@ from outreach_tui.ui.warmup.widgets.badges import (
     warning_lines,
     warning_marker,
 )
-from outreach_tui.ui.warmup.widgets.table import Column, column_widths, layout_row, prepare_row
+from outreach_tui.ui.warmup.widgets.table import (
+    Column,
+    column_widths,
+    layout_row,
+    prepare_row,
+    shown_columns,
+)
 
 from .conftest import make_app, wait_for
 
@@ -109,3 +115,21 @@ async def test_hostile_email_in_the_cache_is_shown_as_inert_text(synced_db: Path
         assert "[red]evil[/red]" in shown  # brackets are characters, not markup
         for line in rendered:
             assert "\x1b" not in line and "\x07" not in line and "\u202e" not in line
+
+
+def test_optional_columns_give_way_in_order_so_the_email_keeps_its_room() -> None:
+    columns = [
+        Column("Email", 0),
+        Column("Provider", 9, drop=1),
+        Column("Health", 6, "right"),
+        Column("Ramp-up", 11, drop=2),
+        Column("Warn", 4),
+    ]
+    # fixed cells: 1 indent + 9 + 6 + 11 + 4 + 4 gaps of 2 = 39; the email wants 24
+    assert shown_columns(columns, 64) == [0, 1, 2, 3, 4]
+    assert shown_columns(columns, 60) == [0, 2, 3, 4]  # Provider gives way first
+    assert shown_columns(columns, 50) == [0, 2, 4]  # then Ramp-up
+    assert shown_columns(columns, 30) == [0, 2, 4]  # Health and Warn always stay
+    row = prepare_row([Text(t) for t in ("ann@example.com", "google", "97", "wk 3", "⚠ 2")])
+    line = "".join(segment.text for segment in layout_row(columns, row, 38))
+    assert "ann@example.com" in line and "⚠ 2" in line and "google" not in line

@@ -97,17 +97,18 @@ FILTERS = (
 # Numbers are over the 7 days of warmup stats; "Cmp" counts the campaigns using the inbox.
 COLUMNS = (
     Column("Email", 0),
-    Column("Provider", 9),
-    Column("Connection", 10),
-    Column("Act", 3),
-    Column("Warm", 4),
+    # `drop`: which give way first on a narrow terminal (email, health and warnings stay)
+    Column("Provider", 9, drop=1),
+    Column("Connection", 10, drop=6),
+    Column("Act", 3, drop=7),
+    Column("Warm", 4, drop=8),
     Column("Health", 6, "right"),
-    Column("Ramp-up", 11),
-    Column("Sent", 4, "right"),
-    Column("Recv", 4, "right"),
-    Column("Saved", 5, "right"),
+    Column("Ramp-up", 11, drop=2),
+    Column("Sent", 4, "right", drop=5),
+    Column("Recv", 4, "right", drop=3),
+    Column("Saved", 5, "right", drop=4),
     Column("Spam", 5, "right"),
-    Column("Cmp", 3, "right"),
+    Column("Cmp", 3, "right", drop=9),
     Column("Warn", 4),
 )
 

@@ -35,6 +35,7 @@ from textual.strip import Strip
 GAP = 2  # spaces between columns
 INDENT = 1
 MIN_FLEX = 12
+FLEX_ROOM = 24  # the flexible column's room before optional columns give way
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,21 @@ class Column:
     label: str
     width: int
     justify: str = "left"  # or "right"
+    drop: int = 0  # 0: always shown; else hidden on narrow lines, 1 first
+
+
+def shown_columns(columns: Sequence[Column], width: int) -> list[int]:
+    """Indexes of the columns shown on a line `width` cells wide: optional ones give way
+    (lowest `drop` first) until the flexible column has `FLEX_ROOM`."""
+    shown = list(range(len(columns)))
+    optional = sorted((c.drop, i) for i, c in enumerate(columns) if c.drop)
+
+    def fixed() -> int:
+        return sum(columns[i].width for i in shown) + GAP * (len(shown) - 1) + INDENT
+
+    while optional and width - fixed() < FLEX_ROOM:
+        shown.remove(optional.pop(0)[1])
+    return shown
 
 
 def column_widths(columns: Sequence[Column], width: int) -> list[int]:
@@ -80,8 +96,10 @@ def prepare_row(cells: Sequence[Text]) -> PreparedRow:
 def layout_row(columns: Sequence[Column], row: PreparedRow, width: int) -> list[Segment]:
     """One row as one line: each cell cut (with an ellipsis) or padded to its column."""
     line = [Segment(" " * INDENT)]
+    shown = [i for i in shown_columns(columns, width) if i < len(row)]
+    columns = [columns[i] for i in shown]
     widths = column_widths(columns, width)
-    for index, (column, cell) in enumerate(zip(columns, row, strict=False)):
+    for index, (column, cell) in enumerate(zip(columns, [row[i] for i in shown], strict=True)):
         if index:
             line.append(Segment(" " * GAP))
         room = widths[index]
@@ -273,8 +291,9 @@ class WarmupTable(ScrollView, can_focus=True):
     def _header(self, width: int) -> Strip:
         style = self.rich_style + self.get_component_rich_style("warmup-table--header")
         text = Text(" " * INDENT, no_wrap=True, end="")
+        columns = [self.columns[i] for i in shown_columns(self.columns, width)]
         for index, (column, room) in enumerate(
-            zip(self.columns, column_widths(self.columns, width), strict=True)
+            zip(columns, column_widths(columns, width), strict=True)
         ):
             if index:
                 text.append(" " * GAP)
