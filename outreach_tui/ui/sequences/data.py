@@ -50,6 +50,10 @@ class SequenceData:
     problems: dict[str, tuple[OutboxItem, ...]] = field(default_factory=dict)
     lead_count: int = 0
 
+    def problems_of(self, *ids: str) -> tuple[OutboxItem, ...]:
+        """The refused or conflicting edits of these steps and variants, in that order."""
+        return tuple(item for key in ids for item in self.problems.get(key, ()))
+
 
 def load_sequence(db: Database, campaign_id: str) -> SequenceData | None:
     """The campaign's steps, variants and their refused or conflicting edits (None when
