@@ -1,12 +1,9 @@
 """The sequence editor (F4): a campaign's steps and A/B variants, edited from the keyboard,
 validated as the server validates, previewed as each lead will receive it.
 
-The screen composes its parts and coordinates them: the steps list (`StepList`, left),
-the variant editor (`VariantEditor`: subject, body, checks, the draft), the preview
-(`PreviewPane`: one lead, the missing-values report). A `CacheView` reads the sequence and
-the lead sample on a worker whenever the cache changed. Leaving a variant with changes
-asks save / discard / stay. The writes live in `SequenceEdits` (`actions`), what needs the
-server (leads, conflicts, retries) in `SequenceServer` (`server_actions`).
+The screen composes `StepList` (left), `VariantEditor` (the draft and its checks) and
+`PreviewPane` (one lead, the missing-values report), reads through a `CacheView` and
+coordinates their messages. Writes: `SequenceEdits`; server actions: `SequenceServer`.
 """
 
 from __future__ import annotations
@@ -22,14 +19,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from outreach_tui.store.queries import campaigns as campaign_queries
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.backend.messages import PullFinished
 from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
-from outreach_tui.ui.sequences.data import LeadSample, SequenceData, load_leads, load_sequence
+from outreach_tui.ui.sequences.data import LeadSample, SequenceData, load_editor
 from outreach_tui.ui.sequences.screens.actions import SequenceEdits
-from outreach_tui.ui.sequences.screens.dialogs import CampaignPicker
+from outreach_tui.ui.sequences.screens.dialogs import CampaignChooser
 from outreach_tui.ui.sequences.screens.server_actions import SequenceServer, leads_pull_key
 from outreach_tui.ui.sequences.widgets.head import SequenceHead
 from outreach_tui.ui.sequences.widgets.preview_pane import Draft, PreviewPane
@@ -79,8 +75,7 @@ class SequenceScreen(Screen[None]):
         self.preview = PreviewPane(id="seq-preview")
         self.edits = SequenceEdits(self, backend, self.steps, self.editor)
         self.server = SequenceServer(self, backend, self.editor)
-        self._picker: CampaignPicker | None = None
-        self._picker_open = False
+        self.chooser = CampaignChooser(self, backend, lambda: self.campaign_id, self.show_campaign)
         self.view = CacheView(self, backend, self._read, self._apply, what="the sequence")
 
     def compose(self) -> ComposeResult:
@@ -127,8 +122,7 @@ class SequenceScreen(Screen[None]):
         if not self.is_mounted:
             self.campaign_id = campaign_id
             return
-        if self._picker is not None and self._picker.is_current:
-            self._picker.dismiss(None)  # asked for a campaign while the picker was up
+        self.chooser.close()  # asked for a campaign while the picker was up
         self.guarded(lambda: self._open_campaign(campaign_id))
 
     def _open_campaign(self, campaign_id: str) -> None:
@@ -137,43 +131,14 @@ class SequenceScreen(Screen[None]):
         self.editor.show(None)
         self.view.reload()
 
-    def action_pick_campaign(self) -> None:
-        """Choose another campaign (F4)."""
-        if self._picker_open:
-            return
-        self._picker_open, asked_with = True, self.campaign_id
-
-        def show(campaigns: list[campaign_queries.CampaignRow]) -> None:
-            if self.campaign_id != asked_with:
-                self._picker_open = False  # show_campaign chose one meanwhile
-                return
-            self._picker = CampaignPicker(campaigns, self.campaign_id)
-            self.app.push_screen(self._picker, chosen)
-
-        def chosen(campaign_id: str | None) -> None:
-            self._picker_open, self._picker = False, None
-            if campaign_id is not None:
-                self.show_campaign(campaign_id)
-
-        read = campaign_queries.list_campaigns
-        self.backend.read(self, read, show, group="sequence-campaigns", what="the campaigns")
-
     # --- loading ------------------------------------------------------------------------
 
     def _read(self, db: Database) -> Loaded | None:
         campaign_id = self.campaign_id
         if campaign_id is None:
             return None
-        data = load_sequence(db, campaign_id)
-        sample = self.sample
-        # While a pull streams pages in, the leads are read once, when it ends.
-        if (
-            data is not None
-            and not self.backend.pulling(leads_pull_key(campaign_id))
-            and (sample is None or len(sample.leads) != data.lead_count or not sample.pulled)
-        ):
-            sample = load_leads(db, campaign_id)
-        return campaign_id, data, sample
+        pulling = self.backend.pulling(leads_pull_key(campaign_id))
+        return campaign_id, *load_editor(db, campaign_id, self.sample, leads_pulling=pulling)
 
     def _apply(self, loaded: Loaded | None) -> None:
         if loaded is None or loaded[0] != self.campaign_id:
@@ -205,8 +170,7 @@ class SequenceScreen(Screen[None]):
     def _show_target(self, target: RowTarget | None, *, reload: bool = False) -> None:
         """Show `target`'s variant in the editors (a draft of the same variant is kept)."""
         self.editing_row = self.steps.current_id
-        ids = () if target is None else (target.step.id, *[v.id for v in [target.variant] if v])
-        problems = self.data.problems_of(*ids) if self.data is not None else ()
+        problems = self.data.problems_of(target) if self.data is not None else ()
         moved = self.editor.show(target, problems, reload=reload)
         self.preview.follow(self._draft(), report=moved)
         if moved:
@@ -221,15 +185,8 @@ class SequenceScreen(Screen[None]):
 
     @on(StepList.OptionHighlighted, "#steps")
     def _row_highlighted(self) -> None:
-        target, editing = self.steps.current, self.editor.target
-        leaving = (
-            editing is not None
-            and editing.variant is not None
-            and (
-                target is None or target.variant is None or target.variant.id != editing.variant.id
-            )
-        )
-        if leaving and self.dirty:
+        target = self.steps.current
+        if self.editor.would_drop_draft(target):
             wanted = self.steps.current_id
             self.steps.highlight_id(self.editing_row or "")  # stay until the guard says go
             self.guarded(lambda: self._move_to(wanted))
@@ -263,6 +220,10 @@ class SequenceScreen(Screen[None]):
             self.backend.status.say("")
 
     # --- actions (the keys in BINDINGS) -------------------------------------------------
+
+    def action_pick_campaign(self) -> None:
+        """Choose another campaign (F4)."""
+        self.chooser.open()
 
     def action_save(self) -> None:
         """Queue the variant's subject and body (ctrl+s)."""

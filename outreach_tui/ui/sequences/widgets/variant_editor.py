@@ -170,6 +170,13 @@ class VariantEditor(Vertical):
         self.show_checks()
         return not same
 
+    def would_drop_draft(self, target: RowTarget | None) -> bool:
+        """True when showing `target` would leave unsaved changes of another variant."""
+        editing = self.target
+        if not self.dirty or editing is None or editing.variant is None:
+            return False
+        return target is None or target.variant is None or target.variant.id != editing.variant.id
+
     def load(self, subject: str, body: str) -> None:
         """Replace both texts; they become the saved text the draft is compared with."""
         subject, subject_cleaned = editable_text(subject)
