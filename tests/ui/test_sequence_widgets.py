@@ -5,6 +5,7 @@ preview pane's leads."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from textual import on
 from textual.app import App, ComposeResult
@@ -12,6 +13,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from outreach_tui.core.mergetags import lead_variables
+from outreach_tui.store.connection import open_writer
 from outreach_tui.store.queries.campaigns import SequenceRow, VariantRow
 from outreach_tui.ui.sequences.data import LeadSample
 from outreach_tui.ui.sequences.widgets.preview import PreviewLead
@@ -20,6 +22,7 @@ from outreach_tui.ui.sequences.widgets.steps import RowTarget
 from outreach_tui.ui.sequences.widgets.variant_editor import VariantEditor
 
 from .conftest import wait_for
+from .fake_backend import FakeBackend
 
 
 def _variant(variant_id: str, letter: str, subject: str, body: str) -> VariantRow:
@@ -135,10 +138,21 @@ async def test_a_draft_survives_a_reload_of_its_variant_and_moving_away_would_dr
 
 
 class PreviewApp(App[None]):
-    """Hosts one PreviewPane."""
+    """Hosts one PreviewPane over an empty cache (a backend that records pulls)."""
+
+    def __init__(self, db_path: Path) -> None:
+        super().__init__()
+        self.db_path = db_path
 
     def compose(self) -> ComposeResult:
-        yield PreviewPane(id="pane")
+        self.backend = FakeBackend(self, self.db_path, can_sync=True)
+        yield PreviewPane(self.backend, id="pane")  # type: ignore[arg-type]
+
+
+def _empty_cache(tmp_path: Path) -> Path:
+    path = tmp_path / "cache.db"
+    open_writer(path).close()  # creates the schema
+    return path
 
 
 def _lead(n: int, company: str | None) -> PreviewLead:
@@ -150,10 +164,13 @@ def _lead(n: int, company: str | None) -> PreviewLead:
     return PreviewLead(f"lead-{n}", f"p{n}@x.example", f"Ann{n}", values)
 
 
-async def test_preview_pane_renders_the_draft_per_lead_and_counts_missing_values() -> None:
-    app = PreviewApp()
+async def test_preview_pane_renders_the_draft_per_lead_and_counts_missing_values(
+    tmp_path: Path,
+) -> None:
+    app = PreviewApp(_empty_cache(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
         pane = app.query_one(PreviewPane)
+        pane.reset("c-1")
 
         def body() -> str:
             return str(pane.query_one("#preview-body", Static).render())
@@ -175,5 +192,22 @@ async def test_preview_pane_renders_the_draft_per_lead_and_counts_missing_values
         await wait_for(pilot, lambda: "Subject: Hi Ann2" in body())
         assert pane.step_lead(1) and pane.lead_index == 0  # wraps around
 
+        pane.maybe_pull_leads()  # these leads were pulled: nothing to ask
+        assert app.backend.recorded.pulls == []
+
         pane.follow(None)  # no variant in the editors
         await wait_for(pilot, lambda: "Pick a variant" in body() and report() == "")
+
+
+async def test_preview_pane_pulls_never_pulled_leads_once_and_says_so(tmp_path: Path) -> None:
+    app = PreviewApp(_empty_cache(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(PreviewPane)
+        pane.reset("c-1")
+        pane.show_sample(LeadSample((), None, pulled=False))
+        pane.maybe_pull_leads()
+        pane.maybe_pull_leads()  # asked once per campaign
+        assert app.backend.recorded.pulls == ["leads:c-1"]
+        pane.follow(Draft("Hi", "Body", unsubscribe=False))
+        body = pane.query_one("#preview-body", Static)
+        await wait_for(pilot, lambda: "the leads are being pulled" in str(body.render()))

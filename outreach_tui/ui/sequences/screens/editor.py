@@ -20,15 +20,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from outreach_tui.ui.backend import Backend
-from outreach_tui.ui.backend.messages import PullFinished
 from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
 from outreach_tui.ui.sequences.data import LeadSample, SequenceData, load_editor
 from outreach_tui.ui.sequences.screens.actions import SequenceEdits
 from outreach_tui.ui.sequences.screens.dialogs import CampaignChooser
-from outreach_tui.ui.sequences.screens.server_actions import SequenceServer, leads_pull_key
+from outreach_tui.ui.sequences.screens.server_actions import SequenceServer
 from outreach_tui.ui.sequences.widgets.head import SequenceHead
-from outreach_tui.ui.sequences.widgets.preview_pane import Draft, PreviewPane
+from outreach_tui.ui.sequences.widgets.preview_pane import Draft, PreviewPane, leads_pull_key
 from outreach_tui.ui.sequences.widgets.steps import RowTarget, StepList
 from outreach_tui.ui.sequences.widgets.variant_editor import VariantEditor
 
@@ -72,7 +71,7 @@ class SequenceScreen(Screen[None]):
         self.editing_row: str | None = None  # the list row shown in the editors
         self.steps = StepList(id="steps")
         self.editor = VariantEditor(id="seq-editor")
-        self.preview = PreviewPane(id="seq-preview")
+        self.preview = PreviewPane(backend, id="seq-preview")
         self.edits = SequenceEdits(self, backend, self.steps, self.editor)
         self.server = SequenceServer(self, backend, self.editor)
         self.chooser = CampaignChooser(self, backend, lambda: self.campaign_id, self.show_campaign)
@@ -121,13 +120,14 @@ class SequenceScreen(Screen[None]):
             return
         if not self.is_mounted:
             self.campaign_id = campaign_id
+            self.preview.reset(campaign_id)
             return
         self.chooser.close()  # asked for a campaign while the picker was up
         self.guarded(lambda: self._open_campaign(campaign_id))
 
     def _open_campaign(self, campaign_id: str) -> None:
         self.campaign_id, self.data, self.editing_row = campaign_id, None, None
-        self.preview.reset()
+        self.preview.reset(campaign_id)
         self.editor.show(None)
         self.view.reload()
 
@@ -143,7 +143,7 @@ class SequenceScreen(Screen[None]):
     def _apply(self, loaded: Loaded | None) -> None:
         if loaded is None or loaded[0] != self.campaign_id:
             return  # no campaign chosen yet, or another one was chosen meanwhile
-        campaign_id, data, sample = loaded
+        _, data, sample = loaded
         if data is None:
             self.backend.status.say("That campaign is no longer in the cache.")
             self.data, self.editor.problems = None, ()
@@ -161,8 +161,7 @@ class SequenceScreen(Screen[None]):
             data.steps, dirty_variant=dirty_variant, keep=keep, near=self.editor.target
         )
         self._show_target(self.steps.current, reload=True)
-        self.server.maybe_pull_leads(campaign_id, sample)
-        self.preview.leads_asked = campaign_id in self.server.pulled_leads_for
+        self.preview.maybe_pull_leads()
         self.server.maybe_open_conflict()
 
     # --- the variant in the editors -----------------------------------------------------
@@ -213,12 +212,6 @@ class SequenceScreen(Screen[None]):
         event.stop()
         self.edits.save()
 
-    def on_pull_finished(self, message: PullFinished) -> None:
-        """A lead pull ended: the preview fills in when the reload lands (the backend's
-        change signal); only a success needs the pulling note cleared."""
-        if message.error is None:
-            self.backend.status.say("")
-
     # --- actions (the keys in BINDINGS) -------------------------------------------------
 
     def action_pick_campaign(self) -> None:
@@ -264,8 +257,7 @@ class SequenceScreen(Screen[None]):
 
     def action_pull_leads(self) -> None:
         """Pull the campaign's leads from the server now (p)."""
-        self.server.pull_leads(self.campaign_id)
-        self.preview.leads_asked = self.campaign_id in self.server.pulled_leads_for
+        self.preview.pull_leads()
 
     def action_resolve_conflict(self) -> None:
         """Compare both versions of a conflicting variant; keep mine or take theirs (c)."""

@@ -1,11 +1,9 @@
-"""The sequence editor's actions that depend on the server: pulling a campaign's leads on
-demand (for the preview and the report), keep mine / take theirs when a variant changed on
-the server while it was edited here, and sending a refused change again.
+"""The sequence editor's actions that depend on the server's verdicts: keep mine / take
+theirs when a variant changed on the server while it was edited here, and sending a
+refused change again (the lead pull belongs to the preview pane).
 
-`SequenceServer` is owned by `SequenceScreen` (the node its reads run on and pull results
-are sent to) and acts on the variant in its `VariantEditor`. Writes go through
-`Backend.edit` (outbox transitions); the lead pull through `Backend.pull` (one walk of the
-lead pages, shared with the campaign console's leads tab: one pull per campaign at a time).
+`SequenceServer` is owned by `SequenceScreen` (the node its reads run on) and acts on the
+variant in its `VariantEditor`. Writes go through `Backend.edit` (outbox transitions).
 """
 
 from __future__ import annotations
@@ -15,58 +13,20 @@ from textual.widget import Widget
 
 from outreach_tui.store import outbox
 from outreach_tui.store.queries.campaigns import variant_versions
-from outreach_tui.sync import pull
 from outreach_tui.ui.backend import Backend
-from outreach_tui.ui.sequences.data import LeadSample
 from outreach_tui.ui.sequences.screens.conflict import MINE, THEIRS, ConflictDialog, VariantConflict
 from outreach_tui.ui.sequences.widgets.steps import RowTarget, target_label
 from outreach_tui.ui.sequences.widgets.variant_editor import VariantEditor
 
 
-def leads_pull_key(campaign_id: str) -> str:
-    """The backend's pull key of a campaign's leads (the campaign console uses it too)."""
-    return f"leads:{campaign_id}"
-
-
 class SequenceServer:
-    """Leads on demand, conflicts and retries for the sequence editor."""
+    """Conflicts and retries for the sequence editor."""
 
     def __init__(self, node: Widget, backend: Backend, editor: VariantEditor) -> None:
-        self.node = node  # runs the reads, receives `PullFinished`, pushes the dialog
+        self.node = node  # runs the reads, pushes the dialog
         self.backend = backend
         self.editor = editor
-        self.pulled_leads_for: set[str] = set()  # campaigns whose leads were asked for
         self.conflicts_shown: set[int] = set()  # outbox items whose dialog opened once
-
-    # --- leads --------------------------------------------------------------------------
-
-    def maybe_pull_leads(self, campaign_id: str | None, sample: LeadSample | None) -> None:
-        """Pull the campaign's leads once when they were never pulled (for the preview)."""
-        if (
-            campaign_id is not None
-            and sample is not None
-            and not sample.pulled
-            and campaign_id not in self.pulled_leads_for
-            and self.backend.can_sync
-        ):
-            self.pull_leads(campaign_id)
-
-    def pull_leads(self, campaign_id: str | None) -> None:
-        """Pull the campaign's leads from the server now (p): one walk of its lead pages."""
-        if campaign_id is None:
-            return
-        if not self.backend.can_sync:
-            self.backend.status.say(
-                "No server configured: the leads cannot be pulled (cache only)."
-            )
-            return
-        self.pulled_leads_for.add(campaign_id)
-        self.backend.pull(
-            leads_pull_key(campaign_id),
-            lambda run: pull.pull_leads(run, campaign_id),
-            "this campaign's leads for the preview",
-            reply_to=self.node,
-        )
 
     # --- conflicts and refusals ---------------------------------------------------------
 

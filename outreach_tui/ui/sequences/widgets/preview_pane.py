@@ -1,10 +1,12 @@
 """The sequence editor's preview pane: the variant being edited as one cached lead will
 receive it, and how many leads lack each variable it needs.
 
-The pane owns the lead sample, which lead is shown (alt+←/→) and the rendering: after a
-short quiet spell (typing is not slowed down) the preview and the report are built on
-thread workers — `build_preview` and `lead_report` are pure, the report walks every
-cached lead — and a result only lands while it is the newest (`deliver`).
+The pane owns the lead sample, which lead is shown (alt+←/→), pulling the campaign's
+leads on demand (`Backend.pull`, shared with the campaign console's leads tab: one pull
+per campaign at a time) and the rendering: after a short quiet spell (typing is not
+slowed down) the preview and the report are built on thread workers — `build_preview`
+and `lead_report` are pure, the report walks every cached lead — and a result only lands
+while it is the newest (`deliver`).
 """
 
 from __future__ import annotations
@@ -12,12 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Static
 
+from outreach_tui.sync import pull
+from outreach_tui.ui.backend import Backend
+from outreach_tui.ui.backend.messages import PullFinished
 from outreach_tui.ui.backend.workers import deliver
 from outreach_tui.ui.sequences.data import LeadSample
 from outreach_tui.ui.sequences.widgets.preview import (
@@ -29,6 +34,11 @@ from outreach_tui.ui.sequences.widgets.preview import (
 
 PREVIEW_DELAY = 0.15  # seconds of quiet typing before the preview re-renders
 REPORT_DELAY = 0.4  # the report reads every cached lead: wait a little longer
+
+
+def leads_pull_key(campaign_id: str) -> str:
+    """The backend's pull key of a campaign's leads (the campaign console uses it too)."""
+    return f"leads:{campaign_id}"
 
 
 @dataclass(frozen=True)
@@ -49,12 +59,14 @@ class PreviewPane(VerticalScroll):
     PreviewPane > #preview-report { margin-top: 1; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, backend: Backend, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.backend = backend
+        self.campaign_id: str | None = None  # whose leads are previewed
         self.draft: Draft | None = None  # None: no variant to preview
         self.sample: LeadSample | None = None
         self.lead_index = 0
-        self.leads_asked = False  # a pull of the campaign's leads was started
+        self.pulled_leads_for: set[str] = set()  # campaigns whose leads were asked for
         self._preview_timer: Timer | None = None
         self._report_timer: Timer | None = None
 
@@ -64,9 +76,9 @@ class PreviewPane(VerticalScroll):
 
     # --- what to preview ----------------------------------------------------------------
 
-    def reset(self) -> None:
+    def reset(self, campaign_id: str) -> None:
         """Another campaign: no leads yet, back to the first one."""
-        self.sample, self.lead_index, self.leads_asked = None, 0, False
+        self.campaign_id, self.sample, self.lead_index = campaign_id, None, 0
 
     def show_sample(self, sample: LeadSample | None) -> None:
         """Preview with these leads; the report is recounted when they changed."""
@@ -93,6 +105,45 @@ class PreviewPane(VerticalScroll):
         self.schedule_preview()
         return True
 
+    # --- pulling the leads -------------------------------------------------------------
+
+    def maybe_pull_leads(self) -> None:
+        """Pull the campaign's leads once when they were never pulled (for the preview)."""
+        sample = self.sample
+        if (
+            self.campaign_id is not None
+            and sample is not None
+            and not sample.pulled
+            and self.campaign_id not in self.pulled_leads_for
+            and self.backend.can_sync
+        ):
+            self.pull_leads()
+
+    def pull_leads(self) -> None:
+        """Pull the campaign's leads from the server now: one walk of its lead pages."""
+        campaign_id = self.campaign_id
+        if campaign_id is None:
+            return
+        if not self.backend.can_sync:
+            self.backend.status.say(
+                "No server configured: the leads cannot be pulled (cache only)."
+            )
+            return
+        self.pulled_leads_for.add(campaign_id)
+        self.backend.pull(
+            leads_pull_key(campaign_id),
+            lambda run: pull.pull_leads(run, campaign_id),
+            "this campaign's leads for the preview",
+            reply_to=self,
+        )
+
+    @on(PullFinished)
+    def _pulled(self, message: PullFinished) -> None:
+        # The leads land with the reload that follows (the backend's change signal); only
+        # a success needs the pulling note cleared.
+        if message.error is None:
+            self.backend.status.say("")
+
     # --- the preview --------------------------------------------------------------------
 
     def schedule_preview(self) -> None:
@@ -108,7 +159,8 @@ class PreviewPane(VerticalScroll):
             return
         leads = sample.leads if sample is not None else ()
         note = "p pulls the campaign's leads"
-        if self.leads_asked and (sample is None or not sample.pulled):
+        asked = self.campaign_id in self.pulled_leads_for
+        if asked and (sample is None or not sample.pulled):
             note = "the leads are being pulled"
         request = PreviewRequest(
             subject=draft.subject,
