@@ -94,7 +94,7 @@ async def test_typing_validates_with_the_error_position_and_saving_waits_for_a_f
         screen, variant = await open_first_variant(app, pilot, campaign.id)
         await pilot.press("enter")  # to the subject
         await pilot.press("enter")  # a subject is one line: enter goes on to the body
-        body = screen.body_area
+        body = screen.editor.body_area
         assert body.has_focus
         body.move_cursor(body.document.end)
         await pilot.press(*" {{compnay}} <p>x</p> {{oops")
@@ -143,19 +143,19 @@ async def test_unsaved_changes_guard_stays_discards_or_saves_offline(synced_db: 
         step = screen.data.steps[0]  # type: ignore[union-attr]
         first, second = step.variants[0], step.variants[1]
         await highlight(pilot, screen, VARIANT_PREFIX + first.id)
-        original = screen.subject_area.text
+        original = screen.editor.subject_area.text
         await pilot.press("enter", "end", *" - v2")
         await pilot.press("escape", "down")  # leave the variant with unsaved changes
         await wait_for(pilot, lambda: isinstance(app.screen, UnsavedDialog))
         await pilot.press("escape")  # stay
         assert screen.steps.current_id == VARIANT_PREFIX + first.id
-        assert screen.subject_area.text == original + " - v2"
+        assert screen.editor.subject_area.text == original + " - v2"
 
         await pilot.press("down")
         await wait_for(pilot, lambda: isinstance(app.screen, UnsavedDialog))
         await pilot.press("d")  # discard, then move on
         await wait_for(pilot, lambda: screen.steps.current_id == VARIANT_PREFIX + second.id)
-        assert screen.subject_area.text == (second.subject or "")
+        assert screen.editor.subject_area.text == (second.subject or "")
         assert items(synced_db) == []
 
         await pilot.press("up", "enter", "end", *" - v3", "escape", "down")
@@ -176,7 +176,7 @@ async def test_unsaved_changes_guard_stays_discards_or_saves_offline(synced_db: 
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, UnsavedDialog))
         await pilot.press("escape")
-        assert screen.campaign_id == campaign.id and screen.subject_area.text.endswith("!")
+        assert screen.campaign_id == campaign.id and screen.editor.subject_area.text.endswith("!")
 
 
 async def test_steps_delay_add_and_delete_with_renumbering_reach_the_server(
@@ -306,13 +306,13 @@ async def test_quitting_with_unsaved_changes_asks_first_and_can_save(synced_db: 
     app = make_app(synced_db)
     async with app.run_test(size=(120, 40)) as pilot:
         screen, variant = await open_first_variant(app, pilot, campaign.id)
-        original = screen.subject_area.text
+        original = screen.editor.subject_area.text
         await pilot.press("enter", "end", *" - late")
         await pilot.press("f2", "ctrl+q")  # from another mode: the editor is shown again
         await wait_for(pilot, lambda: isinstance(app.screen, UnsavedDialog))
         assert app.current_mode == "sequences"
         await pilot.press("escape")  # keep editing: nothing lost, still running
-        assert not app.backend.closing and screen.subject_area.text == original + " - late"
+        assert not app.backend.closing and screen.editor.subject_area.text == original + " - late"
         await pilot.press("ctrl+q")
         await wait_for(pilot, lambda: isinstance(app.screen, UnsavedDialog))
         await pilot.press("s")
@@ -354,5 +354,5 @@ async def test_a_reload_landing_right_after_a_move_keeps_the_new_highlight(
         screen._apply((screen.campaign_id or "", screen.data, screen.sample))  # no await between
         await pilot.pause()
         assert steps.current_id == VARIANT_PREFIX + last.variants[0].id
-        assert screen.editing is not None and screen.editing.variant == last.variants[0]
-        assert screen.subject_area.text == (last.variants[0].subject or "")
+        assert screen.editor.target is not None and screen.editor.target.variant == last.variants[0]
+        assert screen.editor.subject_area.text == (last.variants[0].subject or "")

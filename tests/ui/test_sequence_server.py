@@ -52,7 +52,7 @@ async def test_a_422_shows_on_the_variant_with_the_edit_kept_and_a_fix_goes_thro
         await highlight(pilot, screen, VARIANT_PREFIX + variant.id)
         await pilot.press("enter", "end", *" FORBIDDEN deal", "ctrl+s")
         await wait_for(pilot, lambda: len(items(synced_db, outbox.PENDING)) == 1)
-        mine = screen.subject_area.text
+        mine = screen.editor.subject_area.text
         await sync(app, pilot)
 
         [failed] = items(synced_db, outbox.FAILED)
@@ -61,12 +61,12 @@ async def test_a_422_shows_on_the_variant_with_the_edit_kept_and_a_fix_goes_thro
         await wait_for(pilot, lambda: "refused the subject" in text_of(screen, "#variant-problem"))
         problem = text_of(screen, "#variant-problem")
         assert "invalid merge tag at offset" in problem and "your text is kept" in problem
-        assert screen.subject_area.text == mine  # the edit is still shown
+        assert screen.editor.subject_area.text == mine  # the edit is still shown
         assert _mark(screen, variant.id) == "!"
         assert server_campaign(simulator, campaign.id).steps[1].variants[0].subject == before
 
         # fixing the text and saving again sends it (the failed item takes the new value)
-        screen.subject_area.focus()
+        screen.editor.subject_area.focus()
         await pilot.press("end", *["backspace"] * len(" FORBIDDEN deal"), *" deal", "ctrl+s")
         await wait_for(pilot, lambda: len(items(synced_db, outbox.PENDING)) == 1)
         assert items(synced_db, outbox.FAILED) == []
@@ -85,7 +85,7 @@ async def _conflict(
     """Edit a body here (queued, not pushed), change it on the server, sync: conflict."""
     campaign = campaign_where(synced_db, lambda c: c.sequence_steps >= 3)
     screen, variant = await open_first_variant(app, pilot, campaign.id)
-    body = screen.body_area
+    body = screen.editor.body_area
     body.focus()
     body.move_cursor(body.document.end)
     await pilot.press("enter", *"Mine: see you {{first_name|there}}", "ctrl+s")
@@ -110,7 +110,7 @@ async def test_conflict_keep_mine_sends_my_version(synced_db: Path, simulator: S
         screen, variant, mine, _theirs = await _conflict(synced_db, simulator, app, pilot)
         await pilot.press("m")
         await wait_for(pilot, lambda: len(items(synced_db, outbox.PENDING)) == 1)
-        assert screen.body_area.text == mine
+        assert screen.editor.body_area.text == mine
         await sync(app, pilot)
         assert items(synced_db, outbox.CONFLICT, outbox.PENDING) == []
     server = server_campaign(simulator, screen.campaign_id).steps[0].variants[0]
@@ -126,11 +126,11 @@ async def test_conflict_take_theirs_replaces_my_text(synced_db: Path, simulator:
         await pilot.press("escape")  # decide later: the variant says how to come back
         assert "c compares" in text_of(screen, "#variant-problem")
         assert _mark(screen, variant.id) == "?"
-        assert screen.body_area.has_focus
+        assert screen.editor.body_area.has_focus
         await pilot.press("escape", "c")  # from the editor back to the steps, then compare
         await wait_for(pilot, lambda: isinstance(app.screen, ConflictDialog))
         await pilot.press("t")
-        await wait_for(pilot, lambda: screen.body_area.text == theirs)
+        await wait_for(pilot, lambda: screen.editor.body_area.text == theirs)
         assert items(synced_db, outbox.CONFLICT, outbox.PENDING) == []
         assert text_of(screen, "#variant-problem") == ""
     assert server_campaign(simulator, screen.campaign_id).steps[0].variants[0].body_html == theirs
@@ -147,7 +147,7 @@ async def test_control_characters_in_a_server_template_never_reach_the_terminal(
     async with app.run_test(size=(120, 40)) as pilot:
         await sync(app, pilot)
         screen = await open_editor(app, pilot, campaign.id)
-        assert screen.body_area.text == "Hi red {{first_name|x}}"
+        assert screen.editor.body_area.text == "Hi red {{first_name|x}}"
         assert "control characters removed" in text_of(screen, "#variant-head")
         assert not screen.dirty  # nothing is sent unless the user edits it
         assert items(synced_db) == []

@@ -20,6 +20,7 @@ from outreach_tui.store.queries import campaigns as campaign_queries
 from outreach_tui.store.queries import leads as lead_queries
 from outreach_tui.store.queries.campaigns import CampaignRow, SequenceRow
 from outreach_tui.ui.sequences.widgets.preview import PreviewLead
+from outreach_tui.ui.sequences.widgets.steps import RowTarget
 
 # The outbox states the editor shows on a step or variant (pending ones show as a marker).
 PROBLEM_STATES = (outbox.FAILED, outbox.CONFLICT)
@@ -50,6 +51,13 @@ class SequenceData:
     problems: dict[str, tuple[OutboxItem, ...]] = field(default_factory=dict)
     lead_count: int = 0
 
+    def problems_of(self, target: RowTarget | None) -> tuple[OutboxItem, ...]:
+        """The refused or conflicting edits of `target`'s step, then of its variant."""
+        if target is None:
+            return ()
+        ids = [target.step.id] + ([target.variant.id] if target.variant else [])
+        return tuple(item for key in ids for item in self.problems.get(key, ()))
+
 
 def load_sequence(db: Database, campaign_id: str) -> SequenceData | None:
     """The campaign's steps, variants and their refused or conflicting edits (None when
@@ -70,6 +78,22 @@ def load_sequence(db: Database, campaign_id: str) -> SequenceData | None:
         problems={key: tuple(items) for key, items in problems.items()},
         lead_count=lead_queries.count_leads(db, campaign_id),
     )
+
+
+def load_editor(
+    db: Database, campaign_id: str, sample: LeadSample | None, *, leads_pulling: bool
+) -> tuple[SequenceData | None, LeadSample | None]:
+    """The campaign's sequence, and its leads when they changed since `sample` was read.
+    While a pull streams lead pages in (`leads_pulling`) the leads are read once, when it
+    ends: `sample` is returned as it is (the same object: the editor sees no change)."""
+    data = load_sequence(db, campaign_id)
+    if (
+        data is not None
+        and not leads_pulling
+        and (sample is None or len(sample.leads) != data.lead_count or not sample.pulled)
+    ):
+        sample = load_leads(db, campaign_id)
+    return data, sample
 
 
 def load_leads(db: Database, campaign_id: str) -> LeadSample:

@@ -1,22 +1,26 @@
-"""The sequence editor's actions: save, the unsaved-changes guard, steps, delays, variants.
+"""The sequence editor's writes: save, the unsaved-changes guard, steps, delays, variants.
 
 Every write is a `store.edits` function run with `Backend.edit` (local change + outbox
 item in one transaction: works offline, pushed by the next sync). Each action checks
 locally first and says why in one plain line when it cannot run (the edits service
-checks again). Mixed into `SequenceScreen`, whose state it reads.
+checks again). `SequenceEdits` is owned by `SequenceScreen`: it is given the steps list
+and the variant editor it acts on, and asks through dialogs pushed on the app.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual.widget import Widget
 
 from outreach_tui.core import mergetags
 from outreach_tui.core.html_allowlist import disallowed_tags
 from outreach_tui.store import edits, outbox
+from outreach_tui.store.queries.campaigns import VariantRow
+from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.sequences.checks import position
+from outreach_tui.ui.sequences.data import SequenceData
 from outreach_tui.ui.sequences.screens.dialogs import (
     DISCARD,
     SAVE,
@@ -28,15 +32,10 @@ from outreach_tui.ui.sequences.widgets.steps import (
     STEP_PREFIX,
     VARIANT_PREFIX,
     RowTarget,
+    StepList,
     target_label,
 )
-
-if TYPE_CHECKING:
-    from outreach_tui.store.queries.campaigns import VariantRow
-    from outreach_tui.ui.backend import Backend
-    from outreach_tui.ui.sequences.data import SequenceData
-    from outreach_tui.ui.sequences.widgets.steps import StepList
-    from outreach_tui.ui.sequences.widgets.template_area import TemplateArea
+from outreach_tui.ui.sequences.widgets.variant_editor import VariantEditor
 
 MAX_DELAY_DAYS = 365  # the reference sets no bound; a year between steps is plenty
 
@@ -65,35 +64,23 @@ def subject_problem(subject: str) -> str | None:
     return template_problem("Subject", subject)
 
 
-class SequenceActions:
-    """The actions of `SequenceScreen` (see the module docstring)."""
+class SequenceEdits:
+    """The writes of `SequenceScreen` (see the module docstring)."""
 
-    if TYPE_CHECKING:
-        app: Any
-        campaign_id: str | None
-        data: SequenceData | None
-        editing: RowTarget | None
-        added_row: str | None
-        baseline: tuple[str, str]
-
-        backend: Backend
-
-        @property
-        def steps(self) -> StepList: ...
-        @property
-        def subject_area(self) -> TemplateArea: ...
-        @property
-        def body_area(self) -> TemplateArea: ...
-        @property
-        def dirty(self) -> bool: ...
-        def _load_editors(self, subject: str, body: str) -> None: ...
+    def __init__(
+        self, node: Widget, backend: Backend, steps: StepList, editor: VariantEditor
+    ) -> None:
+        self.node = node  # pushes the dialogs
+        self.backend = backend
+        self.steps = steps
+        self.editor = editor
 
     # --- guard and save -----------------------------------------------------------------
 
     def guarded(self, then: Callable[[], None]) -> None:
         """Run `then` now, or after save / discard when the editors hold unsaved changes."""
-        target = self.editing
-        if not self.dirty or target is None:
+        target = self.editor.target
+        if not self.editor.dirty or target is None:
             then()
             return
 
@@ -101,38 +88,29 @@ class SequenceActions:
             if choice == SAVE:
                 self.save(then)
             elif choice == DISCARD:
-                self._load_editors(*self.baseline)
+                self.editor.discard()
                 then()
 
-        self.app.push_screen(UnsavedDialog(target_label(target)), answer)
-
-    def action_save(self) -> None:
-        """Queue the variant's subject and body (ctrl+s)."""
-        self.save()
+        self.node.app.push_screen(UnsavedDialog(target_label(target)), answer)
 
     def save(self, then: Callable[[], None] | None = None) -> None:
         """Check locally, confirm unwrapped tags, queue the edit; `then` runs once it landed."""
-        target = self.editing
+        target = self.editor.target
         if target is None or target.variant is None:
             self.backend.status.say("Nothing to save: pick a variant first.")
             return
-        # A subject is one line (pasted line breaks become spaces, offsets unchanged).
-        subject = self.subject_area.text.replace("\r\n", " ").replace("\n", " ")
-        body = self.body_area.text
-        changes: dict[str, Any] = {}
-        if subject != self.baseline[0]:
-            changes["subject"] = subject
-        if body != self.baseline[1]:
-            changes["body_html"] = body
+        changes = self.editor.changes()
         if not changes:
             self.backend.status.say("Nothing to save: no changes.")
             if then is not None:
                 then()
             return
+        subject = changes.get("subject", self.editor.baseline[0])
+        body = changes.get("body_html", self.editor.baseline[1])
         problem = subject_problem(subject) or template_problem("Body", body)
         if problem is not None:
             self.backend.status.say(problem)
-            self._focus_error()
+            self.editor.focus_error()
             return
         unwrapped = disallowed_tags(body) if "body_html" in changes else []
         if not unwrapped:
@@ -148,33 +126,17 @@ class SequenceActions:
             if yes:
                 self._queue_save(target, changes, then)
 
-        self.app.push_screen(ConfirmDialog("Save with tags the server drops?", detail), confirmed)
-
-    def _focus_error(self) -> None:
-        for area in (self.subject_area, self.body_area):
-            error = mergetags.validate(area.text)
-            if error is not None:
-                area.focus()
-                area.move_cursor(area.document.get_location_from_index(error.offset))
-                return
+        dialog = ConfirmDialog("Save with tags the server drops?", detail)
+        self.node.app.push_screen(dialog, confirmed)
 
     def _queue_save(
-        self, target: RowTarget, changes: dict[str, Any], then: Callable[[], None] | None
+        self, target: RowTarget, changes: dict[str, str], then: Callable[[], None] | None
     ) -> None:
         assert target.variant is not None
         variant_id, label = target.variant.id, target_label(target)
 
         def landed(_items: object) -> None:
-            editing = self.editing
-            if (
-                editing is not None
-                and editing.variant is not None
-                and (editing.variant.id == variant_id)
-            ):
-                self.baseline = (
-                    changes.get("subject", self.baseline[0]),
-                    changes.get("body_html", self.baseline[1]),
-                )
+            self.editor.saved(variant_id, changes)
             if then is not None:
                 then()
 
@@ -192,17 +154,16 @@ class SequenceActions:
             self.backend.status.say("No step here yet: n adds one.")
         return target
 
-    def action_add_step(self) -> None:
-        """Add a step at the end (n)."""
-        campaign_id = self.campaign_id
-        if campaign_id is None or self.data is None:
+    def add_step(self, campaign_id: str | None, data: SequenceData | None) -> None:
+        """Add a step at the end of `campaign_id`'s sequence (n)."""
+        if campaign_id is None or data is None:
             self.backend.status.say("Pick a campaign first (F4).")
             return
-        number = len(self.data.steps) + 1
+        number = len(data.steps) + 1
 
         def add() -> None:
             def landed(item: outbox.OutboxItem) -> None:
-                self.added_row = STEP_PREFIX + item.resource_id
+                self.steps.expect(STEP_PREFIX + item.resource_id)
 
             self.backend.edit(
                 lambda db: edits.add_sequence(db, campaign_id),
@@ -212,18 +173,19 @@ class SequenceActions:
 
         self.guarded(add)
 
-    def action_delete_step(self) -> None:
+    def delete_step(self, data: SequenceData | None) -> None:
         """Delete the highlighted step after confirming (D); later steps renumber."""
         target = self._current()
-        if target is None or self.data is None:
+        if target is None or data is None:
             return
         step, number = target.step, target.number
-        later = len(self.data.steps) - number
+        later = len(data.steps) - number
         letters = ", ".join(v.letter for v in step.variants) or "none"
         detail = f"Step {number} and its variants ({letters}) will be deleted."
         if later:
             detail += f" The {later} later step{'s' if later != 1 else ''} move up."
-        draft_here = self.dirty and self.editing is not None and self.editing.step.id == step.id
+        editing = self.editor.target
+        draft_here = self.editor.dirty and editing is not None and editing.step.id == step.id
         if draft_here:
             detail += " Your unsaved changes to it are dropped."
 
@@ -231,21 +193,22 @@ class SequenceActions:
             if not yes:
                 return
             if draft_here:
-                self._load_editors(*self.baseline)
+                self.editor.discard()
             self.backend.edit(
                 lambda db: edits.delete_sequence(db, step.id),
                 done=f"Step {number} deleted; it is removed on the server with the next sync.",
             )
 
-        self.app.push_screen(ConfirmDialog(f"Delete step {number}?", detail, "Delete"), confirmed)
+        dialog = ConfirmDialog(f"Delete step {number}?", detail, "Delete")
+        self.node.app.push_screen(dialog, confirmed)
 
-    def action_edit_delay(self) -> None:
+    def edit_delay(self, data: SequenceData | None) -> None:
         """Change the wait after the highlighted step (w)."""
         target = self._current()
-        if target is None or self.data is None:
+        if target is None or data is None:
             return
         step, number = target.step, target.number
-        if number == len(self.data.steps):
+        if number == len(data.steps):
             self.backend.status.say(
                 f"Step {number} is the last step: it has no delay (a delay is the wait before "
                 "the next step). Add a step after it first (n)."
@@ -268,7 +231,7 @@ class SequenceActions:
             )
 
         current = "" if step.delay_days is None else str(step.delay_days)
-        self.app.push_screen(
+        self.node.app.push_screen(
             ValueDialog(
                 f"Delay after step {number}",
                 f"Days to wait after step {number} before step {number + 1} (0 to "
@@ -281,7 +244,7 @@ class SequenceActions:
 
     # --- variants -----------------------------------------------------------------------
 
-    def action_add_variant(self) -> None:
+    def add_variant(self) -> None:
         """Add a variant to the highlighted step (a); its body starts as a copy."""
         target = self._current()
         if target is None:
@@ -301,7 +264,7 @@ class SequenceActions:
                 return
 
             def landed(item: outbox.OutboxItem) -> None:
-                self.added_row = VARIANT_PREFIX + item.resource_id
+                self.steps.expect(VARIANT_PREFIX + item.resource_id)
 
             self.backend.edit(
                 lambda db: edits.add_variant(db, step.id, text, body_html=body or None),
@@ -310,7 +273,7 @@ class SequenceActions:
             )
 
         dialog = ValueDialog(f"New variant for step {number}", detail, subject, subject_problem)
-        self.app.push_screen(dialog, chosen)
+        self.node.app.push_screen(dialog, chosen)
 
     def _spare_variant(self, refusal: str) -> tuple[str, VariantRow] | None:
         """The highlighted variant and its label, unless there is none or it is its step's
@@ -334,19 +297,20 @@ class SequenceActions:
             return None
         return label, variant
 
-    def action_delete_variant(self) -> None:
+    def delete_variant(self) -> None:
         """Delete the highlighted variant after confirming (x)."""
         spare = self._spare_variant("cannot be deleted")
         if spare is None:
             return
         label, variant = spare
-        drafting = self.dirty and self.editing is not None and self.editing.variant == variant
+        editing = self.editor.target
+        drafting = self.editor.dirty and editing is not None and editing.variant == variant
 
         def confirmed(yes: bool | None) -> None:
             if not yes:
                 return
             if drafting:
-                self._load_editors(*self.baseline)
+                self.editor.discard()
             self.backend.edit(
                 lambda db: edits.delete_variant(db, variant.id),
                 done=f"{label} deleted; it is removed on the server with the next sync.",
@@ -355,9 +319,10 @@ class SequenceActions:
         detail = f"{label} and its text will be deleted" + (
             " (with your unsaved changes)." if drafting else "."
         )
-        self.app.push_screen(ConfirmDialog(f"Delete {label}?", detail, "Delete"), confirmed)
+        dialog = ConfirmDialog(f"Delete {label}?", detail, "Delete")
+        self.node.app.push_screen(dialog, confirmed)
 
-    def action_toggle_enabled(self) -> None:
+    def toggle_enabled(self) -> None:
         """Enable or disable the highlighted variant (e); the last enabled one stays on."""
         spare = self._spare_variant("stays enabled")
         if spare is None:

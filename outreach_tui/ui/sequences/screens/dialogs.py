@@ -1,5 +1,6 @@
-"""The sequence editor's small dialogs: pick a campaign, confirm, unsaved changes, one
-value (a delay in days, a new variant's subject).
+"""The sequence editor's small dialogs: pick a campaign (and `CampaignChooser`, the flow
+that reads the campaigns for it), confirm, unsaved changes, one value (a delay in days, a
+new variant's subject).
 
 Each is a ModalScreen that dismisses with the answer (None when cancelled with escape);
 every choice has a key. Titles and campaign names come from the cache: shown as `Text`.
@@ -15,11 +16,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from outreach_tui.core.sanitize import sanitize_line
+from outreach_tui.store.queries import campaigns as campaign_queries
 from outreach_tui.store.queries.campaigns import CampaignRow
+from outreach_tui.ui.backend import Backend
 
 _DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -89,6 +93,52 @@ class CampaignPicker(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class CampaignChooser:
+    """F4's flow for a screen: read the campaigns on a worker, show one `CampaignPicker`
+    at a time and hand the chosen id to `chosen`. `current()` is the screen's campaign:
+    when it changed while the list was read, the picker is not shown."""
+
+    def __init__(
+        self,
+        node: Widget,
+        backend: Backend,
+        current: Callable[[], str | None],
+        chosen: Callable[[str], None],
+    ) -> None:
+        self.node = node  # runs the read, pushes the picker
+        self.backend = backend
+        self.current = current
+        self.chosen = chosen
+        self.picker: CampaignPicker | None = None
+        self.asking = False  # a read or a picker is under way
+
+    def open(self) -> None:
+        """Read the campaigns and show the picker (unless one is on its way or up)."""
+        if self.asking:
+            return
+        self.asking, asked_with = True, self.current()
+
+        def show(campaigns: list[CampaignRow]) -> None:
+            if self.current() != asked_with:
+                self.asking = False  # a campaign was chosen meanwhile
+                return
+            self.picker = CampaignPicker(campaigns, asked_with)
+            self.node.app.push_screen(self.picker, answered)
+
+        def answered(campaign_id: str | None) -> None:
+            self.asking, self.picker = False, None
+            if campaign_id is not None:
+                self.chosen(campaign_id)
+
+        read = campaign_queries.list_campaigns
+        self.backend.read(self.node, read, show, group="sequence-campaigns", what="the campaigns")
+
+    def close(self) -> None:
+        """Dismiss the picker if it is up (a campaign was chosen another way)."""
+        if self.picker is not None and self.picker.is_current:
+            self.picker.dismiss(None)
 
 
 class ConfirmDialog(ModalScreen[bool]):

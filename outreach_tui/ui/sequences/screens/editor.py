@@ -1,17 +1,14 @@
 """The sequence editor (F4): a campaign's steps and A/B variants, edited from the keyboard,
 validated as the server validates, previewed as each lead will receive it.
 
-Layout: the steps list (left), the variant's subject and body editors with their checks
-(middle), the preview for one lead and the missing-values report (right). The editors
-hold one variant's draft; leaving it with changes asks save / discard / stay. Saving
-queues the change in the outbox (works offline; the next sync pushes it); a change the
-server refused shows on the variant with the text kept, a conflicting server change opens
-keep mine / take theirs. Reads run on workers (own reader connection). The edits live in
-`sequence_actions`, what needs the server (leads, conflicts, retries) in
-`sequence_server_actions`, the checks, preview and report in `sequence_feedback`.
+The screen composes `StepList` (left), `VariantEditor` (the draft and its checks) and
+`PreviewPane` (one lead, the missing-values report), reads through a `CacheView` and
+coordinates their messages. Writes: `SequenceEdits`; server actions: `SequenceServer`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.text import Text
 from sqlite_utils import Database
@@ -20,43 +17,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Static
 
-from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store.queries import campaigns as campaign_queries
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
-from outreach_tui.ui.sequences.checks import editable_text
-from outreach_tui.ui.sequences.data import (
-    LeadSample,
-    SequenceData,
-    load_leads,
-    load_sequence,
-)
-from outreach_tui.ui.sequences.screens.actions import SequenceActions
-from outreach_tui.ui.sequences.screens.dialogs import CampaignPicker
-from outreach_tui.ui.sequences.screens.feedback import SequenceFeedback
-from outreach_tui.ui.sequences.screens.server_actions import (
-    SequenceServerActions,
-    leads_pull_key,
-)
-from outreach_tui.ui.sequences.widgets.preview import (
-    SequencePreview,
-)
-from outreach_tui.ui.sequences.widgets.steps import VARIANT_PREFIX, RowTarget, StepList
-from outreach_tui.ui.sequences.widgets.template_area import TemplateArea
+from outreach_tui.ui.sequences.data import LeadSample, SequenceData, load_editor
+from outreach_tui.ui.sequences.screens.actions import SequenceEdits
+from outreach_tui.ui.sequences.screens.dialogs import CampaignChooser
+from outreach_tui.ui.sequences.screens.server_actions import SequenceServer
+from outreach_tui.ui.sequences.widgets.head import SequenceHead
+from outreach_tui.ui.sequences.widgets.preview_pane import Draft, PreviewPane, leads_pull_key
+from outreach_tui.ui.sequences.widgets.steps import RowTarget, StepList
+from outreach_tui.ui.sequences.widgets.variant_editor import VariantEditor
 
 # One read of the editor: the campaign it was read for, its sequence and lead sample.
 Loaded = tuple[str, SequenceData | None, LeadSample | None]
 
 
-def _editable(text: str) -> str:
-    return editable_text(text)[0]
-
-
-class SequenceScreen(SequenceActions, SequenceServerActions, SequenceFeedback, Screen[None]):
+class SequenceScreen(Screen[None]):
     """Edit a campaign's sequence: steps, delays, variants, subjects and bodies."""
 
     BINDINGS = [
@@ -80,14 +59,8 @@ class SequenceScreen(SequenceActions, SequenceServerActions, SequenceFeedback, S
     SequenceScreen #seq-head { height: 1; padding: 0 1; background: $boost; }
     SequenceScreen #seq-body { height: 1fr; }
     SequenceScreen #seq-left { width: 32; border-right: solid $primary-darken-2; }
-    SequenceScreen #seq-editor { width: 1fr; padding: 0 1; }
-    SequenceScreen SequencePreview { width: 44; border-left: solid $primary-darken-2; }
-    SequenceScreen .heading { text-style: bold; height: 1; }
-    SequenceScreen #variant-head { height: 1; text-style: bold; }
-    SequenceScreen #subject { height: 3; }
-    SequenceScreen #body { height: 1fr; min-height: 5; }
-    SequenceScreen .check { height: auto; max-height: 3; }
-    SequenceScreen #variant-problem { height: auto; max-height: 4; }
+    SequenceScreen #seq-left .heading { text-style: bold; height: 1; }
+    SequenceScreen PreviewPane { width: 44; border-left: solid $primary-darken-2; }
     """
 
     def __init__(self, backend: Backend) -> None:
@@ -95,61 +68,45 @@ class SequenceScreen(SequenceActions, SequenceServerActions, SequenceFeedback, S
         self.backend = backend
         self.campaign_id: str | None = None
         self.data: SequenceData | None = None
-        self.sample: LeadSample | None = None
-        self.lead_index = 0
-        self.editing: RowTarget | None = None  # whose text is in the editors
         self.editing_row: str | None = None  # the list row shown in the editors
-        self.added_row: str | None = None  # a step or variant just added: shown once listed
-        self.baseline: tuple[str, str] = ("", "")  # the variant's saved subject and body
-        self.pulled_leads_for: set[str] = set()
-        self.conflicts_shown: set[int] = set()
-        self._preview_timer: Timer | None = None
-        self._report_timer: Timer | None = None
-        self._picker_open = False
-        self._picker: CampaignPicker | None = None
-        self.cleaned = False  # the variant's text held control characters (removed)
-        self._marked_dirty: str | None = None  # the variant whose row shows "*"
+        self.steps = StepList(id="steps")
+        self.editor = VariantEditor(id="seq-editor")
+        self.preview = PreviewPane(backend, id="seq-preview")
+        self.edits = SequenceEdits(self, backend, self.steps, self.editor)
+        self.server = SequenceServer(self, backend, self.editor)
+        self.chooser = CampaignChooser(self, backend, lambda: self.campaign_id, self.show_campaign)
         self.view = CacheView(self, backend, self._read, self._apply, what="the sequence")
 
-    # --- layout -------------------------------------------------------------------------
-
     def compose(self) -> ComposeResult:
-        yield Static(Text("Sequence editor — F4 picks a campaign"), id="seq-head")
+        yield SequenceHead(id="seq-head")
         with Horizontal(id="seq-body"):
             with Vertical(id="seq-left"):
                 yield Static(Text("Steps and variants"), classes="heading")
-                yield StepList(id="steps")
-            with Vertical(id="seq-editor"):
-                yield Static(Text(), id="variant-head")
-                yield Static(Text("Subject"), classes="heading")
-                yield TemplateArea(single_line=True, id="subject")
-                yield Static(Text(), classes="check", id="subject-check")
-                yield Static(Text("Body (HTML: <b> <i> <u> <a> <img>)"), classes="heading")
-                yield TemplateArea(html=True, id="body")
-                yield Static(Text(), classes="check", id="body-check")
-                yield Static(Text(), id="variant-problem")
-            yield SequencePreview(id="seq-preview")
+                yield self.steps
+            yield self.editor
+            yield self.preview
         yield StatusBar(self.backend.status, id="status")
         yield Footer()
 
-    @property
-    def steps(self) -> StepList:
-        return self.query_one(StepList)
-
-    @property
-    def subject_area(self) -> TemplateArea:
-        return self.query_one("#subject", TemplateArea)
-
-    @property
-    def body_area(self) -> TemplateArea:
-        return self.query_one("#body", TemplateArea)
-
     def on_mount(self) -> None:
-        self._set_editable(False)
         self.steps.focus()
         self.view.start()  # reads nothing until a campaign is chosen
         if self.campaign_id is None:
             self.action_pick_campaign()
+
+    @property
+    def sample(self) -> LeadSample | None:
+        """The campaign's cached leads as the preview has them (None: not read yet)."""
+        return self.preview.sample
+
+    @property
+    def dirty(self) -> bool:
+        """True when the editors hold changes that are not saved (the app asks on quit)."""
+        return self.editor.dirty
+
+    def guarded(self, then: Callable[[], None]) -> None:
+        """Run `then` now, or after save / discard when the editors hold unsaved changes."""
+        self.edits.guarded(then)
 
     # --- choosing the campaign ----------------------------------------------------------
 
@@ -163,239 +120,72 @@ class SequenceScreen(SequenceActions, SequenceServerActions, SequenceFeedback, S
             return
         if not self.is_mounted:
             self.campaign_id = campaign_id
+            self.preview.reset(campaign_id)
             return
-        if self._picker is not None and self._picker.is_current:
-            self._picker.dismiss(None)  # asked for a campaign while the picker was up
+        self.chooser.close()  # asked for a campaign while the picker was up
         self.guarded(lambda: self._open_campaign(campaign_id))
 
     def _open_campaign(self, campaign_id: str) -> None:
-        self.campaign_id = campaign_id
-        self.data, self.sample = None, None
-        self.editing, self.editing_row, self.lead_index = None, None, 0
-        self._load_editors("", "")
-        self._set_editable(False)
-        self.load()
-
-    def action_pick_campaign(self) -> None:
-        """Choose another campaign (F4)."""
-        if not self._picker_open:
-            self._picker_open = True
-            self._list_campaigns(self.campaign_id)
-
-    def _list_campaigns(self, asked_with: str | None) -> None:
-        self.backend.read(
-            self,
-            campaign_queries.list_campaigns,
-            lambda campaigns: self._show_picker(campaigns, asked_with),
-            group="sequence-campaigns",
-            what="the campaigns",
-        )
-
-    def _show_picker(
-        self, campaigns: list[campaign_queries.CampaignRow], asked_with: str | None
-    ) -> None:
-        if self.campaign_id != asked_with:
-            self._picker_open = False  # show_campaign chose one meanwhile
-            return
-
-        def chosen(campaign_id: str | None) -> None:
-            self._picker_open, self._picker = False, None
-            if campaign_id is not None:
-                self.show_campaign(campaign_id)
-
-        self._picker = CampaignPicker(campaigns, self.campaign_id)
-        self.app.push_screen(self._picker, chosen)
+        self.campaign_id, self.data, self.editing_row = campaign_id, None, None
+        self.preview.reset(campaign_id)
+        self.editor.show(None)
+        self.view.reload()
 
     # --- loading ------------------------------------------------------------------------
-
-    def load(self) -> None:
-        """Read the campaign's sequence again (and its leads when they changed)."""
-        self.view.reload()
 
     def _read(self, db: Database) -> Loaded | None:
         campaign_id = self.campaign_id
         if campaign_id is None:
             return None
-        data = load_sequence(db, campaign_id)
-        sample = self.sample
-        # While a pull streams pages in, the leads are read once, when it ends.
-        if (
-            data is not None
-            and not self.backend.pulling(leads_pull_key(campaign_id))
-            and (sample is None or len(sample.leads) != data.lead_count or not sample.pulled)
-        ):
-            sample = load_leads(db, campaign_id)
-        return campaign_id, data, sample
+        pulling = self.backend.pulling(leads_pull_key(campaign_id))
+        return campaign_id, *load_editor(db, campaign_id, self.sample, leads_pulling=pulling)
 
     def _apply(self, loaded: Loaded | None) -> None:
-        if loaded is None:
-            return  # no campaign chosen yet
-        campaign_id, data, sample = loaded
-        if campaign_id != self.campaign_id:
-            return  # another campaign was chosen meanwhile
+        if loaded is None or loaded[0] != self.campaign_id:
+            return  # no campaign chosen yet, or another one was chosen meanwhile
+        _, data, sample = loaded
         if data is None:
             self.backend.status.say("That campaign is no longer in the cache.")
-            self.data = None
-            self.query_one("#seq-head", Static).update(Text("Campaign not found — F4 picks one"))
+            self.data, self.editor.problems = None, ()
+            self.query_one(SequenceHead).show_missing()
             return
-        leads_changed = sample is not self.sample
-        self.data, self.sample = data, sample
-        if sample is not None and self.lead_index >= len(sample.leads):
-            self.lead_index = 0
-        self._show_head()
-        known = sample.known if sample is not None else None
-        self.subject_area.known_variables = known
-        self.body_area.known_variables = known
-        keep = self._row_to_keep()
-        self._marked_dirty = self._dirty_id()
-        self.steps.show_steps(data.steps, dirty_variant=self._marked_dirty, keep=keep)
+        self.data = data
+        self.preview.show_sample(sample)
+        self.query_one(SequenceHead).show(data, sample)
+        self.editor.known_variables = sample.known if sample is not None else None
+        # A draft holds the editors on its row until the unsaved-changes guard lets go;
+        # else the highlighted row (a move whose message is still on its way counts).
+        keep = self.editing_row if self.dirty else self.steps.current_id
+        dirty_variant = self.editor.dirty_variant
+        self.steps.show_steps(
+            data.steps, dirty_variant=dirty_variant, keep=keep, near=self.editor.target
+        )
         self._show_target(self.steps.current, reload=True)
-        self.maybe_pull_leads()
-        self.maybe_open_conflict()
-        if leads_changed:
-            self.schedule_report()
-
-    def _row_ids(self) -> set[str]:
-        data = self.data
-        if data is None:
-            return set()
-        ids = {f"step:{step.id}" for step in data.steps}
-        return ids | {VARIANT_PREFIX + v.id for step in data.steps for v in step.variants}
-
-    def _row_to_keep(self) -> str | None:
-        """The row the rebuilt list highlights: a row just added; else the highlighted one
-        (a move whose message is still on its way counts) unless a draft holds the editors
-        on their row until the unsaved-changes guard lets go; else a neighbour."""
-        rows = self._row_ids()
-        if self.added_row in rows:
-            keep, self.added_row = self.added_row, None
-            return keep
-        wanted = self.editing_row if self.dirty else self.steps.current_id
-        return wanted if wanted in rows else self._fallback_row()
-
-    def _fallback_row(self) -> str | None:
-        """Where the highlight goes when its row vanished (a placeholder got its server id,
-        a step was deleted): the same position, as near as the list allows."""
-        data, editing = self.data, self.editing
-        if data is None or editing is None or not data.steps:
-            return None
-        index = min(editing.number - 1, len(data.steps) - 1)
-        step = data.steps[index]
-        if editing.variant is not None and step.variants:
-            position = next(
-                (i for i, v in enumerate(editing.step.variants) if v.id == editing.variant.id), 0
-            )
-            return VARIANT_PREFIX + step.variants[min(position, len(step.variants) - 1)].id
-        return f"step:{step.id}"
-
-    def _show_head(self) -> None:
-        data, sample = self.data, self.sample
-        if data is None:
-            return
-        campaign = data.campaign
-        head = Text(no_wrap=True, overflow="ellipsis")
-        head.append(sanitize_line(campaign.name, 50) or "(no name)", style="bold")
-        head.append(f"  {campaign.status} · {len(data.steps)} steps · ", style="dim")
-        if sample is not None and sample.leads:
-            head.append(f"{len(sample.leads)} leads cached", style="dim")
-        elif sample is not None and sample.pulled:
-            head.append("no leads", style="dim")
-        else:
-            head.append("leads not pulled (p)", style="dim")
-        if campaign.unsubscribe_option:
-            head.append(" · unsubscribe link on", style="dim")
-        self.query_one("#seq-head", Static).update(head)
+        self.preview.maybe_pull_leads()
+        self.server.maybe_open_conflict()
 
     # --- the variant in the editors -----------------------------------------------------
 
-    def _set_editable(self, editable: bool) -> None:
-        for area in (self.subject_area, self.body_area):
-            area.read_only = not editable
-
-    def _load_editors(self, subject: str, body: str) -> None:
-        subject, subject_cleaned = editable_text(subject)
-        body, body_cleaned = editable_text(body)
-        self.cleaned = subject_cleaned or body_cleaned
-        self.subject_area.load_text(subject)
-        self.body_area.load_text(body)
-        # Read back: the editor may normalize line endings, which is no change of the user's.
-        self.baseline = (self.subject_area.text, self.body_area.text)
-
-    @property
-    def dirty(self) -> bool:
-        """True when the editors hold changes that are not saved."""
-        if self.editing is None or self.editing.variant is None:
-            return False
-        return (self.subject_area.text, self.body_area.text) != self.baseline
-
-    def _dirty_id(self) -> str | None:
-        if self.dirty and self.editing is not None and self.editing.variant is not None:
-            return self.editing.variant.id
-        return None
-
     def _show_target(self, target: RowTarget | None, *, reload: bool = False) -> None:
         """Show `target`'s variant in the editors (a draft of the same variant is kept)."""
-        previous = self.editing
-        self.editing, self.editing_row = target, self.steps.current_id
-        variant = target.variant if target is not None else None
-        same = (
-            previous is not None
-            and previous.variant is not None
-            and variant is not None
-            and previous.variant.id == variant.id
-        )
-        if variant is None:
-            self._load_editors("", "")
-            self._set_editable(False)
-        else:
-            saved = (variant.subject or "", variant.body_html or "")
-            # The same variant keeps its draft; without one it follows the cache (a sync,
-            # take theirs), and the cursor only jumps when the text really changed.
-            if not same or (
-                reload and not self.dirty and tuple(map(_editable, saved)) != self.baseline
-            ):
-                self._load_editors(*saved)
-            self._set_editable(True)
-        self._show_variant_head()
-        self.show_checks()
-        self.schedule_preview()
-        if not same:
-            self.schedule_report()
-            self.maybe_open_conflict()  # arriving on a conflicting variant asks once
+        self.editing_row = self.steps.current_id
+        problems = self.data.problems_of(target) if self.data is not None else ()
+        moved = self.editor.show(target, problems, reload=reload)
+        self.preview.follow(self._draft(), report=moved)
+        if moved:
+            self.server.maybe_open_conflict()  # arriving on a conflicting variant asks once
 
-    def _show_variant_head(self) -> None:
-        target = self.editing
-        head = Text(no_wrap=True, overflow="ellipsis")
-        if target is None:
-            head.append("No step yet: n adds one.")
-        elif target.variant is None:
-            head.append(f"Step {target.number} has no variant yet: ", style="bold")
-            head.append("a adds one (the sync also creates an empty A).", style="")
-        else:
-            variant = target.variant
-            head.append(f"Step {target.number} · Variant {variant.letter or '?'}")
-            head.append(
-                "  enabled" if variant.enabled else "  disabled",
-                style="green" if variant.enabled else "dim",
-            )
-            if variant.local_state == "pending":
-                head.append("  ↑ waiting for the sync", style="cyan")
-            if self.cleaned:
-                head.append("  ⚠ control characters removed from its text", style="yellow")
-        self.query_one("#variant-head", Static).update(head)
+    def _draft(self) -> Draft | None:
+        target, data = self.editor.target, self.data
+        if target is None or target.variant is None or data is None:
+            return None
+        subject, body = self.editor.texts
+        return Draft(subject, body, bool(data.campaign.unsubscribe_option))
 
     @on(StepList.OptionHighlighted, "#steps")
     def _row_highlighted(self) -> None:
         target = self.steps.current
-        editing = self.editing
-        leaving = (
-            editing is not None
-            and editing.variant is not None
-            and (
-                target is None or target.variant is None or target.variant.id != editing.variant.id
-            )
-        )
-        if leaving and self.dirty:
+        if self.editor.would_drop_draft(target):
             wanted = self.steps.current_id
             self.steps.highlight_id(self.editing_row or "")  # stay until the guard says go
             self.guarded(lambda: self._move_to(wanted))
@@ -409,26 +199,70 @@ class SequenceScreen(SequenceActions, SequenceServerActions, SequenceFeedback, S
 
     @on(StepList.OptionSelected, "#steps")
     def _row_selected(self) -> None:
-        if self.editing is not None and self.editing.variant is not None:
-            self.subject_area.focus()
+        if self.editor.target is not None and self.editor.target.variant is not None:
+            self.editor.subject_area.focus()
 
-    @on(TemplateArea.LineDone, "#subject")
-    def _subject_done(self) -> None:
-        self.body_area.focus()
+    @on(VariantEditor.Changed)
+    def _draft_changed(self) -> None:
+        self.steps.mark_dirty(self.editor.dirty_variant)
+        self.preview.follow(self._draft())
 
-    @on(TemplateArea.Changed)
-    def _text_changed(self) -> None:
-        dirty_id = self._dirty_id()
-        if self.data is not None and dirty_id != self._marked_dirty:
-            self._marked_dirty = dirty_id
-            self.steps.mark_dirty(dirty_id, self.data.steps)
-        self.schedule_preview()
-        self.schedule_report()
+    @on(VariantEditor.SaveRequested)
+    def _save_requested(self, event: VariantEditor.SaveRequested) -> None:
+        event.stop()
+        self.edits.save()
 
-    @on(TemplateArea.Checked)
-    def _text_checked(self) -> None:
-        self.show_checks()
+    # --- actions (the keys in BINDINGS) -------------------------------------------------
+
+    def action_pick_campaign(self) -> None:
+        """Choose another campaign (F4)."""
+        self.chooser.open()
+
+    def action_save(self) -> None:
+        """Queue the variant's subject and body (ctrl+s)."""
+        self.edits.save()
 
     def action_to_steps(self) -> None:
         """Escape: from an editor back to the steps list."""
         self.steps.focus()
+
+    def action_add_step(self) -> None:
+        """Add a step at the end (n)."""
+        self.edits.add_step(self.campaign_id, self.data)
+
+    def action_delete_step(self) -> None:
+        """Delete the highlighted step after confirming (D); later steps renumber."""
+        self.edits.delete_step(self.data)
+
+    def action_edit_delay(self) -> None:
+        """Change the wait after the highlighted step (w)."""
+        self.edits.edit_delay(self.data)
+
+    def action_add_variant(self) -> None:
+        """Add a variant to the highlighted step (a); its body starts as a copy."""
+        self.edits.add_variant()
+
+    def action_delete_variant(self) -> None:
+        """Delete the highlighted variant after confirming (x)."""
+        self.edits.delete_variant()
+
+    def action_toggle_enabled(self) -> None:
+        """Enable or disable the highlighted variant (e); the last enabled one stays on."""
+        self.edits.toggle_enabled()
+
+    def action_lead(self, step: int) -> None:
+        """Preview the previous or next lead (alt+←/→; ←/→ outside the editors)."""
+        if not self.preview.step_lead(step):
+            self.backend.status.say("No leads cached for this campaign: p pulls them.")
+
+    def action_pull_leads(self) -> None:
+        """Pull the campaign's leads from the server now (p)."""
+        self.preview.pull_leads()
+
+    def action_resolve_conflict(self) -> None:
+        """Compare both versions of a conflicting variant; keep mine or take theirs (c)."""
+        self.server.resolve_conflict()
+
+    def action_retry(self) -> None:
+        """Send a refused change again as it is (r)."""
+        self.server.retry()

@@ -22,9 +22,6 @@ from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from outreach_tui.core import mergetags
 from outreach_tui.core.html_tokens import RawTextToken, TagToken, TextToken, tokenize
@@ -190,24 +187,3 @@ def lead_report(
         return mergetags.missing_variables_report([subject, body], leads)
     except InvalidTemplate:
         return None
-
-
-class SequencePreview(VerticalScroll):
-    """The preview pane: the rendered variant, then the missing-values report."""
-
-    DEFAULT_CSS = """
-    SequencePreview { padding: 0 1; }
-    SequencePreview > #preview-report { margin-top: 1; }
-    """
-
-    def compose(self) -> ComposeResult:
-        yield Static(Text("Pick a variant to preview it."), id="preview-body")
-        yield Static(Text(), id="preview-report")
-
-    def show_preview(self, text: Text) -> None:
-        """Replace the rendered variant."""
-        self.query_one("#preview-body", Static).update(text)
-
-    def show_report(self, text: Text) -> None:
-        """Replace the missing-values report."""
-        self.query_one("#preview-report", Static).update(text)

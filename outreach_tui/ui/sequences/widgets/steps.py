@@ -81,6 +81,18 @@ def _variant_prompt(variant: VariantRow, dirty: bool) -> Text:
     return text
 
 
+def _nearest(steps: Sequence[SequenceRow], near: RowTarget | None) -> str | None:
+    """The row at `near`'s position (same step number, same variant position), as near as
+    `steps` allow; None when there is nothing to be near."""
+    if near is None or not steps:
+        return None
+    step = steps[min(near.number - 1, len(steps) - 1)]
+    if near.variant is not None and step.variants:
+        position = next((i for i, v in enumerate(near.step.variants) if v.id == near.variant.id), 0)
+        return VARIANT_PREFIX + step.variants[min(position, len(step.variants) - 1)].id
+    return STEP_PREFIX + step.id
+
+
 class StepList(OptionList):
     """Steps and variants; `targets` maps each row id to what it stands for."""
 
@@ -93,6 +105,13 @@ class StepList(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.targets: dict[str, RowTarget] = {}
+        self.steps: tuple[SequenceRow, ...] = ()
+        self.dirty_variant: str | None = None  # the variant whose row shows "*"
+        self._expected: str | None = None  # a row just added: highlighted once listed
+
+    def expect(self, row_id: str) -> None:
+        """Highlight `row_id` when a rebuild first lists it (a step or variant just added)."""
+        self._expected = row_id
 
     def show_steps(
         self,
@@ -100,8 +119,18 @@ class StepList(OptionList):
         *,
         dirty_variant: str | None = None,
         keep: str | None = None,
+        near: RowTarget | None = None,
     ) -> None:
-        """Rebuild the rows; the highlight goes to row id `keep` when it is still there."""
+        """Rebuild the rows. The highlight goes to a row announced with `expect`, else to
+        row id `keep` when it is still there, else as near `near`'s position as the list
+        allows (its row vanished: a placeholder got its server id, a step was deleted)."""
+        row_ids = {STEP_PREFIX + s.id for s in steps}
+        row_ids |= {VARIANT_PREFIX + v.id for s in steps for v in s.variants}
+        if self._expected in row_ids:
+            keep, self._expected = self._expected, None
+        elif keep not in row_ids:
+            keep = _nearest(steps, near)
+        self.steps, self.dirty_variant = tuple(steps), dirty_variant
         options: list[Option] = []
         targets: dict[str, RowTarget] = {}
         for number, step in enumerate(steps, start=1):
@@ -149,9 +178,12 @@ class StepList(OptionList):
             with self.prevent(OptionList.OptionHighlighted):
                 self.highlighted = ids.index(row_id)
 
-    def mark_dirty(self, variant_id: str | None, steps: Sequence[SequenceRow]) -> None:
+    def mark_dirty(self, variant_id: str | None) -> None:
         """Redraw the variant rows so only `variant_id` shows the unsaved mark."""
-        for step in steps:
+        if variant_id == self.dirty_variant or not self.steps:
+            return
+        self.dirty_variant = variant_id
+        for step in self.steps:
             for variant in step.variants:
                 row_id = VARIANT_PREFIX + variant.id
                 if row_id in self.targets:
