@@ -11,9 +11,10 @@ from starlette.applications import Starlette
 
 from outreach_tui.core.mergetags import missing_variables_report, validate
 from outreach_tui.store import outbox
-from outreach_tui.ui.sequences.checks import position
-from outreach_tui.ui.sequences.screens.dialogs import ConfirmDialog, UnsavedDialog, ValueDialog
+from outreach_tui.ui.common.screens.confirm import ConfirmDialog
+from outreach_tui.ui.sequences.screens.dialogs import UnsavedDialog, ValueDialog
 from outreach_tui.ui.sequences.screens.editor import SequenceScreen
+from outreach_tui.ui.sequences.widgets.checks import position
 from outreach_tui.ui.sequences.widgets.steps import STEP_PREFIX, VARIANT_PREFIX
 
 from .conftest import client_factory_for, make_app, wait_for

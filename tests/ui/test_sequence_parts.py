@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from outreach_tui.core.mergetags import lead_variables, missing_variables_report, validate
-from outreach_tui.ui.sequences.checks import check_line, editable_text, position
 from outreach_tui.ui.sequences.screens.actions import parse_delay, subject_problem
+from outreach_tui.ui.sequences.widgets.checks import check_line, editable_text, position
 from outreach_tui.ui.sequences.widgets.preview import (
     PreviewLead,
     PreviewRequest,

@@ -15,10 +15,8 @@ from textual.widgets import Static
 from outreach_tui.core.mergetags import lead_variables
 from outreach_tui.store.connection import open_writer
 from outreach_tui.store.queries.campaigns import SequenceRow, VariantRow
-from outreach_tui.ui.sequences.data import LeadSample
-from outreach_tui.ui.sequences.widgets.preview import PreviewLead
+from outreach_tui.ui.sequences.data import LeadSample, PreviewLead, RowTarget
 from outreach_tui.ui.sequences.widgets.preview_pane import Draft, PreviewPane
-from outreach_tui.ui.sequences.widgets.steps import RowTarget
 from outreach_tui.ui.sequences.widgets.variant_editor import VariantEditor
 
 from .conftest import wait_for

@@ -18,9 +18,27 @@ from outreach_tui.store import outbox, sync_state
 from outreach_tui.store.outbox import OutboxItem
 from outreach_tui.store.queries import campaigns as campaign_queries
 from outreach_tui.store.queries import leads as lead_queries
-from outreach_tui.store.queries.campaigns import CampaignRow, SequenceRow
-from outreach_tui.ui.sequences.widgets.preview import PreviewLead
-from outreach_tui.ui.sequences.widgets.steps import RowTarget
+from outreach_tui.store.queries.campaigns import CampaignRow, SequenceRow, VariantRow
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewLead:
+    """A lead as the preview needs it: who, and the values templates can read."""
+
+    id: str
+    email: str
+    name: str
+    values: Mapping[str, str]  # normalized keys (core.mergetags.lead_variables)
+
+
+@dataclass(frozen=True)
+class RowTarget:
+    """What a row of the step list stands for: a step, and one of its variants (or none)."""
+
+    step: SequenceRow
+    number: int  # 1-based position of the step
+    variant: VariantRow | None
+
 
 # The outbox states the editor shows on a step or variant (pending ones show as a marker).
 PROBLEM_STATES = (outbox.FAILED, outbox.CONFLICT)

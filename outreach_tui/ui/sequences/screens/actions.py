@@ -19,15 +19,15 @@ from outreach_tui.core.html_allowlist import disallowed_tags
 from outreach_tui.store import edits, outbox
 from outreach_tui.store.queries.campaigns import VariantRow
 from outreach_tui.ui.backend import Backend
-from outreach_tui.ui.sequences.checks import position
+from outreach_tui.ui.common.screens.confirm import ConfirmDialog
 from outreach_tui.ui.sequences.data import SequenceData
 from outreach_tui.ui.sequences.screens.dialogs import (
     DISCARD,
     SAVE,
-    ConfirmDialog,
     UnsavedDialog,
     ValueDialog,
 )
+from outreach_tui.ui.sequences.widgets.checks import position
 from outreach_tui.ui.sequences.widgets.steps import (
     STEP_PREFIX,
     VARIANT_PREFIX,

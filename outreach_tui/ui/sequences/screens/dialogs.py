@@ -24,6 +24,7 @@ from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.queries import campaigns as campaign_queries
 from outreach_tui.store.queries.campaigns import CampaignRow
 from outreach_tui.ui.backend import Backend
+from outreach_tui.ui.common.screens.confirm import key_hints
 
 _DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -35,14 +36,6 @@ _DIALOG_CSS = """
 {name} .hint {{ color: $text-muted; margin-top: 1; }}
 {name} .problem {{ color: $error; height: auto; }}
 """
-
-
-def _keys(*pairs: tuple[str, str]) -> Text:
-    text = Text()
-    for key, label in pairs:
-        text.append(f" {key} ", style="bold reverse")
-        text.append(f" {label}   ")
-    return text
 
 
 class CampaignPicker(ModalScreen[str | None]):
@@ -78,7 +71,7 @@ class CampaignPicker(ModalScreen[str | None]):
                 yield OptionList(*options, id="campaign-options")
             else:
                 yield Static(Text("No campaign cached yet: sync first (ctrl+r)."))
-            yield Static(_keys(("enter", "Open"), ("esc", "Cancel")), classes="hint")
+            yield Static(key_hints(("enter", "Open"), ("esc", "Cancel")), classes="hint")
 
     def on_mount(self) -> None:
         for option_list in self.query(OptionList):
@@ -141,31 +134,6 @@ class CampaignChooser:
             self.picker.dismiss(None)
 
 
-class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question (y confirms; n or escape cancels)."""
-
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="sequences.confirm_yes"),
-        Binding("n,escape", "answer(False)", "No", id="sequences.confirm_no"),
-    ]
-    DEFAULT_CSS = _DIALOG_CSS.format(name="ConfirmDialog", width=64)
-
-    def __init__(self, title: str, detail: Text | str, yes: str = "Yes") -> None:
-        super().__init__()
-        self.title_text = title
-        self.detail = detail if isinstance(detail, Text) else Text(detail)
-        self.yes = yes
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text(self.title_text), classes="title")
-            yield Static(self.detail)
-            yield Static(_keys(("y", self.yes), ("n/esc", "Cancel")), classes="hint")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
-
-
 SAVE, DISCARD = "save", "discard"
 
 
@@ -188,7 +156,7 @@ class UnsavedDialog(ModalScreen[str | None]):
             yield Static(Text("Unsaved changes"), classes="title")
             yield Static(Text(f"{self.what} has changes that are not saved."))
             yield Static(
-                _keys(("s", "Save"), ("d", "Discard"), ("esc", "Keep editing")), classes="hint"
+                key_hints(("s", "Save"), ("d", "Discard"), ("esc", "Keep editing")), classes="hint"
             )
 
     def action_answer(self, answer: str | None) -> None:
@@ -220,7 +188,7 @@ class ValueDialog(ModalScreen[str | None]):
             yield Static(Text(self.detail))
             yield Input(value=self.value, select_on_focus=False, id="value-input")
             yield Static(Text(), classes="problem", id="value-problem")
-            yield Static(_keys(("enter", "OK"), ("esc", "Cancel")), classes="hint")
+            yield Static(key_hints(("enter", "OK"), ("esc", "Cancel")), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

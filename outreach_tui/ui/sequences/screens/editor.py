@@ -17,18 +17,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.cache_view import CacheView
+from outreach_tui.ui.common.widgets.footer import AppFooter
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
-from outreach_tui.ui.sequences.data import LeadSample, SequenceData, load_editor
+from outreach_tui.ui.sequences.data import LeadSample, RowTarget, SequenceData, load_editor
 from outreach_tui.ui.sequences.screens.actions import SequenceEdits
 from outreach_tui.ui.sequences.screens.dialogs import CampaignChooser
 from outreach_tui.ui.sequences.screens.server_actions import SequenceServer
 from outreach_tui.ui.sequences.widgets.head import SequenceHead
 from outreach_tui.ui.sequences.widgets.preview_pane import Draft, PreviewPane, leads_pull_key
-from outreach_tui.ui.sequences.widgets.steps import RowTarget, StepList
+from outreach_tui.ui.sequences.widgets.steps import StepList
 from outreach_tui.ui.sequences.widgets.variant_editor import VariantEditor
 
 # One read of the editor: the campaign it was read for, its sequence and lead sample.
@@ -86,7 +87,7 @@ class SequenceScreen(Screen[None]):
             yield self.editor
             yield self.preview
         yield StatusBar(self.backend.status, id="status")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.steps.focus()

@@ -14,8 +14,9 @@ from textual.widget import Widget
 from outreach_tui.store import outbox
 from outreach_tui.store.queries.campaigns import variant_versions
 from outreach_tui.ui.backend import Backend
+from outreach_tui.ui.sequences.data import RowTarget
 from outreach_tui.ui.sequences.screens.conflict import MINE, THEIRS, ConflictDialog, VariantConflict
-from outreach_tui.ui.sequences.widgets.steps import RowTarget, target_label
+from outreach_tui.ui.sequences.widgets.steps import target_label
 from outreach_tui.ui.sequences.widgets.variant_editor import VariantEditor
 
 

@@ -27,6 +27,7 @@ from outreach_tui.core import mergetags
 from outreach_tui.core.html_tokens import RawTextToken, TagToken, TextToken, tokenize
 from outreach_tui.core.mergetags import InvalidTemplate
 from outreach_tui.core.sanitize import sanitize_line, sanitize_text
+from outreach_tui.ui.sequences.data import PreviewLead
 
 UNSUBSCRIBE_PREVIEW_URL = "https://unsubscribe.invalid/{lead_id}"
 UNSUBSCRIBE_BLOCK = '<a href="{{unsubscribe_url}}">Unsubscribe</a>'
@@ -34,16 +35,6 @@ _STYLES = {"b": Style(bold=True), "i": Style(italic=True), "u": Style(underline=
 _LINK = Style(underline=True, bold=True)
 _DIM = Style(dim=True)
 _PREVIEW_CHARS = 50_000  # a preview longer than this is cut (the editor keeps everything)
-
-
-@dataclass(frozen=True, slots=True)
-class PreviewLead:
-    """A lead as the preview needs it: who, and the values templates can read."""
-
-    id: str
-    email: str
-    name: str
-    values: Mapping[str, str]  # normalized keys (core.mergetags.lead_variables)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,6 @@ Subjects come from the cache (strangers can write them): sanitized, drawn as `Te
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual.widgets import OptionList
@@ -18,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.queries.campaigns import SequenceRow, VariantRow
+from outreach_tui.ui.sequences.data import RowTarget
 
 STEP_PREFIX, VARIANT_PREFIX = "step:", "variant:"
 _MARKS = {
@@ -25,15 +25,6 @@ _MARKS = {
     "failed": ("!", "bold red"),
     "conflict": ("?", "bold yellow"),
 }
-
-
-@dataclass(frozen=True)
-class RowTarget:
-    """What a row of the list stands for: a step, and one of its variants (or none)."""
-
-    step: SequenceRow
-    number: int  # 1-based position of the step
-    variant: VariantRow | None
 
 
 def target_label(target: RowTarget) -> str:

@@ -23,8 +23,8 @@ from textual.widgets import Static
 
 from outreach_tui.core import mergetags
 from outreach_tui.store.outbox import OutboxItem
-from outreach_tui.ui.sequences.checks import check_line, editable_text, problem_line
-from outreach_tui.ui.sequences.widgets.steps import RowTarget
+from outreach_tui.ui.sequences.data import RowTarget
+from outreach_tui.ui.sequences.widgets.checks import check_line, editable_text, problem_line
 from outreach_tui.ui.sequences.widgets.template_area import TemplateArea
 
 
