@@ -168,6 +168,8 @@ async def measure_inbox(db_path: Path, keys: bool) -> dict[str, Any]:
     """Launch the real app on `db_path`; with `keys`, then time key presses."""
     from outreach_tui.config import Config, app_paths
     from outreach_tui.ui.app import Launch, OutreachApp
+    from outreach_tui.ui.common.cache_view import CacheView
+    from outreach_tui.ui.common.palette import LegibleText
     from outreach_tui.ui.common.widgets.paged_list import PagedList
     from outreach_tui.ui.inbox.screens.inbox import InboxScreen
     from outreach_tui.ui.inbox.widgets.conversation_list import ConversationList
@@ -187,10 +189,12 @@ async def measure_inbox(db_path: Path, keys: bool) -> dict[str, Any]:
         probe.wrap(PagedList, name)
     for name in ("on_paged_list_loaded", "set_names"):
         probe.wrap(ConversationList, name)
-    for name in ("_update_filter_bar", "_apply_names", "_after_decision", "store_changed"):
+    for name in ("_update_filter_bar", "_apply_names", "_after_decision"):
         probe.wrap(InboxScreen, name)
-    for name in ("_refresh_status", "_set_status", "_edit_landed"):
+    for name in ("_refresh_status", "_show_status", "_edit_landed"):
         probe.wrap(OutreachApp, name)
+    probe.wrap(CacheView, "reload")  # every view's reaction to a change of the cache
+    probe.wrap(LegibleText, "apply")  # the contrast filter runs on every drawn line
     launch = Launch(profile="bench", db_path=db_path, config=Config(), paths=app_paths(),
                     client_factory=None, sync_on_start=False, sync_interval_seconds=0)  # fmt: skip
     result: dict[str, Any] = {}

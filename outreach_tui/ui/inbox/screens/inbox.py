@@ -135,6 +135,7 @@ class InboxScreen(Screen[None]):
         self.query_one("#filter-bar", Static).update(text)
 
     def _set_filter(self, flt: ConversationFilter) -> None:
+        narrowed_before = self.filter.narrowed
         self.filter = flt
         conversation_list = self.conversation_list
         conversation_list.empty_text = (
@@ -142,7 +143,8 @@ class InboxScreen(Screen[None]):
         )
         conversation_list.set_filter(flt)
         self._update_filter_bar()
-        self.refresh_bindings()  # "V Clear filters" shows only while a filter is on
+        if flt.narrowed != narrowed_before:  # the footer is rebuilt: only when it changes
+            self.refresh_bindings()  # "V Clear filters" shows only while a filter is on
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide "clear filters" when there is nothing to clear."""
