@@ -28,14 +28,14 @@ from textual.widgets import DataTable, Input, Static
 from outreach_tui.core.figures import count, percent
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
-from outreach_tui.store.edits.campaigns import create_campaign, delete_campaign
+from outreach_tui.store.edits.campaigns import create_campaign
 from outreach_tui.store.outbox import OutboxItem
 from outreach_tui.store.queries import campaigns as campaign_queries
 from outreach_tui.store.queries.campaigns import CampaignRow, DailyPoint
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.campaigns.screens.blocklist import BlocklistScreen
 from outreach_tui.ui.campaigns.screens.detail import CampaignDetailScreen
-from outreach_tui.ui.campaigns.screens.dialogs import DeleteCampaignScreen, create_campaign_prompt
+from outreach_tui.ui.campaigns.screens.dialogs import ask_to_delete, create_campaign_prompt
 from outreach_tui.ui.campaigns.widgets.numbers import bounce_level, progress_bar
 from outreach_tui.ui.campaigns.widgets.trend import CampaignTrend
 from outreach_tui.ui.common.cache_view import CacheView
@@ -428,15 +428,7 @@ class CampaignsScreen(Screen[None]):
         if campaign is None:
             return
 
-        def confirmed(typed: str | None) -> None:
-            if typed is None:
-                return
-            self.backend.edit(
-                lambda db: delete_campaign(db, campaign.id, confirm_name=typed),
-                done=f"Deleted {sanitize_line(campaign.name, 40)} (ctrl+o undoes before the sync)",
-            )
-
-        self.app.push_screen(DeleteCampaignScreen(campaign.name, campaign.leads_count), confirmed)
+        ask_to_delete(self.app, self.backend, campaign)
 
     def action_blocklist(self) -> None:
         self.app.push_screen(BlocklistScreen(self.backend))

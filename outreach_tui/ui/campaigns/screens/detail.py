@@ -22,7 +22,7 @@ from textual.widgets import Input, SelectionList, Static, TabbedContent, TabPane
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store import sync_state
-from outreach_tui.store.edits.campaigns import delete_campaign, launch_blockers, launch_warnings
+from outreach_tui.store.edits.campaigns import launch_blockers, launch_warnings
 from outreach_tui.store.outbox.answers import current_id
 from outreach_tui.store.queries import campaigns as campaign_queries
 from outreach_tui.store.queries import mailboxes as mailbox_queries
@@ -32,7 +32,7 @@ from outreach_tui.sync import pull
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.backend.messages import PullFinished
 from outreach_tui.ui.campaigns.screens.blocklist import BlocklistScreen
-from outreach_tui.ui.campaigns.screens.dialogs import AddLeadScreen, DeleteCampaignScreen
+from outreach_tui.ui.campaigns.screens.dialogs import AddLeadScreen, ask_to_delete
 from outreach_tui.ui.campaigns.widgets.ab import CampaignAbResults
 from outreach_tui.ui.campaigns.widgets.headline import CampaignHeadline
 from outreach_tui.ui.campaigns.widgets.inboxes import CampaignInboxes
@@ -294,15 +294,7 @@ class CampaignDetailScreen(Screen[None]):
             return
         campaign = snapshot.detail.campaign
 
-        def confirmed(typed: str | None) -> None:
-            if typed is None:
-                return
-            self.backend.edit(
-                lambda db: delete_campaign(db, campaign.id, confirm_name=typed),
-                done=f"Deleted {sanitize_line(campaign.name, 40)} (ctrl+o undoes before the sync)",
-            )
-
-        self.app.push_screen(DeleteCampaignScreen(campaign.name, campaign.leads_count), confirmed)
+        ask_to_delete(self.app, self.backend, campaign)
 
 
 def _problem_list(problems: list[str]) -> Text:

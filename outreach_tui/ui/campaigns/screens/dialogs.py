@@ -8,17 +8,20 @@ cancels, enter (or ctrl+s) confirms, and a problem is said in one line inside th
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioSet, Static, TextArea
 
 from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store.edits.campaigns import MAX_NAME_CHARS
+from outreach_tui.store.edits.campaigns import MAX_NAME_CHARS, delete_campaign
+from outreach_tui.store.queries.campaigns import CampaignRow
+from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.campaigns.widgets.leads import NewLead
 from outreach_tui.ui.common.widgets.toggles import StateRadioButton
 
@@ -216,3 +219,17 @@ class AddLeadScreen(ModalScreen[NewLead | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def ask_to_delete(app: App[Any], backend: Backend, campaign: CampaignRow) -> None:
+    """Ask for the campaign's name, then queue its deletion (the list and the detail)."""
+
+    def confirmed(typed: str | None) -> None:
+        if typed is None:
+            return
+        backend.edit(
+            lambda db: delete_campaign(db, campaign.id, confirm_name=typed),
+            done=f"Deleted {sanitize_line(campaign.name, 40)} (ctrl+o undoes before the sync)",
+        )
+
+    app.push_screen(DeleteCampaignScreen(campaign.name, campaign.leads_count), confirmed)
