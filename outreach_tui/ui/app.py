@@ -42,6 +42,7 @@ from outreach_tui.ui.backend.messages import (
 from outreach_tui.ui.backend.status import StatusInfo
 from outreach_tui.ui.backend.writer_thread import ClientFactory, WriterThread
 from outreach_tui.ui.campaigns.screens.campaigns import CampaignsScreen
+from outreach_tui.ui.campaigns.screens.detail import CampaignDetailScreen
 from outreach_tui.ui.common.palette import LegibleText, ansi_theme
 from outreach_tui.ui.common.screens.help import HelpScreen, describe_bindings
 from outreach_tui.ui.common.screens.welcome import WelcomeScreen, check_api_key
@@ -106,7 +107,7 @@ class OutreachApp(App[str | None]):
         Binding("ctrl+o", "outbox", "Outbox", id="app.outbox"),
         Binding("f2", "switch_mode('inbox')", "Inbox", show=False, id="app.mode_inbox"),
         Binding("f3", "switch_mode('campaigns')", "Campaigns", id="app.mode_campaigns"),
-        Binding("f4", "switch_mode('sequences')", "Sequences", id="app.mode_sequences"),
+        Binding("f4", "sequences", "Sequences", id="app.mode_sequences"),
         Binding("f5", "switch_mode('warmup')", "Warmup", id="app.mode_warmup"),
     ]
 
@@ -144,9 +145,23 @@ class OutreachApp(App[str | None]):
         self.add_mode("warmup", lambda: WarmupScreen(self.backend))
 
     def _make_sequence_screen(self) -> SequenceScreen:
-        # Kept so that quitting can ask about the editor's unsaved changes.
-        self._sequence_screen = SequenceScreen(self.backend)
+        # Kept so that quitting can ask about the editor's unsaved changes (and F4 can
+        # make it before its first show, already on a campaign).
+        if self._sequence_screen is None:
+            self._sequence_screen = SequenceScreen(self.backend)
         return self._sequence_screen
+
+    async def action_sequences(self) -> None:
+        """F4: the sequence editor, on the campaign being viewed when there is one."""
+        screen = self.screen
+        viewing = screen.campaign_id if isinstance(screen, CampaignDetailScreen) else None
+        editor = self._make_sequence_screen()
+        if viewing is not None and not editor.is_mounted:
+            editor.show_campaign(viewing)  # opens with it: no picker
+        await self.switch_mode("sequences")
+        if viewing is not None:
+            # Shown now: the unsaved-changes question, if any, lands in the editor's area.
+            editor.show_campaign(viewing)
 
     @property
     def status_info(self) -> StatusInfo:

@@ -11,8 +11,10 @@ from starlette.applications import Starlette
 
 from outreach_tui.core.mergetags import missing_variables_report, validate
 from outreach_tui.store import outbox
+from outreach_tui.ui.campaigns.screens.campaigns import CampaignsScreen
+from outreach_tui.ui.campaigns.screens.detail import CampaignDetailScreen
 from outreach_tui.ui.common.screens.confirm import ConfirmDialog
-from outreach_tui.ui.sequences.screens.dialogs import UnsavedDialog, ValueDialog
+from outreach_tui.ui.sequences.screens.dialogs import CampaignPicker, UnsavedDialog, ValueDialog
 from outreach_tui.ui.sequences.screens.editor import SequenceScreen
 from outreach_tui.ui.sequences.widgets.checks import position
 from outreach_tui.ui.sequences.widgets.steps import STEP_PREFIX, VARIANT_PREFIX
@@ -357,3 +359,32 @@ async def test_a_reload_landing_right_after_a_move_keeps_the_new_highlight(
         assert steps.current_id == VARIANT_PREFIX + last.variants[0].id
         assert screen.editor.target is not None and screen.editor.target.variant == last.variants[0]
         assert screen.editor.subject_area.text == (last.variants[0].subject or "")
+
+
+async def test_f4_opens_the_campaign_being_viewed_and_the_picker_lets_f_keys_through(
+    synced_db: Path,
+) -> None:
+    campaign = campaign_where(synced_db, lambda c: c.sequence_steps >= 2)
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f4")  # no campaign in view: the picker
+        await wait_for(pilot, lambda: isinstance(app.screen, CampaignPicker))
+        await pilot.press("f3")  # not a dead end: F-keys leave it
+        await wait_for(pilot, lambda: isinstance(app.screen, CampaignsScreen))
+        listing = app.screen
+        assert isinstance(listing, CampaignsScreen)
+        await wait_for(pilot, lambda: listing.loaded)
+        listing.table.move_cursor(row=[c.id for c in listing.shown].index(campaign.id))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CampaignDetailScreen))
+        await pilot.press("f4")  # the campaign being viewed opens in the editor
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, SequenceScreen)
+                and app.screen.data is not None
+                and app.screen.data.campaign.id == campaign.id
+            ),
+        )
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: app.current_mode == "inbox")

@@ -41,7 +41,14 @@ _DIALOG_CSS = """
 class CampaignPicker(ModalScreen[str | None]):
     """Choose the campaign whose sequence to edit; dismisses with its id."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="sequences.picker_cancel")]
+    # A modal screen stops the app's bindings: the other areas' keys are repeated here so
+    # the picker is never a dead end (the picker waits in its area's stack meanwhile).
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="sequences.picker_cancel"),
+        Binding("f2", "app.switch_mode('inbox')", "Inbox", show=False),
+        Binding("f3", "app.switch_mode('campaigns')", "Campaigns", show=False),
+        Binding("f5", "app.switch_mode('warmup')", "Warmup", show=False),
+    ]
     DEFAULT_CSS = (
         _DIALOG_CSS.format(name="CampaignPicker", width=72)
         + """
