@@ -14,6 +14,7 @@ from textual.widgets import DataTable
 from outreach_tui.config import Config, app_paths, load_config
 from outreach_tui.simulator.live import land_incoming_reply
 from outreach_tui.ui.common.screens.help import HelpScreen
+from outreach_tui.ui.common.widgets.status_bar import StatusBar
 from outreach_tui.ui.inbox.screens.inbox import InboxScreen
 from outreach_tui.ui.inbox.screens.label_picker import LabelPicker
 from outreach_tui.ui.inbox.screens.thread import ThreadScreen
@@ -165,8 +166,9 @@ async def test_a_sync_in_progress_does_not_claim_online_before_the_server_answer
         await open_inbox(pilot)
         app.backend.status.update(online=True)  # the state of an earlier, good sync
         app.action_sync_now()
-        await wait_for_text(pilot, "◌ connecting…")
-        assert "● online" not in screen_text(app)
+        # Read at once (no await): an unreachable server fails fast.
+        bar = str(app.screen.query_one(StatusBar).render())
+        assert "◌ connecting…" in bar and "● online" not in bar
         await wait_for(pilot, lambda: app.status_info.online is False and not app.syncing)
         await wait_for_text(pilot, "● offline  last sync failed")
 
