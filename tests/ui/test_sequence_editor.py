@@ -388,3 +388,24 @@ async def test_f4_opens_the_campaign_being_viewed_and_the_picker_lets_f_keys_thr
         )
         await pilot.press("f2")
         await wait_for(pilot, lambda: app.current_mode == "inbox")
+
+
+async def test_at_80_columns_the_editor_keeps_its_room_and_v_swaps_in_the_preview(
+    synced_db: Path,
+) -> None:
+    campaign = campaign_where(synced_db, lambda c: c.sequence_steps >= 2)
+    app = make_app(synced_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_editor(app, pilot, campaign.id)
+        await pilot.pause()
+        assert screen.editor.size.width >= 40  # it was squeezed to ~3 columns
+        assert not screen.preview.display or screen.preview.size.width == 0
+        await pilot.press("escape", "v")
+        await wait_for(pilot, lambda: screen.preview.size.width >= 40)
+        assert screen.editor.size.width == 0
+        await pilot.press("v")
+        await wait_for(pilot, lambda: screen.editor.size.width >= 40)
+        await pilot.resize_terminal(120, 40)
+        await wait_for(pilot, lambda: screen.preview.size.width > 0)
+        assert screen.editor.size.width > 0
+        assert not screen.check_action("toggle_preview", ())  # wide: both are shown

@@ -54,6 +54,7 @@ class SequenceScreen(Screen[None]):
         Binding("p", "pull_leads", "Pull leads", show=False, id="sequences.pull_leads"),
         Binding("c", "resolve_conflict", "Conflict", show=False, id="sequences.resolve"),
         Binding("r", "retry", "Retry", show=False, id="sequences.retry"),
+        Binding("v", "toggle_preview", "Preview/editor", id="sequences.toggle_preview"),
     ]
 
     DEFAULT_CSS = """
@@ -62,7 +63,13 @@ class SequenceScreen(Screen[None]):
     SequenceScreen #seq-left { width: 32; border-right: solid $primary-darken-2; }
     SequenceScreen #seq-left .heading { text-style: bold; height: 1; }
     SequenceScreen PreviewPane { width: 44; border-left: solid $primary-darken-2; }
+    SequenceScreen.-narrow #seq-left { width: 24; }
+    SequenceScreen.-narrow PreviewPane { display: none; width: 1fr; border-left: none; }
+    SequenceScreen.-narrow.-preview PreviewPane { display: block; }
+    SequenceScreen.-narrow.-preview #seq-editor { display: none; }
     """
+
+    NARROW = 110  # below: the preview takes the editor's place on `v` instead of a column
 
     def __init__(self, backend: Backend) -> None:
         super().__init__()
@@ -94,6 +101,22 @@ class SequenceScreen(Screen[None]):
         self.view.start()  # reads nothing until a campaign is chosen
         if self.campaign_id is None:
             self.action_pick_campaign()
+
+    def on_resize(self) -> None:
+        narrow = self.size.width < self.NARROW
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            self.refresh_bindings()  # "v" only means something when narrow
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer the preview/editor switch only when they share one column."""
+        if action == "toggle_preview":
+            return self.has_class("-narrow")
+        return True
+
+    def action_toggle_preview(self) -> None:
+        """On a narrow terminal: show the preview in the editor's place, or back."""
+        self.toggle_class("-preview")
 
     @property
     def sample(self) -> LeadSample | None:
