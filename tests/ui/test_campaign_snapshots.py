@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from outreach_tui.ui.campaigns.screens.campaigns import CampaignsScreen
@@ -16,7 +17,9 @@ from outreach_tui.ui.campaigns.screens.detail import CampaignDetailScreen
 
 from .conftest import make_app, settle, wait_for
 
-SIZE = (120, 40)
+# Every screen at the classic 80x24 and at 120x40.
+SIZES = [(120, 40), (80, 24)]
+SIZE_IDS = ["120x40", "80x24"]
 
 
 async def _list_loaded(pilot: Pilot[Any]) -> CampaignsScreen:
@@ -30,14 +33,18 @@ async def _list_loaded(pilot: Pilot[Any]) -> CampaignsScreen:
     return screen
 
 
-def test_campaign_list_snapshot(synced_db: Path, snap_compare: Any) -> None:
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_campaign_list_snapshot(synced_db: Path, snap_compare: Any, size: tuple[int, int]) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         await _list_loaded(pilot)
 
-    assert snap_compare(make_app(synced_db), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(make_app(synced_db), terminal_size=size, run_before=run_before)
 
 
-def test_campaign_detail_snapshot(synced_db: Path, snap_compare: Any) -> None:
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_campaign_detail_snapshot(
+    synced_db: Path, snap_compare: Any, size: tuple[int, int]
+) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         screen = await _list_loaded(pilot)
         busiest = max(screen.shown, key=lambda c: c.sent)
@@ -52,4 +59,4 @@ def test_campaign_detail_snapshot(synced_db: Path, snap_compare: Any) -> None:
         )
         await settle(pilot)
 
-    assert snap_compare(make_app(synced_db), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(make_app(synced_db), terminal_size=size, run_before=run_before)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from outreach_tui.ui.inbox.screens.label_picker import LabelPicker
@@ -16,7 +17,9 @@ from outreach_tui.ui.inbox.screens.thread import ThreadScreen
 
 from .conftest import make_app, open_inbox, settle, wait_for, wait_for_screen, wait_for_text
 
-SIZE = (120, 40)
+# Every screen at the classic 80x24 and at 120x40.
+SIZES = [(120, 40), (80, 24)]
+SIZE_IDS = ["120x40", "80x24"]
 DECEPTIVE_LINK_ROW = 2
 
 
@@ -28,22 +31,25 @@ async def _inbox_ready(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
-def test_inbox_snapshot(synced_db: Path, snap_compare: Any) -> None:
-    assert snap_compare(make_app(synced_db), terminal_size=SIZE, run_before=_inbox_ready)
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_inbox_snapshot(synced_db: Path, snap_compare: Any, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(synced_db), terminal_size=size, run_before=_inbox_ready)
 
 
-def test_thread_snapshot(synced_db: Path, snap_compare: Any) -> None:
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_thread_snapshot(synced_db: Path, snap_compare: Any, size: tuple[int, int]) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         await _inbox_ready(pilot)
         await pilot.press(*["j"] * DECEPTIVE_LINK_ROW, "enter")
         await wait_for_screen(pilot, ThreadScreen)
-        await wait_for_text(pilot, "⚠ the text shows a different address", "← received")
+        await wait_for_text(pilot, "⚠ the text shows", "← received")  # wraps at 80
         await settle(pilot)
 
-    assert snap_compare(make_app(synced_db), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(make_app(synced_db), terminal_size=size, run_before=run_before)
 
 
-def test_label_picker_snapshot(synced_db: Path, snap_compare: Any) -> None:
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_label_picker_snapshot(synced_db: Path, snap_compare: Any, size: tuple[int, int]) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         await _inbox_ready(pilot)
         await pilot.press("l")
@@ -51,4 +57,4 @@ def test_label_picker_snapshot(synced_db: Path, snap_compare: Any) -> None:
         await wait_for_text(pilot, "Left company")
         await settle(pilot)
 
-    assert snap_compare(make_app(synced_db), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(make_app(synced_db), terminal_size=size, run_before=run_before)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from starlette.applications import Starlette
 from textual.pilot import Pilot
 
@@ -19,9 +20,13 @@ from outreach_tui.ui.sequences.widgets.steps import VARIANT_PREFIX
 from .conftest import client_factory_for, make_app, settle, wait_for
 from .test_sequence_support import campaign_where, highlight, open_editor, text_of
 
+SIZES = [(120, 40), (80, 24)]
+SIZE_IDS = ["120x40", "80x24"]
 
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_sequence_editor_with_preview_snapshot(
-    synced_db: Path, simulator: Starlette, snap_compare: Any
+    synced_db: Path, simulator: Starlette, snap_compare: Any, size: tuple[int, int]
 ) -> None:
     campaign = campaign_where(synced_db, lambda c: bool(c.unsubscribe_option))
 
@@ -37,4 +42,4 @@ def test_sequence_editor_with_preview_snapshot(
         await settle(pilot)
 
     app = make_app(synced_db, client_factory_for(simulator))
-    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from outreach_tui.ui.warmup.screens.detail import WarmupDetailScreen
@@ -16,7 +17,9 @@ from outreach_tui.ui.warmup.screens.warmup import WarmupScreen
 
 from .conftest import make_app, settle, wait_for
 
-SIZE = (120, 40)
+# Every screen at the classic 80x24 and at 120x40.
+SIZES = [(120, 40), (80, 24)]
+SIZE_IDS = ["120x40", "80x24"]
 
 
 async def _list_loaded(pilot: Pilot[Any]) -> WarmupScreen:
@@ -31,14 +34,16 @@ async def _list_loaded(pilot: Pilot[Any]) -> WarmupScreen:
     return screen
 
 
-def test_warmup_list_snapshot(synced_db: Path, snap_compare: Any) -> None:
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_warmup_list_snapshot(synced_db: Path, snap_compare: Any, size: tuple[int, int]) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         await _list_loaded(pilot)
 
-    assert snap_compare(make_app(synced_db), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(make_app(synced_db), terminal_size=size, run_before=run_before)
 
 
-def test_warmup_detail_snapshot(synced_db: Path, snap_compare: Any) -> None:
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_warmup_detail_snapshot(synced_db: Path, snap_compare: Any, size: tuple[int, int]) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         screen = await _list_loaded(pilot)
         # the failing inbox: low health, spam in the chart, campaigns attached
@@ -55,4 +60,4 @@ def test_warmup_detail_snapshot(synced_db: Path, snap_compare: Any) -> None:
         await wait_for(pilot, lambda: detail.row is not None)
         await settle(pilot)
 
-    assert snap_compare(make_app(synced_db), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(make_app(synced_db), terminal_size=size, run_before=run_before)
