@@ -95,6 +95,7 @@ class ThreadScreen(Screen[None]):
         self.links: list[Link] = []
         # A conversation opens on its newest incoming message (the one being triaged).
         self._land_on_newest = True
+        self._anchor: Widget | None = None  # the message to land on while layout settles
         self._chosen_attachment: AttachmentRow | None = None
 
     def compose(self) -> ComposeResult:
@@ -129,6 +130,8 @@ class ThreadScreen(Screen[None]):
         return text
 
     def on_mount(self) -> None:
+        body = self.query_one("#thread-body", VerticalScroll)
+        self.watch(body, "virtual_size", self._content_resized, init=False)
         self.view.start()
 
     def show_row(self, row: ConversationRow) -> None:
@@ -180,19 +183,28 @@ class ThreadScreen(Screen[None]):
         rendered: list[RenderedMessage],
     ) -> None:
         # The bodies are Markdown, laid out as they mount: their heights are known only
-        # after the mount completed and the next refresh.
+        # after the mount completed and a refresh, and on a busy machine the blocks keep
+        # growing for a while. So the landing is repeated each time the content's height
+        # changes (`_content_resized`), until the reader presses a key.
         await mounted
-        self.call_after_refresh(self._scroll_to_newest, body, widgets, rendered)
-
-    def _scroll_to_newest(
-        self, body: VerticalScroll, widgets: list[Widget], rendered: list[RenderedMessage]
-    ) -> None:
-        """Put the newest incoming message at the top (older ones above, scrollable)."""
         incoming = [w for w, item in zip(widgets, rendered, strict=True) if item.incoming]
-        target = incoming[-1] if incoming else (widgets[-1] if widgets else None)
+        self._anchor = incoming[-1] if incoming else (widgets[-1] if widgets else None)
+        self.call_after_refresh(self._scroll_to_anchor, body)
+
+    def _content_resized(self) -> None:
+        if self._anchor is not None:
+            body = self.query_one("#thread-body", VerticalScroll)
+            self.call_after_refresh(self._scroll_to_anchor, body)
+
+    def _scroll_to_anchor(self, body: VerticalScroll) -> None:
+        """Put the newest incoming message at the top (older ones above, scrollable)."""
+        target = self._anchor
         if target is None or not target.is_mounted:
             return
         body.scroll_to_widget(target, top=True, animate=False)
+
+    def on_key(self) -> None:
+        self._anchor = None  # the reader moves on their own: no more landing
 
     # --- actions: triage keys act on this conversation ---
 
