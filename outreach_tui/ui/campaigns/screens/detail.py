@@ -234,8 +234,10 @@ class CampaignDetailScreen(Screen[None]):
             verb = "Launch" if campaign.status == "draft" else "Resume"
             refusal = launch_refusal(campaign.status, list(snapshot.blockers))
             if refusal:  # every problem in one line, the blockers first
-                also = "; ".join(snapshot.warnings)
-                self.backend.status.say(f"{refusal[:-1]}; also: {also}." if also else refusal)
+                if snapshot.warnings:  # the refusal's sentence goes on past its full stop
+                    also = "; ".join(snapshot.warnings)
+                    refusal = f"{refusal.removesuffix('.')}; also: {also}."
+                self.backend.status.say(refusal)
                 return
             detail.append("Sending starts with the next sync.\n")
             if snapshot.warnings:
