@@ -17,14 +17,23 @@ SERVICE_NAME = "outreach-tui"
 
 
 class CredentialStoreError(Exception):
-    """The keyring cannot be used; the message is one line fit for the user."""
+    """The keyring cannot be used; the message is one line fit for the user.
+
+    `reason` is the cause alone ("no working keyring backend (RuntimeError)"), for a caller
+    that words the rest of the sentence itself.
+    """
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def _unavailable(action: str, error: Exception) -> CredentialStoreError:
-    # The backend's own message can be long or cryptic (D-Bus); name its kind only.
+    # The backend's own message can be long or cryptic (D-Bus), and a failing
+    # set_password may even repeat the key: name the exception's kind only.
+    reason = f"no working keyring backend ({type(error).__name__})"
     return CredentialStoreError(
-        f"cannot {action}: no working keyring backend ({type(error).__name__}); "
-        f"set {API_KEY_ENV} in the environment instead"
+        f"cannot {action}: {reason}; set {API_KEY_ENV} in the environment instead", reason
     )
 
 

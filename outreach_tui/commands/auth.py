@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from outreach_tui.api import AuthenticationError, ReachkitClient, ReachkitError
 from outreach_tui.commands import CommandError
-from outreach_tui.commands.context import resolve_context
+from outreach_tui.commands.context import CommandContext, resolve_context
 from outreach_tui.config import save_config
 from outreach_tui.credentials import (
     API_KEY_ENV,
@@ -39,8 +39,30 @@ async def _check_key(client: ReachkitClient) -> None:
         await client.list_inboxes(page=1, page_size=1)
 
 
+def _save_base_url(context: CommandContext, base_url: str) -> None:
+    """Write the server into the profile in config.toml (nothing written when unchanged)."""
+    profile = context.config.profile(context.profile)
+    if profile.base_url == base_url:
+        return
+    try:
+        save_config(context.config.with_profile(replace(profile, base_url=base_url)), context.paths)
+    except OSError as error:
+        raise CommandError(
+            f"cannot save profile '{context.profile}' in {context.paths.config_file}: "
+            f"{error.strerror}"
+        ) from None
+
+
 def login(args: argparse.Namespace) -> int:
-    """Check the key with one request, then store it (and the base URL) for the profile."""
+    """Check the key with one request, then save the profile's server and store the key.
+
+    The server goes to config.toml, the key to the keyring only (never a file, never
+    printed). Exit codes: 0 when both are saved; 1 when the key could not be checked
+    (nothing is saved) or when no keyring backend works. In that last case the profile's
+    server *is* saved, so later commands need no --base-url, and the message says the key
+    was not stored and to set REACHKIT_API_KEY. It stays exit 1 because the contract says
+    `login` stores the key: a script must not take a login without a key for a complete one.
+    """
     context = resolve_context(args)
     base_url = context.require_base_url()
     key = _read_key()
@@ -53,16 +75,15 @@ def login(args: argparse.Namespace) -> int:
         raise CommandError(f"the server at {base_url} refused this API key") from None
     except ReachkitError as error:
         raise CommandError(f"could not check the key: {error.message}") from None
+    # The server first: a headless box without a keyring still gets a usable profile.
+    _save_base_url(context, base_url)
     try:
         store_api_key(context.profile, key)
     except CredentialStoreError as error:
-        raise CommandError(str(error)) from None
-    profile = context.config.profile(context.profile)
-    if profile.base_url != base_url:
-        save_config(
-            context.config.with_profile(replace(profile, base_url=base_url)),
-            context.paths,
-        )
+        raise CommandError(
+            f"profile '{context.profile}' saved with server {base_url}, but the API key was"
+            f" NOT stored: {error.reason}; set {API_KEY_ENV} in the environment to use it"
+        ) from None
     print(f"logged in: profile '{context.profile}' at {base_url} (key stored in the keyring)")
     return 0
 

@@ -98,6 +98,29 @@ def test_a_failing_keyring_gives_a_plain_message_pointing_at_the_env_variable(
         assert "DBus" not in outcome.err
 
 
+def test_login_without_a_keyring_saves_the_server_but_never_the_key(
+    run_main: Run,
+    served: tuple[Starlette, str],
+    monkeypatch: pytest.MonkeyPatch,
+    isolated_home: Path,
+    tmp_path: Path,
+) -> None:
+    _, base_url = served
+    keyring.set_keyring(_BrokenKeyring())  # the autouse memory_keyring fixture restores it
+    _stdin(monkeypatch, f"{KEY}\n")
+    outcome = run_main(["--base-url", base_url, "login"])
+    # exit 1 as before (the key was not stored), but the profile's server was saved
+    assert outcome.code == 1 and len(outcome.err.strip().splitlines()) == 1
+    assert "not stored" in outcome.err.lower() and "REACHKIT_API_KEY" in outcome.err
+    assert "DBus" not in outcome.err
+    assert load_config().profile("default").base_url == base_url
+    for path in isolated_home.rglob("*"):  # the key went to no file
+        assert not path.is_file() or KEY.encode() not in path.read_bytes()
+    # later commands need no --base-url: the key comes from the environment
+    monkeypatch.setenv("REACHKIT_API_KEY", KEY)
+    assert run_main(["--db", str(tmp_path / "cache.db"), "sync"]).code == 0
+
+
 def test_logout_removes_the_key_of_the_profile(
     run_main: Run, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
