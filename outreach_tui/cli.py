@@ -20,7 +20,7 @@ from typing import NoReturn
 from outreach_tui import __version__
 from outreach_tui.commands import CommandError, arguments
 from outreach_tui.core.exception_groups import first_error
-from outreach_tui.core.labels import LABEL_VALUES
+from outreach_tui.core.labels import parse_label
 
 
 class _Parser(argparse.ArgumentParser):
@@ -141,7 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     inbox_list = inbox_command("list", "list_conversations", "list conversations")
     inbox_list.add_argument("--folder", choices=("primary", "others"))
-    inbox_list.add_argument("--label", choices=(*LABEL_VALUES, "none"), metavar="LABEL")
+    inbox_list.add_argument(
+        "--label",
+        type=_label_argument,
+        metavar="LABEL",
+        help="a label's value, display name or short name (meeting, ooo), or none",
+    )
     inbox_list.add_argument("--unread", action="store_true", help="only unread conversations")
     inbox_list.add_argument("--search", metavar="TEXT", help="full-text search")
     inbox_list.add_argument("--limit", type=arguments.limit, default=50)
@@ -265,3 +270,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _label_argument(text: str) -> str:
+    """argparse type for `--label`: any spelling `core.labels.parse_label` accepts."""
+    try:
+        return parse_label(text, allow_none=True)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None

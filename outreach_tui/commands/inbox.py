@@ -21,7 +21,7 @@ from outreach_tui.commands import EXIT_USAGE, CommandError
 from outreach_tui.commands.context import resolve_context
 from outreach_tui.commands.output import print_json, print_table, safe
 from outreach_tui.core.html_text import readable_body
-from outreach_tui.core.labels import LABEL_VALUES, display_name
+from outreach_tui.core.labels import display_name, parse_label
 from outreach_tui.core.plain_html import text_to_html
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
 from outreach_tui.store.edits import EditError
@@ -194,12 +194,11 @@ def label_conversations(args: argparse.Namespace) -> int:
         raise CommandError(
             "usage: inbox label ID... LABEL (or ID... --revert)", exit_code=EXIT_USAGE
         )
-    *ids, label = targets
-    if label not in LABEL_VALUES:
-        raise CommandError(
-            f"unknown label {safe(label, 40)!r}; expected one of: {', '.join(LABEL_VALUES)}",
-            exit_code=EXIT_USAGE,
-        )
+    *ids, typed = targets
+    try:
+        label = parse_label(typed)
+    except ValueError as error:
+        raise CommandError(str(error), exit_code=EXIT_USAGE) from None
     items = _apply(args, ids, label)
     _report_queued(items, ids, f"labelled {label}")
     return 0

@@ -66,6 +66,52 @@ _BY_VALUE: Final = {info.value: info for info in LABELS}
 _BY_KEY: Final = {info.key: info for info in LABELS}
 
 
+# Short names people type for a label (besides the value and the display name).
+_ALIASES: Final = {
+    "meeting": "meeting_requested",
+    "ooo": "out_of_office",
+    "oof": "out_of_office",
+    "away": "out_of_office",
+    "info": "needs_more_info",
+    "more-info": "needs_more_info",
+    "wrong": "wrong_person",
+    "unsub": "unsubscribe",
+    "left": "left_company",
+    "no": "not_interested",
+    "yes": "interested",
+}
+
+
+def _spelling(text: str) -> str:
+    return "_".join(text.strip().casefold().replace("-", " ").replace("_", " ").split())
+
+
+_BY_SPELLING: Final = {
+    **{_spelling(alias): value for alias, value in _ALIASES.items()},
+    **{_spelling(info.display_name): info.value for info in LABELS},
+    **{_spelling(info.value): info.value for info in LABELS},
+}
+
+
+def parse_label(text: str, *, allow_none: bool = False) -> str:
+    """The label `text` names: its value (`meeting_requested`), its display name in any
+    case ("Meeting requested"), or a short alias (`meeting`, `ooo`, `not-interested`).
+    With `allow_none`, "none" / "no label" give `"none"`. ValueError with every accepted
+    name otherwise."""
+    spelled = _spelling(text)
+    if allow_none and spelled in ("none", "no_label"):
+        return "none"
+    value = _BY_SPELLING.get(spelled)
+    if value is None:
+        names = ", ".join(LABEL_VALUES)
+        shorts = ", ".join(sorted(_ALIASES))
+        raise ValueError(
+            f"unknown label {sanitize_line(text, 40)!r}; expected one of: {names}"
+            f" (or its display name, or one of: {shorts})"
+        )
+    return value
+
+
 def is_known_label(value: str | None) -> bool:
     """Return True when ``value`` is one of the 11 labels of the reference."""
     return value in _BY_VALUE

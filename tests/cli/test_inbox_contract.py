@@ -170,3 +170,23 @@ def test_errors_are_one_line(
     assert outcome.code == code
     assert len(outcome.err.strip().splitlines()) == 1 and message in outcome.err
     assert _status(run_main, db)["outbox"]["pending"] == 0
+
+
+@pytest.mark.parametrize("typed", ["meeting", "Meeting requested", "MEETING-REQUESTED"])
+def test_labels_accept_display_names_and_short_names(run_main: Run, db: str, typed: str) -> None:
+    everything = _list(run_main, db)
+    wanted = [row for row in everything if row["label"] == "meeting_requested"]
+    assert _list(run_main, db, "--label", typed) == wanted
+    target = next(row["id"] for row in everything if row["label"] != "meeting_requested")
+    outcome = run_main(["--db", db, "inbox", "label", target, typed])
+    assert outcome.code == 0
+    after = {row["id"]: row for row in _list(run_main, db)}
+    assert after[target]["label"] == "meeting_requested"
+
+
+def test_an_unknown_label_is_a_usage_error_naming_the_choices(run_main: Run, db: str) -> None:
+    target = _list(run_main, db)[0]["id"]
+    outcome = run_main(["--db", db, "inbox", "label", target, "maybe"])
+    assert outcome.code == 2 and "unknown label 'maybe'" in outcome.err
+    assert "meeting_requested" in outcome.err and "ooo" in outcome.err
+    assert run_main(["--db", db, "inbox", "list", "--label", "maybe"]).code == 2

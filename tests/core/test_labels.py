@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from outreach_tui.core.labels import (
     CLEAR_OVERRIDE_KEY,
     LABEL_VALUES,
@@ -84,3 +86,16 @@ def test_hostile_unknown_label_is_sanitized() -> None:
     assert "\u202e" not in info.display_name
     assert len(info.display_name) <= 40
     assert label_info("").display_name == "?"
+
+
+def test_parse_label_takes_values_display_names_and_aliases() -> None:
+    from outreach_tui.core.labels import LABELS, parse_label
+
+    for info in LABELS:
+        assert parse_label(info.value) == info.value
+        assert parse_label(info.display_name.upper()) == info.value
+    assert parse_label("ooo") == "out_of_office"
+    assert parse_label(" not-interested ") == "not_interested"
+    assert parse_label("No label", allow_none=True) == "none"
+    with pytest.raises(ValueError, match="unknown label"):
+        parse_label("none")  # only where a filter allows it
