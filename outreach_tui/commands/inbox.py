@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from outreach_tui.commands import EXIT_USAGE, CommandError
 from outreach_tui.commands.context import resolve_context
 from outreach_tui.commands.output import print_json, print_table, safe
-from outreach_tui.core.html_text import readable_body
+from outreach_tui.core.html_text import markdown_to_plain, readable_body
 from outreach_tui.core.labels import display_name, parse_label
 from outreach_tui.core.plain_html import text_to_html
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
@@ -143,8 +143,8 @@ def show_conversation(args: argparse.Namespace) -> int:
         if recipients:
             print(f"  to: {recipients}")
         body = readable_body(message.html_body, message.text_body)
-        for line in body.markdown.splitlines():
-            print(f"  {line}")
+        for line in markdown_to_plain(body.markdown).splitlines():
+            print(f"  {line}" if line else "")
         if body.quoted:
             print(f"  [{len(body.quoted.splitlines())} quoted lines hidden]")
         for attachment in message.attachments:

@@ -242,6 +242,28 @@ class ReadableBody:
     had_bidi: bool = False
 
 
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\(<?([^)>\s]+)>?\)")
+_MD_STRONG = re.compile(r"(\*\*|__)(.+?)\1")
+
+
+def markdown_to_plain(markdown: str) -> str:
+    """The markdown this module makes, as plain text for a terminal or a pipe: escapes
+    dropped (`\\--` -> `--`), hard-break spaces trimmed, `**bold**` unmarked, links as
+    `text <url>` (or the url alone when it is the text)."""
+
+    def link(match: re.Match[str]) -> str:
+        text, url = match.group(1), match.group(2)
+        return url if text.strip() in ("", url) else f"{text} <{url}>"
+
+    lines = []
+    for line in markdown.splitlines():
+        line = _MD_LINK.sub(link, line)
+        line = _MD_STRONG.sub(r"\2", line)
+        lines.append(_MD_ESCAPE.sub(r"\1", line).rstrip())
+    return "\n".join(lines)
+
+
 def readable_body(
     html_body: str | None, text_body: str | None, *, max_chars: int = MAX_HTML_CHARS
 ) -> ReadableBody:

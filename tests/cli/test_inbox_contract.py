@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from outreach_tui.core.html_text import markdown_to_plain, readable_body
 from outreach_tui.simulator import create_app
 from outreach_tui.store.connection import open_writer
 from outreach_tui.sync.engine import run_sync
@@ -190,3 +192,24 @@ def test_an_unknown_label_is_a_usage_error_naming_the_choices(run_main: Run, db:
     assert outcome.code == 2 and "unknown label 'maybe'" in outcome.err
     assert "meeting_requested" in outcome.err and "ooo" in outcome.err
     assert run_main(["--db", db, "inbox", "list", "--label", "maybe"]).code == 2
+
+
+def test_show_prints_plain_text_without_markdown_escapes(run_main: Run, db: str) -> None:
+    escaped = re.compile(r"\\[-\[\]*_.#!()`>]")
+    seen_escapes = 0
+    for row in _list(run_main, db):
+        thread = json.loads(run_main(["--db", db, "inbox", "show", row["id"], "--json"]).out)
+        for message in thread["messages"]:
+            markdown = readable_body(message.get("html_body"), message.get("text_body")).markdown
+            seen_escapes += bool(escaped.search(markdown))
+        outcome = run_main(["--db", db, "inbox", "show", row["id"]])
+        assert outcome.code == 0
+        for line in outcome.out.splitlines():
+            assert not escaped.search(line), line
+            assert line == line.rstrip(), repr(line)  # no hard-break spaces
+    assert seen_escapes > 0  # the workspace has bodies whose markdown carries escapes
+
+
+def test_markdown_to_plain_drops_escapes_breaks_and_marks() -> None:
+    text = "Hi \\-- there  \n\\[image: logo\\] **bold** [site](https://x.example)"
+    assert markdown_to_plain(text) == "Hi -- there\n[image: logo] bold site <https://x.example>"
