@@ -14,6 +14,7 @@ from typing import Any
 
 from outreach_tui.commands import EXIT_USAGE, CommandError
 from outreach_tui.commands.context import resolve_context
+from outreach_tui.commands.lookup import resolve_id
 from outreach_tui.commands.output import print_csv, print_json, print_table, safe
 from outreach_tui.core.ab_results import interval_text, step_result
 from outreach_tui.core.figures import percent
@@ -155,7 +156,7 @@ def show_campaign(args: argparse.Namespace) -> int:
     context = resolve_context(args)
     db = context.open_db(write=False)
     try:
-        detail = campaigns.campaign_detail(db, args.id)
+        detail = campaigns.campaign_detail(db, resolve_id(db, "campaign", args.id))
     finally:
         db.close()
     if detail is None:

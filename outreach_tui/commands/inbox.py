@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from outreach_tui.commands import EXIT_USAGE, CommandError
 from outreach_tui.commands.context import resolve_context
+from outreach_tui.commands.lookup import resolve_id
 from outreach_tui.commands.output import print_json, print_table, safe
 from outreach_tui.core.html_text import markdown_to_plain, readable_body
 from outreach_tui.core.labels import display_name, parse_label
@@ -88,10 +89,11 @@ def list_conversations(args: argparse.Namespace) -> int:
     return 0
 
 
-def _require_conversation(db: Database, conversation_id: str) -> ConversationRow:
-    row = conversations.get_conversation(db, conversation_id)
-    if row is None:
-        raise CommandError(f"no conversation {safe(conversation_id, 80)} in the cache")
+def _require_conversation(db: Database, typed: str) -> ConversationRow:
+    """The conversation `typed` names: its id or a unique start of it."""
+    row = conversations.get_conversation(db, resolve_id(db, "conversation", typed))
+    if row is None:  # deleted between the two reads (another process synced)
+        raise CommandError(f"no conversation {safe(typed, 80)} in the cache")
     return row
 
 
@@ -100,8 +102,8 @@ def show_conversation(args: argparse.Namespace) -> int:
     context = resolve_context(args)
     db = context.open_db(write=False)
     try:
-        _require_conversation(db, args.id)
-        thread = conversations.thread(db, args.id)
+        conversation_id = _require_conversation(db, args.id).id
+        thread = conversations.thread(db, conversation_id)
     finally:
         db.close()
     if thread is None:  # deleted between the two reads (another process synced)
@@ -157,8 +159,7 @@ def _apply(args: argparse.Namespace, ids: list[str], edit: str) -> list[OutboxIt
     context = resolve_context(args)
     db = context.open_db()
     try:
-        for conversation_id in ids:
-            _require_conversation(db, conversation_id)
+        ids[:] = [_require_conversation(db, typed).id for typed in ids]
         try:
             if edit == "revert":
                 return edits.revert_label(db, ids)
@@ -274,9 +275,9 @@ def reply(args: argparse.Namespace) -> int:
     context = resolve_context(args)
     db = context.open_db()
     try:
-        _require_conversation(db, args.id)
+        conversation_id = _require_conversation(db, args.id).id
         try:
-            item = edits.queue_reply(db, args.id, text_to_html(text))
+            item = edits.queue_reply(db, conversation_id, text_to_html(text))
         except EditError as error:
             raise CommandError(str(error)) from None
     finally:

@@ -213,3 +213,27 @@ def test_show_prints_plain_text_without_markdown_escapes(run_main: Run, db: str)
 def test_markdown_to_plain_drops_escapes_breaks_and_marks() -> None:
     text = "Hi \\-- there  \n\\[image: logo\\] **bold** [site](https://x.example)"
     assert markdown_to_plain(text) == "Hi -- there\n[image: logo] bold site <https://x.example>"
+
+
+def test_ids_can_be_a_unique_start_and_campaigns_their_name(run_main: Run, db: str) -> None:
+    rows = _list(run_main, db)
+    ids = [row["id"] for row in rows]
+    target = ids[3]
+    prefix = next(
+        target[:n] for n in range(4, len(target)) if sum(i.startswith(target[:n]) for i in ids) == 1
+    )
+    shown = run_main(["--db", db, "inbox", "show", prefix, "--json"])
+    assert shown.code == 0 and json.loads(shown.out)["id"] == target
+    assert run_main(["--db", db, "inbox", "read", prefix]).code == 0
+    # a start shared by several: a usage error naming some of them
+    shared = next(
+        ids[i][:1] for i in range(len(ids)) if sum(x.startswith(ids[i][:1]) for x in ids) > 1
+    )
+    ambiguous = run_main(["--db", db, "inbox", "show", shared])
+    assert ambiguous.code == 2 and "matches several conversations" in ambiguous.err
+    listed = json.loads(run_main(["--db", db, "campaigns", "list", "--json"]).out)
+    campaign = listed[0]
+    by_name = run_main(["--db", db, "campaigns", "show", campaign["name"].upper(), "--json"])
+    assert by_name.code == 0 and json.loads(by_name.out)["id"] == campaign["id"]
+    unknown = run_main(["--db", db, "campaigns", "show", "no such campaign"])
+    assert unknown.code != 0 and "no campaign" in unknown.err
