@@ -242,7 +242,10 @@ class ReadableBody:
     had_bidi: bool = False
 
 
-_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
+# CommonMark lets a backslash escape any ASCII punctuation; markdownify uses many of them.
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_MD_EMPHASIS = re.compile(r"(?<![\w*\\])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+_MD_CODE = re.compile(r"`([^`]+)`")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\(<?([^)>\s]+)>?\)")
 _MD_STRONG = re.compile(r"(\*\*|__)(.+?)\1")
 
@@ -260,6 +263,8 @@ def markdown_to_plain(markdown: str) -> str:
     for line in markdown.splitlines():
         line = _MD_LINK.sub(link, line)
         line = _MD_STRONG.sub(r"\2", line)
+        line = _MD_EMPHASIS.sub(r"\2", line)
+        line = _MD_CODE.sub(r"\1", line)
         lines.append(_MD_ESCAPE.sub(r"\1", line).rstrip())
     return "\n".join(lines)
 

@@ -213,6 +213,9 @@ def test_show_prints_plain_text_without_markdown_escapes(run_main: Run, db: str)
 def test_markdown_to_plain_drops_escapes_breaks_and_marks() -> None:
     text = "Hi \\-- there  \n\\[image: logo\\] **bold** [site](https://x.example)"
     assert markdown_to_plain(text) == "Hi -- there\n[image: logo] bold site <https://x.example>"
+    converted = readable_body("<p>Q&amp;A: a=b, <i>really</i> <code>x_y</code> 1+1</p>", None)
+    assert markdown_to_plain(converted.markdown) == "Q&A: a=b, really x_y 1+1"
+    assert markdown_to_plain("2 * 3 * 4 and snake_case_name") == "2 * 3 * 4 and snake_case_name"
 
 
 def test_ids_can_be_a_unique_start_and_campaigns_their_name(run_main: Run, db: str) -> None:
@@ -237,3 +240,14 @@ def test_ids_can_be_a_unique_start_and_campaigns_their_name(run_main: Run, db: s
     assert by_name.code == 0 and json.loads(by_name.out)["id"] == campaign["id"]
     unknown = run_main(["--db", db, "campaigns", "show", "no such campaign"])
     assert unknown.code != 0 and "no campaign" in unknown.err
+
+
+def test_a_campaign_whose_deletion_is_queued_matches_no_prefix(run_main: Run, db: str) -> None:
+    campaign = json.loads(run_main(["--db", db, "campaigns", "list", "--json"]).out)[0]
+    writer = open_writer(Path(db))
+    try:
+        writer.conn.execute("UPDATE campaigns SET is_deleted = 1 WHERE id = ?", [campaign["id"]])
+    finally:
+        writer.close()
+    outcome = run_main(["--db", db, "campaigns", "show", campaign["id"][:12]])
+    assert outcome.code != 0 and "no campaign" in outcome.err

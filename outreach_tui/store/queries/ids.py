@@ -18,11 +18,13 @@ def ids_starting_with(db: Database, resource: str, prefix: str) -> list[str]:
     """The ids of `resource` ("conversation" or "campaign") that start with `prefix`, an
     exact match alone when there is one; at most `SHOWN_CANDIDATES` + 1."""
     table = _TABLES[resource]
-    exact = db.conn.execute(f"SELECT id FROM {table} WHERE id = ?", [prefix]).fetchone()
+    # A row whose deletion is queued is hidden everywhere: it matches nothing here either.
+    live = " AND is_deleted = 0" if resource == "campaign" else ""
+    exact = db.conn.execute(f"SELECT id FROM {table} WHERE id = ?{live}", [prefix]).fetchone()
     if exact is not None or not prefix:
         return [exact[0]] if exact else []
     rows = db.conn.execute(
-        f"SELECT id FROM {table} WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+        f"SELECT id FROM {table} WHERE id >= ? AND id < ?{live} ORDER BY id LIMIT ?",
         [prefix, prefix + _AFTER_EVERY_ID, SHOWN_CANDIDATES + 1],
     )
     return [row[0] for row in rows]
