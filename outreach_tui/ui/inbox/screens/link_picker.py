@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from outreach_tui.core.links import Link
 from outreach_tui.core.sanitize import sanitize_line
+from outreach_tui.ui.inbox.widgets.message_view import link_text
 
 
 class LinkPicker(ModalScreen[None]):
@@ -96,10 +97,6 @@ class LinkPicker(ModalScreen[None]):
 
 def _link_line(number: int, link: Link) -> Text:
     text = Text()
-    text.append(f"{number:>2} ", style="bold")
-    text.append(sanitize_line(link.text, 40) or "(no text)")
-    text.append(" → ")
-    text.append(sanitize_line(link.href, 150), style="underline")
-    if link.deceptive:
-        text.append("  ⚠ the text shows a different address", style="bold red")
+    text.append(f"{number:>2} ", style="bold")  # the number only: the link keeps its styles
+    text.append_text(link_text(link, 40, 150))
     return text

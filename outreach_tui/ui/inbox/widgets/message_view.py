@@ -163,11 +163,17 @@ def link_list(links: tuple[Link, ...]) -> Text:
         if number > 1:
             text.append("\n")
         text.append(f"[{number}] ", style="dim")
-        text.append(sanitize_line(link.text, 60) or "(no text)")
-        text.append(" → ")
-        text.append(sanitize_line(link.href, 200), style="underline")
-        if link.deceptive:
-            text.append("  ⚠ the text shows a different address", style="bold red")
+        text.append_text(link_text(link))
+    return text
+
+
+def link_text(link: Link, text_chars: int = 60, href_chars: int = 200) -> Text:
+    """One link: its text, its real target, and a warning when the text shows another."""
+    text = Text(sanitize_line(link.text, text_chars) or "(no text)")
+    text.append(" → ")
+    text.append(sanitize_line(link.href, href_chars), style="underline")
+    if link.deceptive:
+        text.append("  ⚠ the text shows a different address", style="bold red")
     return text
 
 
