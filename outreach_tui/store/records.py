@@ -8,17 +8,23 @@ None (in sync), 'pending', 'failed' or 'conflict'.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from outreach_tui.store.fields import LABEL_NONE
+
+# The inbox's sort columns; "date" (newest first) is the default order.
+SORT_COLUMNS: Final = ("date", "sender", "label", "subject")
 
 
 @dataclass(frozen=True, order=True)
 class ConversationCursor:
-    """A position in the conversation order (last activity desc, id desc)."""
+    """A position in the conversation order (last activity desc, id desc), with the
+    row's value of the sort column when the list is sorted by another column
+    (`queries.conversations.cursor_of`); that value takes no part in comparisons."""
 
     last_activity: str
     id: str
+    sort_value: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -28,7 +34,9 @@ class ConversationFilter:
     `label` is one of the labels, or `LABEL_NONE` ("none") for conversations without a
     label; it filters the effective label (pending overrides included). `labels` widens
     that to any of several (the filter dialog); both together mean any of all of them.
-    `search` is free user text (see `search.fts_query`).
+    `search` is free user text (see `search.fts_query`). `sort` is one of `SORT_COLUMNS`
+    (date: newest first; the others A to Z, newest first among equals) and
+    `sort_reversed` turns that column's order round; neither narrows the list.
     """
 
     folder: str | None = None
@@ -38,6 +46,12 @@ class ConversationFilter:
     inbox_id: str | None = None
     search: str | None = None
     labels: tuple[str, ...] = ()
+    sort: str = "date"
+    sort_reversed: bool = False
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORT_COLUMNS:
+            raise ValueError(f"sort must be one of {', '.join(SORT_COLUMNS)}, not {self.sort!r}")
 
     @property
     def wants_no_label(self) -> bool:
@@ -58,8 +72,10 @@ class ConversationFilter:
         )
 
     def cleared(self) -> ConversationFilter:
-        """The same folder with every other restriction removed."""
-        return ConversationFilter(folder=self.folder)
+        """The same folder and order with every restriction removed."""
+        return ConversationFilter(
+            folder=self.folder, sort=self.sort, sort_reversed=self.sort_reversed
+        )
 
 
 @dataclass(frozen=True)

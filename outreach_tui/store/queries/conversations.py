@@ -1,8 +1,10 @@
 """Read queries of the conversation screens: keyset windows, offsets, counts, threads.
 
-Order everywhere: `last_activity` descending, `id` descending as the tie-break. Every
+The default order is `last_activity` descending, `id` descending as the tie-break. Every
 filter column is the effective one (pending edits included) and each filter has an index
-that leads with it, so a window costs the same at 100 or 100,000 conversations. These
+that leads with it, so a window costs the same at 100 or 100,000 conversations. Sorting
+by sender, label or subject (`ConversationFilter.sort`) has no index: each window sorts
+the filter's rows (a top-N sort, tens of ms at 100,000; see BENCHMARKS.md). These
 functions only read: run them on a reader connection (`connection.open_reader`).
 """
 
@@ -15,6 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from outreach_tui.core.labels import LABELS
 from outreach_tui.store.codec import loads
 from outreach_tui.store.connection import data_version
 from outreach_tui.store.fields import LABEL_NONE
@@ -61,22 +64,88 @@ def _row(values: tuple[Any, ...]) -> ConversationRow:
     )
 
 
+# The value each sort column orders by, as SQL over alias `c` (NOCASE: "acme" beside
+# "Acme") and as Python over a row (`cursor_of`); the two must agree. Labels sort by
+# the name the list shows; conversations without one come last.
+_NO_LABEL_LAST = "\U0010ffff"
+_LABEL_NAMES = {info.value: info.display_name for info in LABELS}
+_SORT_SQL = {
+    "sender": "COALESCE(NULLIF({c}sender_name, ''), {c}sender_email, '') COLLATE NOCASE",
+    "subject": "COALESCE({c}subject, '') COLLATE NOCASE",
+    "label": (
+        "(CASE {c}label "
+        + " ".join(f"WHEN '{value}' THEN '{name}'" for value, name in _LABEL_NAMES.items())
+        + f" ELSE COALESCE({{c}}label, char({ord(_NO_LABEL_LAST)})) END) COLLATE NOCASE"
+    ),
+}
+
+
+def _sort_value(row: ConversationRow, sort: str) -> str | None:
+    """`row`'s value of the sort column, as `_SORT_SQL` computes it (None for date)."""
+    if sort == "sender":
+        return row.sender_name or row.sender_email or ""
+    if sort == "subject":
+        return row.subject or ""
+    if sort == "label":
+        return _NO_LABEL_LAST if row.label is None else _LABEL_NAMES.get(row.label, row.label)
+    return None
+
+
+def cursor_of(row: ConversationRow, flt: ConversationFilter) -> ConversationCursor:
+    """`row`'s position in the list's order under `flt` (for `conversation_window`)."""
+    return ConversationCursor(row.last_activity, row.id, _sort_value(row, flt.sort))
+
+
 @dataclass(frozen=True)
 class _Plan:
     """The SQL of a filter: conditions on alias `c`, their parameters, and the column
-    expressions to order and page by."""
+    expressions to order and page by.
+
+    Display order: by date, `(la, cid)` descending (ascending when reversed). By another
+    column, its value `key` ascending (descending when reversed), then the newest first
+    among equals, so reversing a column keeps each group's newest on top.
+    """
 
     where: str
     params: list[Any]
     # "+c.col" stops SQLite from walking an index for that column; see `_plan`.
     la: str = "c.last_activity"
     cid: str = "c.id"
+    key: str | None = None
+    reverse: bool = False
 
     def desc(self) -> str:
-        return f"ORDER BY {self.la} DESC, {self.cid} DESC"
+        """ORDER BY for the display order."""
+        return self._order(backward=False)
 
     def asc(self) -> str:
-        return f"ORDER BY {self.la} ASC, {self.cid} ASC"
+        """ORDER BY for the display order turned round (to read rows above a cursor)."""
+        return self._order(backward=True)
+
+    def _order(self, *, backward: bool) -> str:
+        recent = "ASC" if backward else "DESC"
+        if self.key is None:
+            if self.reverse:
+                recent = "DESC" if backward else "ASC"
+            return f"ORDER BY {self.la} {recent}, {self.cid} {recent}"
+        key = "DESC" if self.reverse != backward else "ASC"
+        return f"ORDER BY {self.key} {key}, {self.la} {recent}, {self.cid} {recent}"
+
+    def beyond(self, cursor: ConversationCursor, *, backward: bool = False) -> tuple[str, list]:
+        """(" AND …", params): the rows after `cursor` in display order (before it when
+        `backward`), the cursor's own row excluded."""
+        older = "<" if not backward else ">"
+        if self.key is None:
+            if self.reverse:
+                older = ">" if older == "<" else "<"
+            return f" AND ({self.la}, {self.cid}) {older} (?, ?)", [cursor.last_activity, cursor.id]
+        later = ">" if self.reverse == backward else "<"
+        value = cursor.sort_value if cursor.sort_value is not None else ""
+        return (
+            f" AND ({self.key} {later} ? OR ({self.key} = ?"
+            f" AND ({self.la}, {self.cid}) {older} (?, ?)))",
+            [value, value, cursor.last_activity, cursor.id],
+        )
 
 
 def _search_matches(db: Database, query: str, cap: int) -> int:
@@ -143,7 +212,15 @@ def _plan(
                 "c.seq IN (SELECT rowid FROM conversation_fts WHERE conversation_fts MATCH ?)"
             )
             params.append(search_query)
-    return _Plan(" AND ".join(parts) or "1", params, f"{col}last_activity", f"{col}id")
+    key = _SORT_SQL[flt.sort].format(c=col) if flt.sort in _SORT_SQL else None
+    return _Plan(
+        " AND ".join(parts) or "1",
+        params,
+        f"{col}last_activity",
+        f"{col}id",
+        key=key,
+        reverse=flt.sort_reversed,
+    )
 
 
 def conversation_window(
@@ -160,21 +237,21 @@ def conversation_window(
         raise ValueError("give after or before, not both")
     plan = _plan(db, flt)
     if before is not None:
+        keyset, params = plan.beyond(before, backward=True)
         sql = (
-            f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {plan.where}"
-            f" AND ({plan.la}, {plan.cid}) > (?, ?) {plan.asc()} LIMIT ?"
+            f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {plan.where}{keyset}"
+            f" {plan.asc()} LIMIT ?"
         )
-        rows = db.conn.execute(sql, [*plan.params, before.last_activity, before.id, limit])
+        rows = db.conn.execute(sql, [*plan.params, *params, limit])
         return [_row(r) for r in reversed(rows.fetchall())]
-    keyset, params = "", plan.params
+    keyset, params = "", []
     if after is not None:
-        keyset = f" AND ({plan.la}, {plan.cid}) < (?, ?)"
-        params = [*params, after.last_activity, after.id]
+        keyset, params = plan.beyond(after)
     sql = (
         f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {plan.where}{keyset}"
         f" {plan.desc()} LIMIT ?"
     )
-    return [_row(r) for r in db.conn.execute(sql, [*params, limit])]
+    return [_row(r) for r in db.conn.execute(sql, [*plan.params, *params, limit])]
 
 
 def count_conversations(
@@ -275,6 +352,8 @@ class ConversationList:
     """
 
     def __init__(self, db: Database, flt: ConversationFilter, *, step: int = 256) -> None:
+        if flt.sort != "date" or flt.sort_reversed:
+            raise ValueError("ConversationList keeps keys in date order only")
         self.db = db
         self.filter = flt
         self.step = step
@@ -401,15 +480,16 @@ def conversation_position(
     excludes it. One indexed range count: cheap near the top, O(offset) at worst."""
     plan = _plan(db, flt)
     found = db.conn.execute(
-        f"SELECT c.last_activity, c.id FROM conversations c WHERE {plan.where} AND c.id = ?",
+        f"SELECT c.last_activity, c.id, {plan.key or 'NULL'} FROM conversations c"
+        f" WHERE {plan.where} AND c.id = ?",
         [*plan.params, conversation_id],
     ).fetchone()
     if found is None:
         return None
+    keyset, params = plan.beyond(ConversationCursor(*found), backward=True)
     return db.conn.execute(
-        f"SELECT COUNT(*) FROM conversations c WHERE {plan.where}"
-        f" AND ({plan.la}, {plan.cid}) > (?, ?)",
-        [*plan.params, found[0], found[1]],
+        f"SELECT COUNT(*) FROM conversations c WHERE {plan.where}{keyset}",
+        [*plan.params, *params],
     ).fetchone()[0]
 
 

@@ -205,9 +205,13 @@ class PagedList(ScrollView, Generic[RowT], can_focus=True):
             self._reader.close()
             self._reader = None
 
-    def set_params(self, params: Any) -> None:
-        """Show rows under other params; the cursor goes to the top, the selection is cleared."""
+    def set_params(self, params: Any, *, keep_cursor: bool = False) -> None:
+        """Show rows under other params; the cursor goes to the top and the selection is
+        cleared, or, with `keep_cursor` (the same rows in another order), both stay."""
         self.params = params
+        if keep_cursor:
+            self.reload()
+            return
         self.selected.clear()
         self.reload(anchor_key=None, anchor_index=0)
 

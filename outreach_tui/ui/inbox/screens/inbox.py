@@ -29,9 +29,10 @@ from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.footer import AppFooter
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
 from outreach_tui.ui.inbox.screens.filters import FilterScreen
+from outreach_tui.ui.inbox.screens.sort_picker import SortPicker, next_sort
 from outreach_tui.ui.inbox.screens.thread import ThreadScreen
 from outreach_tui.ui.inbox.screens.triage import QUICK_LABELS, Triage, label_key_bindings
-from outreach_tui.ui.inbox.widgets.conversation_list import ConversationList
+from outreach_tui.ui.inbox.widgets.conversation_list import ConversationHeader, ConversationList
 
 SEARCH_DEBOUNCE = 0.25
 FOLDERS: tuple[str | None, ...] = ("primary", "others", None)
@@ -54,6 +55,7 @@ class InboxScreen(Screen[None]):
         Binding("f", "cycle_folder", "Folder", id="inbox.folder"),
         Binding("c", "compose", "Compose", id="inbox.compose"),
         Binding("U", "toggle_unread_only", "Unread only", show=False, id="inbox.unread_only"),
+        Binding("S", "sort", "Sort", show=False, id="inbox.sort"),
         Binding("escape", "clear", "Clear", show=False, id="inbox.clear_selection"),
     ]
 
@@ -79,6 +81,7 @@ class InboxScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="filter-bar")
         yield Input(placeholder="Search subjects, bodies, names, emails…", id="search")
+        yield ConversationHeader(id="columns")
         yield ConversationList(self.backend, self.filter, id="conversations")
         yield StatusBar(self.backend.status, id="status")
         yield AppFooter()
@@ -103,6 +106,7 @@ class InboxScreen(Screen[None]):
             listed = self.conversation_list
             self._update_filter_bar(listed.total if listed.loaded else None)
         self.conversation_list.set_names(campaigns, inboxes, show_campaigns=linked)
+        self.query_one(ConversationHeader).show_campaigns = linked
 
     # --- filter bar ---------------------------------------------------------------------
 
@@ -136,12 +140,15 @@ class InboxScreen(Screen[None]):
 
     def _set_filter(self, flt: ConversationFilter) -> None:
         narrowed_before = self.filter.narrowed
+        only_order = replace(self.filter, sort=flt.sort, sort_reversed=flt.sort_reversed) == flt
         self.filter = flt
         conversation_list = self.conversation_list
         conversation_list.empty_text = (
             f"{ConversationList.EMPTY_TEXT} V clears the filters." if flt.narrowed else None
         )
-        conversation_list.set_filter(flt)
+        # Another order shows the same rows: the cursor stays on its conversation.
+        conversation_list.set_filter(flt, keep_cursor=only_order)
+        self.query_one(ConversationHeader).sort = (flt.sort, flt.sort_reversed)
         self._update_filter_bar()
         if flt.narrowed != narrowed_before:  # the footer is rebuilt: only when it changes
             self.refresh_bindings()  # "V Clear filters" shows only while a filter is on
@@ -230,7 +237,7 @@ class InboxScreen(Screen[None]):
         """Jump to the next unread conversation below the cursor (wrapping to the top)."""
         conversation_list = self.conversation_list
         flt, current = conversation_list.filter, conversation_list.current_row
-        after = current.cursor if current is not None else None
+        after = conversation_queries.cursor_of(current, flt) if current is not None else None
 
         def landed(found: tuple[str, int] | None) -> None:
             if found is None:
@@ -292,6 +299,22 @@ class InboxScreen(Screen[None]):
         if conversation_list.selected:
             conversation_list.clear_selection()
             self._update_filter_bar(conversation_list.total)
+
+    def action_sort(self) -> None:
+        """Pick the column the list is sorted by (its key again reverses it)."""
+
+        def chosen(order: tuple[str, bool] | None) -> None:
+            if order is not None:
+                self._sort_by(*order)
+
+        self.app.push_screen(SortPicker((self.filter.sort, self.filter.sort_reversed)), chosen)
+
+    @on(ConversationHeader.SortClicked)
+    def _header_clicked(self, event: ConversationHeader.SortClicked) -> None:
+        self._sort_by(*next_sort((self.filter.sort, self.filter.sort_reversed), event.column))
+
+    def _sort_by(self, column: str, reversed_: bool) -> None:
+        self._set_filter(replace(self.filter, sort=column, sort_reversed=reversed_))
 
     def action_cycle_folder(self) -> None:
         index = FOLDERS.index(self.filter.folder) if self.filter.folder in FOLDERS else 0

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -28,9 +28,14 @@ from typing import Any
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from sqlite_utils import Database
+from textual import events
 from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
 from textual.strip import Strip
+from textual.widget import Widget
 
 from outreach_tui.core.labels import ColourRole, colour_role, display_name
 from outreach_tui.core.sanitize import SafeText, sanitize_text
@@ -150,9 +155,10 @@ class ConversationList(PagedList[ConversationRow]):
         params: ConversationFilter = self.params
         return params
 
-    def set_filter(self, flt: ConversationFilter) -> None:
-        """Show another filter; the cursor goes to the top, the selection is cleared."""
-        self.set_params(flt)
+    def set_filter(self, flt: ConversationFilter, *, keep_cursor: bool = False) -> None:
+        """Show another filter; the cursor goes to the top, the selection is cleared
+        (both stay with `keep_cursor`: the same rows in another order)."""
+        self.set_params(flt, keep_cursor=keep_cursor)
 
     def set_names(
         self, campaigns: dict[str, str], inboxes: dict[str, str], *, show_campaigns: bool
@@ -194,12 +200,14 @@ class ConversationList(PagedList[ConversationRow]):
     def rows_after(
         self, db: Database, params: Any, row: ConversationRow, limit: int
     ) -> list[ConversationRow]:
-        return conversation_queries.conversation_window(db, params, after=row.cursor, limit=limit)
+        cursor = conversation_queries.cursor_of(row, params)
+        return conversation_queries.conversation_window(db, params, after=cursor, limit=limit)
 
     def rows_before(
         self, db: Database, params: Any, row: ConversationRow, limit: int
     ) -> list[ConversationRow]:
-        return conversation_queries.conversation_window(db, params, before=row.cursor, limit=limit)
+        cursor = conversation_queries.cursor_of(row, params)
+        return conversation_queries.conversation_window(db, params, before=cursor, limit=limit)
 
     def row_key(self, row: ConversationRow) -> str:
         return row.id
@@ -239,10 +247,8 @@ class ConversationList(PagedList[ConversationRow]):
         weight = self._style("read" if row.is_read else "unread")
         dim = self._dim()
         mark = self._style("mark")
-        narrow = width < NARROW_WIDTH
-        sender_width = NARROW_SENDER_WIDTH if narrow else SENDER_WIDTH
-        label_width = NARROW_LABEL_WIDTH if narrow else LABEL_WIDTH
-        sender = _safe(row.sender_name or row.sender_email, sender_width * 2)
+        layout = RowLayout.for_width(width, self.show_campaigns)
+        sender = _safe(row.sender_name or row.sender_email, layout.sender * 2)
         subject = _safe(row.subject or "(no subject)", max(width, 1))
         flagged = sender.had_bidi or subject.had_bidi
         if row.label:
@@ -258,26 +264,23 @@ class ConversationList(PagedList[ConversationRow]):
         ]
         if flagged:
             head.append((BIDI_MARK, 2, mark))
-            head.append((sender.text, sender_width - 2, weight))
+            head.append((sender.text, layout.sender - 2, weight))
         else:
-            head.append((sender.text, sender_width, weight))
+            head.append((sender.text, layout.sender, weight))
         head.append((" ", 1, Style()))
         tail: list[tuple[str, int, Style]] = [
             (" ", 1, Style()),
-            (_fit(label_text, label_width), label_width, label_style),
+            (_fit(label_text, layout.label), layout.label, label_style),
         ]
-        campaigns = self.show_campaigns and width >= CAMPAIGN_MIN_WIDTH
-        if campaigns:
+        if layout.campaign:
             campaign = self.campaign_names.get(row.campaign_id or "", "")
             tail += [(" ", 1, Style()), (_safe(campaign, 60).text, CAMPAIGN_WIDTH, dim)]
-        # The sending inbox first (always known); the campaign joins it when wide.
-        if width >= INBOX_MIN_WIDTH:
+        if layout.inbox:
             inbox = self.inbox_emails.get(row.inbox_id or "", "")
             tail += [(" ", 1, Style()), (_safe(inbox, 80).text, INBOX_WIDTH, dim)]
         tail.append((" ", 1, Style()))
         tail.append((_relative(row.last_activity, self.now).rjust(TIME_WIDTH), TIME_WIDTH, dim))
-        used = sum(w for _, w, _ in head) + sum(w for _, w, _ in tail)
-        rest = max(width - used, 0)
+        rest = layout.subject
         subject_width = min(cell_len(subject.text), rest)
         segments = [Segment(_cell(text, w), style + s) for text, w, s in head]
         segments.append(Segment(_cell(subject.text, subject_width), style + weight))
@@ -287,3 +290,110 @@ class ConversationList(PagedList[ConversationRow]):
             segments.append(Segment(_cell(filler, rest - subject_width), style + dim))
         segments += [Segment(_cell(text, w), style + s) for text, w, s in tail]
         return Strip(segments, width)
+
+
+@dataclass(frozen=True)
+class RowLayout:
+    """The column widths of a list row (and of the header above it) at one width."""
+
+    width: int
+    sender: int
+    label: int
+    campaign: bool
+    inbox: bool
+
+    MARKS = 4  # selection, unread dot, outbox state, a space
+
+    @classmethod
+    def for_width(cls, width: int, show_campaigns: bool) -> RowLayout:
+        """Narrow rows get narrower sender and label columns; the sending inbox shows
+        first once there is room (always known), the campaign joins it when wide."""
+        narrow = width < NARROW_WIDTH
+        return cls(
+            width=width,
+            sender=NARROW_SENDER_WIDTH if narrow else SENDER_WIDTH,
+            label=NARROW_LABEL_WIDTH if narrow else LABEL_WIDTH,
+            campaign=show_campaigns and width >= CAMPAIGN_MIN_WIDTH,
+            inbox=width >= INBOX_MIN_WIDTH,
+        )
+
+    @property
+    def subject(self) -> int:
+        """The subject and snippet's room: what the other columns leave."""
+        used = self.MARKS + self.sender + 1 + 1 + self.label + 1 + TIME_WIDTH
+        used += (1 + CAMPAIGN_WIDTH if self.campaign else 0) + (
+            1 + INBOX_WIDTH if self.inbox else 0
+        )
+        return max(self.width - used, 0)
+
+    def columns(self) -> list[tuple[str | None, str, int]]:
+        """(sort column or None, title, width) of every cell, left to right."""
+        cells: list[tuple[str | None, str, int]] = [
+            (None, "", self.MARKS),
+            ("sender", "Sender", self.sender),
+            (None, "", 1),
+            ("subject", "Subject", self.subject),
+            (None, "", 1),
+            ("label", "Label", self.label),
+        ]
+        if self.campaign:
+            cells += [(None, "", 1), (None, "Campaign", CAMPAIGN_WIDTH)]
+        if self.inbox:
+            cells += [(None, "", 1), (None, "Inbox", INBOX_WIDTH)]
+        cells += [(None, "", 1), ("date", "When", TIME_WIDTH)]
+        return cells
+
+
+class ConversationHeader(Widget):
+    """The column titles above the conversation list; the sorted one carries ▼ or ▲
+    (the direction rows run in), and a click on a sortable title asks to sort by it."""
+
+    DEFAULT_CSS = """
+    ConversationHeader { height: 1; background: $boost; color: $text-muted; }
+    ConversationHeader > .conversation-header--sorted { color: $text; text-style: bold; }
+    """
+    COMPONENT_CLASSES = {"conversation-header--sorted"}
+
+    class SortClicked(Message):
+        """A sortable column's title was clicked."""
+
+        def __init__(self, column: str) -> None:
+            super().__init__()
+            self.column = column
+
+    sort: reactive[tuple[str, bool]] = reactive(("date", False))
+    show_campaigns: reactive[bool] = reactive(False)
+
+    def render(self) -> Text:
+        column, reversed_ = self.sort
+        sorted_style = self.get_component_rich_style("conversation-header--sorted", partial=True)
+        text = Text(no_wrap=True, overflow="crop", end="")
+        for name, title, width in RowLayout.for_width(
+            self.size.width, self.show_campaigns
+        ).columns():
+            if name is not None and name == column:
+                # Dates run newest first by default: the arrow shows the rows' direction.
+                descending = (name == "date") != reversed_
+                title = f"{title} {'▼' if descending else '▲'}"
+                cell = title.rjust(width) if name == "date" else title
+                text.append(_fit(cell, width).ljust(width), style=sorted_style)
+            else:
+                cell = title.rjust(width) if name == "date" else title
+                text.append(_fit(cell, width).ljust(width) if width else "")
+        return text
+
+    def column_at(self, x: int) -> str | None:
+        """The sortable column under screen column `x` of this widget, if any."""
+        start = 0
+        for name, _title, width in RowLayout.for_width(
+            self.size.width, self.show_campaigns
+        ).columns():
+            if start <= x < start + width:
+                return name
+            start += width
+        return None
+
+    def on_click(self, event: events.Click) -> None:
+        column = self.column_at(event.x)
+        if column is not None:
+            self.post_message(self.SortClicked(column))
