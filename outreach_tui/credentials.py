@@ -8,6 +8,7 @@ environment variable.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 
 import keyring
 import keyring.errors
@@ -41,6 +42,14 @@ def api_key_from_environment() -> str | None:
     """The key from `REACHKIT_API_KEY`, if set and not blank."""
     value = os.environ.get(API_KEY_ENV, "").strip()
     return value or None
+
+
+@dataclass(frozen=True)
+class SessionKey:
+    """A key kept in this process's memory only ("for this session only" on the welcome
+    screen): never written anywhere, gone when the app quits."""
+
+    api_key: str = field(repr=False)
 
 
 def load_api_key(profile: str) -> str | None:

@@ -18,7 +18,7 @@ from outreach_tui.api import ReachkitClient
 from outreach_tui.commands import CommandError
 from outreach_tui.commands.context import CommandContext, resolve_context
 from outreach_tui.config import Config, app_paths
-from outreach_tui.credentials import CredentialStoreError, load_api_key
+from outreach_tui.credentials import CredentialStoreError, SessionKey, load_api_key
 from outreach_tui.store.cache_file import CacheError
 
 DEMO_API_KEY = "demo-key"
@@ -26,20 +26,22 @@ DEMO_LIVE_SECONDS = 15.0
 DEMO_SYNC_SECONDS = 20.0
 
 
-def _launch_app(launch: object) -> str | None:
+def _launch_app(launch: object) -> str | SessionKey | None:
     # Textual is imported here so the headless commands start fast.
     from outreach_tui.ui.app import OutreachApp
 
     return OutreachApp(launch).run()  # type: ignore[arg-type]
 
 
-def _normal_launch(context: CommandContext) -> object:
+def _normal_launch(context: CommandContext, session_key: SessionKey | None = None) -> object:
     from outreach_tui.ui.app import Launch
 
     try:
         api_key = load_api_key(context.profile)
     except CredentialStoreError:
         api_key = None
+    if api_key is None and session_key is not None:
+        api_key = session_key.api_key
     client_factory = None
     if api_key and context.base_url:
         base_url = context.base_url
@@ -61,16 +63,20 @@ def _normal_launch(context: CommandContext) -> object:
 
 def run_tui(args: argparse.Namespace) -> int:
     """Open the TUI on the active profile (the welcome screen on first run)."""
+    session_key: SessionKey | None = None  # "this session only": in memory, until quit
     while True:
         context = resolve_context(args)
         try:
-            result = _launch_app(_normal_launch(context))
+            result = _launch_app(_normal_launch(context, session_key))
         except CacheError as error:
             # Raised by the writer thread's start, before the screen is taken over: the
             # terminal is still the shell's, so one line says which file and what to do.
             raise CommandError(error.message) from None
         if result == "demo":
             return run_demo(argparse.Namespace(size=300, seed=1))
+        if isinstance(result, SessionKey):
+            session_key = result
+            continue
         if result != "restart":
             return 0
 

@@ -1,4 +1,5 @@
-"""First run without a key: enter an API key (checked, stored in the keyring) or open the demo."""
+"""First run without a key: enter an API key (checked, then stored in the keyring or kept
+in memory for this session only) or open the demo."""
 
 from __future__ import annotations
 
@@ -15,7 +16,12 @@ from textual.widgets import Button, Input, Static
 
 from outreach_tui.api import AuthenticationError, ReachkitClient, ReachkitError
 from outreach_tui.config import AppPaths, Config, ConfigError, save_config, validate_base_url
-from outreach_tui.credentials import API_KEY_ENV, CredentialStoreError, store_api_key
+from outreach_tui.credentials import (
+    API_KEY_ENV,
+    CredentialStoreError,
+    SessionKey,
+    store_api_key,
+)
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.backend.workers import deliver
 from outreach_tui.ui.common.widgets.footer import AppFooter
@@ -32,7 +38,8 @@ async def check_api_key(base_url: str, api_key: str) -> None:
 
 
 class WelcomeScreen(Screen[None]):
-    """Connect a workspace or try the demo. Exits the app with RESTART or DEMO."""
+    """Connect a workspace or try the demo. Exits the app with RESTART (key stored), a
+    `SessionKey` (key for this session only) or DEMO."""
 
     # Priority: the inputs would take ctrl+d (delete right) first.
     BINDINGS = [Binding("ctrl+d", "demo", "Open the demo", id="welcome.demo", priority=True)]
@@ -73,7 +80,8 @@ class WelcomeScreen(Screen[None]):
             yield Static(
                 "Connect your Reachkit workspace with an API key (Settings → Integrations in "
                 "Reachkit). The key is checked, then kept in your system keyring — never in a "
-                f"file. Or look around the demo workspace first. ({API_KEY_ENV} also works.)",
+                "file — or, with 'This session only', in memory until you quit. Or look "
+                f"around the demo workspace first. ({API_KEY_ENV} also works.)",
                 classes="hint",
                 markup=False,
             )
@@ -84,6 +92,7 @@ class WelcomeScreen(Screen[None]):
             yield Static("", id="welcome-error", markup=False)
             with Horizontal():
                 yield Button("Connect", variant="primary", id="connect")
+                yield Button("This session only", id="session")
                 yield Button("Open the demo", id="demo")
         yield StatusBar(self.backend.status, id="status")
         yield AppFooter()
@@ -102,6 +111,13 @@ class WelcomeScreen(Screen[None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#connect")
     def _connect(self) -> None:
+        self._start_check(remember=True)
+
+    @on(Button.Pressed, "#session")
+    def _connect_for_this_session(self) -> None:
+        self._start_check(remember=False)
+
+    def _start_check(self, *, remember: bool) -> None:
         try:
             base_url = validate_base_url(self.query_one("#base-url", Input).value)
         except ConfigError as error:
@@ -113,14 +129,21 @@ class WelcomeScreen(Screen[None]):
             self._error("Enter the API key.")
             return
         self._error("Checking the key…")
-        self.query_one("#connect", Button).disabled = True
-        self._check(base_url, api_key)
+        self._set_buttons_disabled(True)
+        self._check(base_url, api_key, remember)
+
+    def _set_buttons_disabled(self, disabled: bool) -> None:
+        for button in self.query("#connect, #session").results(Button):
+            button.disabled = disabled
 
     @work(thread=True, exclusive=True, group="welcome-check", exit_on_error=False)
-    def _check(self, base_url: str, api_key: str) -> None:
+    def _check(self, base_url: str, api_key: str, remember: bool) -> None:
         try:
             asyncio.run(self.checker(base_url, api_key))  # type: ignore[arg-type]
-            store_api_key(self.profile, api_key)
+            if remember:
+                store_api_key(self.profile, api_key)
+            # The base URL is not a secret: saved either way, so the next start (or a
+            # command with REACHKIT_API_KEY set) knows the workspace.
             profile = replace(self.config.profile(self.profile), base_url=base_url)
             save_config(
                 replace(self.config.with_profile(profile), active_profile=self.profile), self.paths
@@ -130,10 +153,16 @@ class WelcomeScreen(Screen[None]):
         except ReachkitError as error:
             deliver(self.app, self._failed, f"Could not check the key: {error.message}")
         except CredentialStoreError as error:
-            deliver(self.app, self._failed, str(error))
+            deliver(
+                self.app,
+                self._failed,
+                f"{error} — or choose 'This session only' to keep the key in memory.",
+            )
+        except (ConfigError, OSError) as error:
+            deliver(self.app, self._failed, f"Could not save the settings: {error}")
         else:
-            deliver(self.app, self.app.exit, RESTART)
+            deliver(self.app, self.app.exit, RESTART if remember else SessionKey(api_key))
 
     def _failed(self, message: str) -> None:
         self._error(message)
-        self.query_one("#connect", Button).disabled = False
+        self._set_buttons_disabled(False)
