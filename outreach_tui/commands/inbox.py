@@ -159,7 +159,8 @@ def _apply(args: argparse.Namespace, ids: list[str], edit: str) -> list[OutboxIt
     context = resolve_context(args)
     db = context.open_db()
     try:
-        ids[:] = [_require_conversation(db, typed).id for typed in ids]
+        # Two ways of typing one conversation (its id and a start of it) count once.
+        ids[:] = dict.fromkeys(_require_conversation(db, typed).id for typed in ids)
         try:
             if edit == "revert":
                 return edits.revert_label(db, ids)
@@ -207,15 +208,17 @@ def label_conversations(args: argparse.Namespace) -> int:
 
 def mark_read(args: argparse.Namespace) -> int:
     """`inbox read ID...`."""
-    items = _apply(args, list(args.ids), "read")
-    _report_queued(items, list(args.ids), "marked read")
+    ids = list(args.ids)
+    items = _apply(args, ids, "read")
+    _report_queued(items, ids, "marked read")
     return 0
 
 
 def mark_unread(args: argparse.Namespace) -> int:
     """`inbox unread ID...`."""
-    items = _apply(args, list(args.ids), "unread")
-    _report_queued(items, list(args.ids), "marked unread")
+    ids = list(args.ids)
+    items = _apply(args, ids, "unread")
+    _report_queued(items, ids, "marked unread")
     return 0
 
 

@@ -251,3 +251,33 @@ def test_a_campaign_whose_deletion_is_queued_matches_no_prefix(run_main: Run, db
         writer.close()
     outcome = run_main(["--db", db, "campaigns", "show", campaign["id"][:12]])
     assert outcome.code != 0 and "no campaign" in outcome.err
+
+
+def test_campaign_names_fold_any_case_and_twins_are_told_apart(run_main: Run, db: str) -> None:
+    first, second = json.loads(run_main(["--db", db, "campaigns", "list", "--json"]).out)[:2]
+    writer = open_writer(Path(db))
+    try:
+        writer.conn.execute(
+            "UPDATE campaigns SET name = 'Été à Zürich' WHERE id = ?", [first["id"]]
+        )
+        writer.conn.execute("UPDATE campaigns SET name = 'twin' WHERE id = ?", [second["id"]])
+        writer.conn.execute(
+            "UPDATE campaigns SET name = 'TWIN' WHERE id = (SELECT id FROM campaigns"
+            " WHERE id NOT IN (?, ?) AND is_deleted = 0 LIMIT 1)",
+            [first["id"], second["id"]],
+        )
+    finally:
+        writer.close()
+    shown = run_main(["--db", db, "campaigns", "show", "ÉTÉ À ZÜRICH", "--json"])
+    assert shown.code == 0 and json.loads(shown.out)["id"] == first["id"]
+    twins = run_main(["--db", db, "campaigns", "show", "Twin"])
+    assert twins.code == 2
+    assert "several campaigns are named 'Twin'" in twins.err and "use the id" in twins.err
+    assert second["id"] in twins.err
+
+
+def test_one_conversation_typed_twice_counts_once(run_main: Run, db: str) -> None:
+    target = _list(run_main, db)[0]["id"]
+    outcome = run_main(["--db", db, "inbox", "unread", target, target[:20], target])
+    assert outcome.code == 0
+    assert "1 conversation(s)" in outcome.out

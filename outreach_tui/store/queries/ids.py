@@ -31,10 +31,12 @@ def ids_starting_with(db: Database, resource: str, prefix: str) -> list[str]:
 
 
 def campaign_ids_named(db: Database, name: str) -> list[str]:
-    """Campaigns whose name is `name`, ignoring case and surrounding spaces."""
-    rows = db.conn.execute(
-        "SELECT id FROM campaigns WHERE is_deleted = 0 AND name = ? COLLATE NOCASE"
-        " ORDER BY id LIMIT ?",
-        [name.strip(), SHOWN_CANDIDATES + 1],
-    )
-    return [row[0] for row in rows]
+    """Campaigns whose name is `name`, ignoring case (any script, not only ASCII) and
+    surrounding spaces; at most `SHOWN_CANDIDATES` + 1.
+
+    A workspace has hundreds of campaigns, not millions: comparing the folded names in
+    Python is cheap, and SQLite's NOCASE folds ASCII letters only ("ÉTÉ" ≠ "été")."""
+    wanted = name.strip().casefold()
+    rows = db.conn.execute("SELECT id, name FROM campaigns WHERE is_deleted = 0 ORDER BY id")
+    found = [cid for cid, cname in rows if (cname or "").strip().casefold() == wanted]
+    return found[: SHOWN_CANDIDATES + 1]
