@@ -12,10 +12,19 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from outreach_tui.ui.inbox.screens.filters import FilterScreen
 from outreach_tui.ui.inbox.screens.label_picker import LabelPicker
 from outreach_tui.ui.inbox.screens.thread import ThreadScreen
 
-from .conftest import make_app, open_inbox, settle, wait_for, wait_for_screen, wait_for_text
+from .conftest import (
+    make_app,
+    open_inbox,
+    settle,
+    terminal_lines,
+    wait_for,
+    wait_for_screen,
+    wait_for_text,
+)
 
 # Every screen at the classic 80x24 and at 120x40.
 SIZES = [(120, 40), (80, 24)]
@@ -58,3 +67,29 @@ def test_label_picker_snapshot(synced_db: Path, snap_compare: Any, size: tuple[i
         await settle(pilot)
 
     assert snap_compare(make_app(synced_db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_filter_dialog_snapshot(synced_db: Path, snap_compare: Any, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _inbox_ready(pilot)
+        await pilot.press("v")
+        await wait_for_screen(pilot, FilterScreen)
+        await wait_for_text(pilot, "All inboxes", "cancels")
+        await settle(pilot)
+
+    assert snap_compare(make_app(synced_db), terminal_size=size, run_before=run_before)
+
+
+async def test_the_filter_dialog_fits_a_classic_terminal(synced_db: Path) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_inbox(pilot)
+        await pilot.press("v")
+        await wait_for_screen(pilot, FilterScreen)
+        await settle(pilot)
+        dialog = app.screen.query_one("FilterScreen > Vertical")
+        assert app.screen.region.contains_region(dialog.region)
+        shown = "\n".join(terminal_lines(app))
+        for text in ("Filter", "cancels", "All campaigns", "All inboxes", "Unread only"):
+            assert text in shown, text

@@ -38,7 +38,9 @@ def _label_selection(title: str, value: str, count: int, chosen: tuple[str, ...]
     return Selection(text, value, value in chosen, id=value)
 
 
-HINT = "space ticks labels · tab next list · ↑↓ pick campaign and inbox · enter applies · esc"
+HINT = (
+    "space ticks labels · tab next list · ↑↓ pick campaign and inbox · enter applies · esc cancels"
+)
 
 
 class FilterScreen(ModalScreen[ConversationFilter | None]):
@@ -55,12 +57,15 @@ class FilterScreen(ModalScreen[ConversationFilter | None]):
     DEFAULT_CSS = """
     FilterScreen { align: center middle; }
     FilterScreen > Vertical {
-        width: 96; height: 28; border: round $accent; background: $panel; padding: 0 1;
+        width: 96; height: 28; max-width: 100%; max-height: 100%;
+        border: round $accent; background: $panel; padding: 0 1;
     }
     FilterScreen Horizontal { height: 1fr; }
     FilterScreen OptionList, FilterScreen SelectionList { width: 1fr; height: 1fr; }
+    /* One line per choice: a long name or address ends in "…" rather than wrapping. */
+    FilterScreen OptionList { text-wrap: nowrap; text-overflow: ellipsis; }
     FilterScreen .title { text-style: bold; }
-    FilterScreen .hint { color: $text-muted; }
+    FilterScreen .hint { color: $text-muted; height: auto; }
     """
 
     def __init__(
