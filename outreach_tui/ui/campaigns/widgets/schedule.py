@@ -76,7 +76,8 @@ class CampaignSchedule(Vertical):
         width: 9; height: 1; border: none; padding: 0 1; background: $boost;
     }
     CampaignSchedule Input:focus { border: none; background: $accent 30%; }
-    CampaignSchedule .hint { width: 24; padding: 0 1; }
+    /* The hints share what is left, so both fit at 80 columns. */
+    CampaignSchedule .hint { width: 1fr; max-width: 24; padding: 0 1; text-wrap: nowrap; }
     CampaignSchedule Checkbox { width: 10; height: 1; border: none; padding: 0; }
     CampaignSchedule #timezone { width: 32; }
     CampaignSchedule #schedule-problem { height: auto; padding: 0 1; margin-top: 1; }
