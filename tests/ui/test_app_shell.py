@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from starlette.applications import Starlette
 from textual.app import App
 from textual.command import CommandList, CommandPalette
@@ -14,6 +15,7 @@ from textual.widgets import DataTable
 from outreach_tui.config import Config, app_paths, load_config
 from outreach_tui.simulator.live import land_incoming_reply
 from outreach_tui.ui.common.screens.help import HelpScreen
+from outreach_tui.ui.common.widgets.footer import AppFooter
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
 from outreach_tui.ui.inbox.screens.inbox import InboxScreen
 from outreach_tui.ui.inbox.screens.label_picker import LabelPicker
@@ -203,3 +205,24 @@ async def test_the_help_key_is_always_in_the_footer_and_triage_keys_come_first(
         await wait_for_screen(pilot, ThreadScreen)
         await pilot.pause()
         assert terminal_lines(app)[-1].rstrip().endswith("? Help")
+
+
+@pytest.mark.parametrize("width", [80, 100, 120, 160])
+async def test_the_footer_shows_whole_keys_only(synced_db: Path, width: int) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await open_inbox(pilot)
+        await pilot.pause(0.2)
+        footer = app.screen.query_one(AppFooter)
+        keys = [key for key in footer.children if not key.has_class("-pinned")]
+        pinned = next(key for key in footer.children if key.has_class("-pinned"))
+        shown = [key for key in keys if key.display]
+        assert shown, "the first keys always fit"
+        for key in shown:
+            assert key.region.right <= pinned.region.x, key.render()
+        line = terminal_lines(app)[-1]
+        left = line[: line.index("▏")].rstrip()
+        # The last key shown ends with its whole description.
+        assert left.endswith(str(shown[-1].render()).rstrip())
+        if width < 160:
+            assert len(shown) < len(keys)  # the rest is in help

@@ -4,12 +4,15 @@ Textual's footer lists the active bindings in order (the focused widget's, the s
 then the app's) and cuts what does not fit, so on a busy screen the help key fell off the
 right end. Here the help key is docked at the right edge (where Textual puts its palette
 key; `ctrl+p` still opens the palette and is listed in help), and the rest follows in
-order: the screen's own keys first.
+order: the screen's own keys first. A key that does not fit whole is left out with all
+after it, rather than cut mid-word ("spac▏"): every key is in help (`?`).
 """
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Footer
 
 HELP_ACTION = "help"  # the app's binding: question_mark / f1
@@ -35,3 +38,24 @@ class AppFooter(Footer):
             if getattr(widget, "action", None) == HELP_ACTION:
                 widget.add_class("-pinned")
             yield widget
+        self.call_after_refresh(self._fit_keys)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_keys()
+
+    def _fit_keys(self) -> None:
+        """Show the keys, in order, that fit whole beside the pinned help key."""
+        keys = [child for child in self.children if not child.has_class("-pinned")]
+        pinned = [child for child in self.children if child.has_class("-pinned")]
+        room = self.size.width - sum(_width(child) for child in pinned)
+        fits = True
+        for key in keys:
+            room -= _width(key)
+            fits = fits and room >= 0
+            key.display = fits
+
+
+def _width(widget: Widget) -> int:
+    """Columns `widget` takes in the footer (its text and its own padding), whether it is
+    shown now or not."""
+    return widget.get_content_width(widget.size, widget.size) + widget.styles.gutter.width
