@@ -34,11 +34,14 @@ _BAND_STYLE = {
 _CONNECTION_STYLE = {"connected": "green", "error": "bold red", "pending": "yellow"}
 
 
-def inbox_prompt(inbox: InboxRow, attached: bool = False) -> Text:
+EMAIL_WIDTH = 40
+
+
+def inbox_prompt(inbox: InboxRow, attached: bool = False, email_width: int = EMAIL_WIDTH) -> Text:
     """One line: email, connection status, sending or paused, warmup health (and
     "attached" when the campaign uses it now, whatever the selection says)."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    text.append(sanitize_line(inbox.email, 40).ljust(40))
+    text.append(sanitize_line(inbox.email, email_width).ljust(email_width))
     status = inbox.connection_status or "unknown"
     text.append(f" {status:<10}", style=_CONNECTION_STYLE.get(status, "dim"))
     text.append(
@@ -97,11 +100,13 @@ class CampaignInboxes(Vertical):
         self.attached = set(attached)
         choices = self.choices
         highlighted = choices.highlighted
+        # The email column is as wide as the longest address (so health fits at 80).
+        width = min(max((len(i.email) for i in inboxes), default=0), EMAIL_WIDTH)
         with self.prevent(SelectionList.SelectedChanged):
             choices.clear_options()
             choices.add_options(
                 [
-                    (inbox_prompt(i, i.id in self.attached), i.id, i.id in self.attached)
+                    (inbox_prompt(i, i.id in self.attached, width), i.id, i.id in self.attached)
                     for i in inboxes
                 ]
             )

@@ -89,6 +89,8 @@ class StepList(OptionList):
 
     DEFAULT_CSS = """
     StepList, StepList:focus { height: 1fr; border: none; padding: 0; }
+    /* One line per step and variant at any width: long subjects end in "…". */
+    StepList { text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     ROW_WIDTH = 30  # the steps pane is 32 columns wide; a row is cut, never wrapped
