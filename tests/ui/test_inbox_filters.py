@@ -176,7 +176,7 @@ async def test_several_labels_with_a_sending_inbox_together_then_v_clears_them_a
             mailbox_queries.list_inboxes(app.backend.reader), key=lambda i: i.email.lower()
         )[0]
         total = conversations.total
-        assert "V Clear" not in terminal_lines(app)[-1]
+        assert "V Show all" not in terminal_lines(app)[-1]
         await pilot.press("v")
         await wait_for_screen(pilot, FilterScreen)
         # Tick Interested and Meeting requested, then the first inbox; enter applies all.
@@ -192,12 +192,12 @@ async def test_several_labels_with_a_sending_inbox_together_then_v_clears_them_a
         shown = {conversations.row_at(i).label for i in range(expected)}  # type: ignore[union-attr]
         assert shown <= {"interested", "meeting_requested"}
         await wait_for_text(pilot, "labels: Interested, Meeting requested", "inbox:")
-        assert "V Clear" in terminal_lines(app)[-1]
+        assert "V Show all" in terminal_lines(app)[-1]
         await pilot.press("V")
         await wait_for(pilot, lambda: conversations.total == total)
         assert app.screen.filter == ConversationFilter(folder="primary")  # type: ignore[attr-defined]
         await pilot.pause()
-        assert "V Clear" not in terminal_lines(app)[-1]
+        assert "V Show all" not in terminal_lines(app)[-1]
 
 
 async def test_an_empty_filtered_list_says_how_to_clear_the_filters(synced_db: Path) -> None:

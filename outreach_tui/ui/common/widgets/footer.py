@@ -31,12 +31,17 @@ class AppFooter(Footer):
 
     def __init__(self) -> None:
         super().__init__(show_command_palette=False)
+        self._keys: list[Widget] = []
 
     def compose(self) -> ComposeResult:
+        # The keys of this composition: while a recompose runs, the old ones are still
+        # among `children`, and would take the room of the new ones.
+        self._keys = []
         for widget in super().compose():
             # FooterKey is not public API: recognise the help key by its action.
             if getattr(widget, "action", None) == HELP_ACTION:
                 widget.add_class("-pinned")
+            self._keys.append(widget)
             yield widget
         self.call_after_refresh(self._fit_keys)
 
@@ -45,9 +50,9 @@ class AppFooter(Footer):
 
     def _fit_keys(self) -> None:
         """Show the keys, in order, that fit whole beside the pinned help key."""
-        keys = [child for child in self.children if not child.has_class("-pinned")]
-        pinned = [child for child in self.children if child.has_class("-pinned")]
-        room = self.size.width - sum(_width(child) for child in pinned)
+        keys = [key for key in self._keys if not key.has_class("-pinned")]
+        pinned = [key for key in self._keys if key.has_class("-pinned")]
+        room = self.size.width - sum(_width(key) for key in pinned)
         fits = True
         for key in keys:
             room -= _width(key)

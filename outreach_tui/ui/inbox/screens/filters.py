@@ -57,7 +57,7 @@ class FilterScreen(ModalScreen[ConversationFilter | None]):
     DEFAULT_CSS = """
     FilterScreen { align: center middle; }
     FilterScreen > Vertical {
-        width: 96; height: 28; max-width: 100%; max-height: 100%;
+        width: 100; height: 28; max-width: 100%; max-height: 100%;
         border: round $accent; background: $panel; padding: 0 1;
     }
     FilterScreen Horizontal { height: 1fr; }

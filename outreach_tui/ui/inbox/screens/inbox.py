@@ -49,7 +49,7 @@ class InboxScreen(Screen[None]):
         Binding("r", "reply", "Reply", id="inbox.reply"),
         Binding("slash", "search", "Search", id="inbox.search"),
         Binding("v", "filters", "Filters", id="inbox.filters"),
-        Binding("V", "clear_filters", "Clear filters", id="inbox.clear_filters"),
+        Binding("V", "clear_filters", "Show all", id="inbox.clear_filters"),
         Binding("z", "undo", "Undo", id="inbox.undo"),
         Binding("space", "next_unread", "Next unread", id="inbox.next_unread"),
         Binding("f", "cycle_folder", "Folder", id="inbox.folder"),
@@ -151,7 +151,7 @@ class InboxScreen(Screen[None]):
         self.query_one(ConversationHeader).sort = (flt.sort, flt.sort_reversed)
         self._update_filter_bar()
         if flt.narrowed != narrowed_before:  # the footer is rebuilt: only when it changes
-            self.refresh_bindings()  # "V Clear filters" shows only while a filter is on
+            self.refresh_bindings()  # "V Show all" shows only while a filter is on
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide "clear filters" when there is nothing to clear."""
