@@ -43,7 +43,13 @@ class AppFooter(Footer):
                 widget.add_class("-pinned")
             self._keys.append(widget)
             yield widget
-        self.call_after_refresh(self._fit_keys)
+
+    async def recompose(self) -> None:
+        # Fitted in the same batch as the new keys are mounted: no frame is painted with
+        # every key shown (and the last cut at the edge) before the fit.
+        async with self.batch():
+            await super().recompose()
+            self._fit_keys()
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_keys()
