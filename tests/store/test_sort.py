@@ -19,6 +19,7 @@ from outreach_tui.store.queries.conversations import (
     next_unread,
 )
 from outreach_tui.store.records import SORT_COLUMNS, ConversationFilter, ConversationRow
+from outreach_tui.store.sort_index import ensure_sort_index, has_sort_index
 from tests.store import factories
 
 # Case variants and blanks on purpose: the order ignores ASCII case, "" sorts first.
@@ -80,8 +81,13 @@ ORDERS = [
 ]
 
 
+@pytest.mark.parametrize("indexed", [False, True], ids=["sorting", "indexed"])
 @pytest.mark.parametrize("flt", ORDERS, ids=lambda f: f"{f.sort}-{f.sort_reversed}-{f.unread}")
-def test_every_read_path_follows_the_order(sorted_db: Database, flt: ConversationFilter) -> None:
+def test_every_read_path_follows_the_order(
+    sorted_db: Database, flt: ConversationFilter, indexed: bool
+) -> None:
+    if indexed:
+        ensure_sort_index(sorted_db, flt.sort)
     expected = _reference(sorted_db, flt)
     assert len(expected) > 20
     forward: list[ConversationRow] = []
@@ -114,6 +120,35 @@ def test_next_unread_follows_the_order(sorted_db: Database, sort: str) -> None:
     assert found is not None
     wanted = below[0] if below else unread[0]
     assert found == (wanted, [r.id for r in listed].index(wanted))
+
+
+@pytest.mark.parametrize("sort", ["sender", "label", "subject"])
+def test_a_sorted_window_walks_the_columns_index_once_built(sorted_db: Database, sort: str) -> None:
+    flt = ConversationFilter(sort=sort)
+    first = conversation_window(sorted_db, flt, limit=5)
+    sql_plan = _plan_of(sorted_db, flt, first[-1])
+    assert "USE TEMP B-TREE FOR ORDER BY" in sql_plan  # every row sorted
+    assert not has_sort_index(sorted_db, sort)
+    assert ensure_sort_index(sorted_db, sort) is True
+    assert ensure_sort_index(sorted_db, sort) is False  # built once
+    assert has_sort_index(sorted_db, sort)
+    sql_plan = _plan_of(sorted_db, flt, first[-1])
+    assert f"conversations_sort_{sort}" in sql_plan
+    assert "USE TEMP B-TREE FOR ORDER BY" not in sql_plan
+    assert conversation_window(sorted_db, flt, limit=5) == first
+
+
+def _plan_of(db: Database, flt: ConversationFilter, after: ConversationRow) -> str:
+    """SQLite's plan for the window after `after` (what `conversation_window` runs)."""
+    captured: list[str] = []
+    db.conn.set_trace_callback(captured.append)
+    try:
+        conversation_window(db, flt, after=cursor_of(after, flt), limit=5)
+    finally:
+        db.conn.set_trace_callback(None)
+    sql = next(q for q in captured if q.lstrip().startswith("SELECT") and "LIMIT" in q)
+    rows = db.conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
+    return "\n".join(row[-1] for row in rows)
 
 
 def test_an_unknown_sort_column_is_refused() -> None:

@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from outreach_tui.core.labels import LABELS
 from outreach_tui.store.codec import loads
 from outreach_tui.store.connection import data_version
 from outreach_tui.store.fields import LABEL_NONE
@@ -31,6 +30,7 @@ from outreach_tui.store.records import (
     Thread,
 )
 from outreach_tui.store.search import DRIVE_FROM_MATCHES_BELOW, fts_query
+from outreach_tui.store.sort_index import LABEL_NAMES, NO_LABEL_LAST, sort_key_sql
 
 _ROW_COLUMNS = (
     "c.id, c.folder, c.subject, c.snippet, c.sender_email, c.sender_name, c.label,"
@@ -64,30 +64,14 @@ def _row(values: tuple[Any, ...]) -> ConversationRow:
     )
 
 
-# The value each sort column orders by, as SQL over alias `c` (NOCASE: "acme" beside
-# "Acme") and as Python over a row (`cursor_of`); the two must agree. Labels sort by
-# the name the list shows; conversations without one come last.
-_NO_LABEL_LAST = "\U0010ffff"
-_LABEL_NAMES = {info.value: info.display_name for info in LABELS}
-_SORT_SQL = {
-    "sender": "COALESCE(NULLIF({c}sender_name, ''), {c}sender_email, '') COLLATE NOCASE",
-    "subject": "COALESCE({c}subject, '') COLLATE NOCASE",
-    "label": (
-        "(CASE {c}label "
-        + " ".join(f"WHEN '{value}' THEN '{name}'" for value, name in _LABEL_NAMES.items())
-        + f" ELSE COALESCE({{c}}label, char({ord(_NO_LABEL_LAST)})) END) COLLATE NOCASE"
-    ),
-}
-
-
 def _sort_value(row: ConversationRow, sort: str) -> str | None:
-    """`row`'s value of the sort column, as `_SORT_SQL` computes it (None for date)."""
+    """`row`'s value of the sort column, as `sort_key_sql` computes it (None for date)."""
     if sort == "sender":
         return row.sender_name or row.sender_email or ""
     if sort == "subject":
         return row.subject or ""
     if sort == "label":
-        return _NO_LABEL_LAST if row.label is None else _LABEL_NAMES.get(row.label, row.label)
+        return NO_LABEL_LAST if row.label is None else LABEL_NAMES.get(row.label, row.label)
     return None
 
 
@@ -141,9 +125,11 @@ class _Plan:
             return f" AND ({self.la}, {self.cid}) {older} (?, ?)", [cursor.last_activity, cursor.id]
         later = ">" if self.reverse == backward else "<"
         value = cursor.sort_value if cursor.sort_value is not None else ""
+        # The first test is implied by the second; it gives SQLite where to start
+        # reading the column's index (an OR alone would read it from its start).
         return (
-            f" AND ({self.key} {later} ? OR ({self.key} = ?"
-            f" AND ({self.la}, {self.cid}) {older} (?, ?)))",
+            f" AND {self.key} {later}= ? AND ({self.key} {later} ?"
+            f" OR ({self.la}, {self.cid}) {older} (?, ?))",
             [value, value, cursor.last_activity, cursor.id],
         )
 
@@ -212,7 +198,7 @@ def _plan(
                 "c.seq IN (SELECT rowid FROM conversation_fts WHERE conversation_fts MATCH ?)"
             )
             params.append(search_query)
-    key = _SORT_SQL[flt.sort].format(c=col) if flt.sort in _SORT_SQL else None
+    key = sort_key_sql(flt.sort, prefix=col)
     return _Plan(
         " AND ".join(parts) or "1",
         params,
