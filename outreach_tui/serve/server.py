@@ -106,6 +106,8 @@ class SessionServer:
             [
                 web.get("/", self.handle_page),
                 web.get("/ws", self.handle_websocket),
+                # browsers ask for it on their own; an empty answer keeps the console clean
+                web.get("/favicon.ico", _no_content),
                 web.static("/static", static_folder(), show_index=False),
             ]
         )
@@ -247,6 +249,10 @@ async def _security_headers(request: web.Request, handler: Callable) -> web.Stre
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
     return response
+
+
+async def _no_content(request: web.Request) -> web.Response:
+    return web.Response(status=204)
 
 
 def _valid_cells(value: object) -> bool:

@@ -1,0 +1,116 @@
+"""`serve --demo` in a real browser: headless Chromium (the system's) driven by Playwright.
+
+The terminal is drawn on a canvas, so the text is read from xterm.js's own buffer: an
+init script notes the Terminal object when textual.js stores it (`this.terminal = ...`),
+and `SCREEN_TEXT` reads the visible rows from it. A screenshot of the last screen is
+saved under `test-artifacts/` (gitignored) for CI to keep.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from tests.serve.conftest import DEMO, Served
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+# Generous on a loaded two-core machine; every wait ends as soon as the text is there.
+WAIT_MS = 90_000
+# Without the background-networking flags Chromium phones home at start, and this
+# machine's closed network refuses those connections.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Keep a reference to the xterm.js Terminal that textual.js assigns to `this.terminal`.
+CAPTURE_TERMINAL = """
+Object.defineProperty(Object.prototype, "terminal", {
+  configurable: true,
+  get() { return undefined; },
+  set(value) {
+    Object.defineProperty(this, "terminal", {value, writable: true, configurable: true,
+                                             enumerable: true});
+    if (value && value.buffer) window.__xterm = value;
+  },
+});
+"""
+SCREEN_TEXT = """() => {
+  const terminal = window.__xterm;
+  if (!terminal) return "";
+  const buffer = terminal.buffer.active;
+  const rows = [];
+  for (let y = 0; y < terminal.rows; y++) {
+    const line = buffer.getLine(buffer.viewportY + y);
+    rows.push(line ? line.translateToString(true) : "");
+  }
+  return rows.join("\\n");
+}"""
+
+
+def _chromium() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium"):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def browser_page() -> Iterator[Page]:
+    chromium = _chromium()
+    if chromium is None:
+        pytest.skip("no Chromium found (/usr/bin/chromium, $CHROMIUM or chromium on PATH)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        # bypass_csp: the page's policy forbids eval, which Playwright's waits rely on.
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+        context.add_init_script(CAPTURE_TERMINAL)
+        page = context.new_page()
+        page.set_default_timeout(WAIT_MS)
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+def _wait_for_text(page: Page, pattern: str) -> str:
+    """Wait until the terminal shows a match of the regular expression; returns the screen."""
+    page.wait_for_function(f"(pattern) => new RegExp(pattern).test(({SCREEN_TEXT})())", arg=pattern)
+    return page.evaluate(SCREEN_TEXT)
+
+
+def test_the_demo_inbox_works_in_a_browser_tab(start_serve: object, browser_page: Page) -> None:
+    served: Served = start_serve(DEMO)  # type: ignore[operator]
+    page = browser_page
+
+    page.goto(served.url)
+    inbox = _wait_for_text(page, r"— [1-9][0-9]* conversations")
+    assert page.evaluate("window.location.search") == ""
+    rows = inbox.splitlines()
+    second_sender = rows[2][4:26].strip()  # row 0 is the folder bar; the sender column
+    assert second_sender
+
+    page.focus(".xterm-helper-textarea")
+    page.keyboard.press("j")
+    page.keyboard.press("Enter")
+    thread = _wait_for_text(page, r"esc Back")
+    assert second_sender[:12] in thread
+
+    page.keyboard.press("F3")
+    campaigns = _wait_for_text(page, r"— [1-9][0-9]* campaigns")
+    assert "Reply" in campaigns and "Bounce" in campaigns
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "serve-browser.png"))
+    assert served.app_pids()  # the tab's session is one app process
