@@ -12,6 +12,9 @@ protocol; this class differs where a server holding an API key needs it to:
 - the child gets a session of its own, so a Ctrl+C typed in the server's terminal reaches
   the server only, which then stops every child in order;
 - `stop` ends the process whatever it does: quit, then SIGTERM, then SIGKILL;
+- on Linux the child gets SIGTERM when the server dies without stopping it (SIGKILL, a
+  crash): Textual's web driver ignores the end of its input, so an app would otherwise
+  live on, alone, with the API key;
 - the session lasts as long as the process, not one app: the welcome screen's "open the
   demo" and a login restart the app inside the same process, which writes the prelude again.
 """
@@ -20,9 +23,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import json
 import os
 import signal
+import sys
 from collections.abc import Awaitable, Callable, Sequence
 
 PRELUDE = b"__GANGLION__\n"
@@ -35,8 +40,34 @@ OutputSink = Callable[[bytes], Awaitable[None]]
 UrlSink = Callable[[str, bool], Awaitable[None]]
 
 
+_PR_SET_PDEATHSIG = 1
+
+
 def _packet(kind: bytes, payload: bytes) -> bytes:
     return kind + len(payload).to_bytes(4, "big") + payload
+
+
+def _ends_with_this_process() -> Callable[[], None] | None:
+    """A `preexec_fn` that makes the child get SIGTERM when this process dies (Linux).
+
+    prctl is looked up here, in the parent, so that the child, between fork and exec,
+    only calls a C function (no import, no lookup that could wait on a lock).
+    None where prctl does not exist.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def die_with_parent() -> None:
+        prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM))
+        if os.getppid() != parent:  # the server died before prctl took effect
+            os._exit(1)
+
+    return die_with_parent
 
 
 class AppProcess:
@@ -90,6 +121,7 @@ class AppProcess:
             stderr=asyncio.subprocess.PIPE,
             env=environment,
             start_new_session=True,
+            preexec_fn=_ends_with_this_process(),
         )
         self._pump = asyncio.create_task(self._read_output())
         self._stderr_pump = asyncio.create_task(self._read_stderr())

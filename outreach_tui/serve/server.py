@@ -33,6 +33,7 @@ from outreach_tui.serve.page import CONTENT_SECURITY_POLICY, render_page
 _MAX_CELLS = 1000
 # How long an app gets to quit (and then to obey SIGTERM) before the next step.
 STOP_GRACE_SECONDS = 5.0
+CLOSE_TIMEOUT_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,9 @@ class SessionServer:
         """One session: start an app for this websocket and pass bytes both ways."""
         if not same_origin(request):
             return web.Response(status=403, text="403 forbidden: websocket from another site\n")
-        websocket = web.WebSocketResponse(heartbeat=15)
+        # timeout: how long a close waits for the browser's answer (aiohttp's default, 10 s,
+        # would hold a stopping server that long for each tab that stopped answering).
+        websocket = web.WebSocketResponse(heartbeat=15, timeout=CLOSE_TIMEOUT_SECONDS)
         await websocket.prepare(request)
         if self._stopping:
             await websocket.close(code=WSCloseCode.GOING_AWAY, message=b"The server is stopping.")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
+import sys
 from pathlib import Path
 
 import aiohttp
@@ -70,7 +72,8 @@ async def test_a_signal_stops_the_server_and_every_app_process(
         apps = served.all_pids()
         assert apps
 
-        assert served.stop(signum) == 0
+        # In a thread: this loop keeps answering the server's closing handshake meanwhile.
+        assert await asyncio.to_thread(served.stop, signum) == 0
 
         message = await websocket.receive(timeout=30)
         while message.type == aiohttp.WSMsgType.BINARY:
@@ -78,6 +81,21 @@ async def test_a_signal_stops_the_server_and_every_app_process(
         assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
     assert [pid for pid in apps if is_running(pid)] == []
     assert "stopped" in served.output()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl(PR_SET_PDEATHSIG)")
+async def test_an_app_does_not_outlive_a_killed_server(start_serve: object) -> None:
+    served: Served = start_serve(DEMO)  # type: ignore[operator]
+    async with aiohttp.ClientSession(headers=served.cookie()) as session:
+        websocket = await session.ws_connect(served.ws_url)
+        await read_app_output(websocket)
+        apps = served.app_pids()
+        assert apps
+
+        served.process.kill()  # no chance to stop anything itself
+        served.process.wait(timeout=30)
+
+        assert wait_until(lambda: not any(is_running(pid) for pid in apps), timeout=60)
 
 
 async def test_the_api_key_is_never_on_the_app_command_line(
