@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from pathlib import Path
 
 from outreach_tui.commands import EXIT_USAGE, CommandError
 from outreach_tui.commands.context import resolve_context
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     token = new_token()
     gate = TokenGate(token, sock.getsockname()[1])
     base = public_url(sock)
-    opened: list[object] = []
+    opened: list[Path] = []
 
     def announce() -> None:
         # The only line that ever holds the token: stdout, once, for the user to open.
@@ -104,6 +105,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         sock.close()
         for path in opened:
-            path.unlink(missing_ok=True)  # type: ignore[attr-defined]
+            path.unlink(missing_ok=True)
     print("outreach-tui serve: stopped", file=sys.stderr, flush=True)
     return 0

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 TOKEN_PARAM = "token"
 _FORBIDDEN_TEXT = (
@@ -59,7 +60,7 @@ class TokenGate:
             return False
         return hmac.compare_digest(candidate.encode("utf-8", "replace"), self._token)
 
-    def middleware(self) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+    def middleware(self) -> Middleware:
         """An aiohttp middleware: 403 unless the request carries the token or its cookie."""
 
         @web.middleware

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from outreach_tui.serve.access import TokenGate, same_origin
+from outreach_tui.serve.access import Handler, TokenGate, same_origin
 from outreach_tui.serve.app_process import AppProcess
 from outreach_tui.serve.page import CONTENT_SECURITY_POLICY, render_page
 
@@ -102,7 +102,8 @@ class SessionServer:
 
     def application(self) -> web.Application:
         """The aiohttp application: the token gate first, then the page, assets, websocket."""
-        app = web.Application(middlewares=[self.gate.middleware(), _security_headers])
+        # The headers middleware is outermost, so a 403 of the gate carries them too.
+        app = web.Application(middlewares=[_security_headers, self.gate.middleware()])
         app.add_routes(
             [
                 web.get("/", self.handle_page),
@@ -244,8 +245,8 @@ class SessionServer:
 
 
 @web.middleware
-async def _security_headers(request: web.Request, handler: Callable) -> web.StreamResponse:  # type: ignore[type-arg]
-    response: web.StreamResponse = await handler(request)
+async def _security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    response = await handler(request)
     if not response.prepared:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         # The page's address once carried the token: never send it on as a Referer.

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -121,8 +121,11 @@ class Served:
         return code
 
 
+StartServe = Callable[..., Served]
+
+
 @pytest.fixture
-def start_serve(isolated_home: Path) -> Iterator[object]:
+def start_serve(isolated_home: Path) -> Iterator[StartServe]:
     """Start `python -m outreach_tui ARGV` and wait for its URL; stopped after the test."""
     started: list[Served] = []
 

@@ -9,14 +9,14 @@ import signal
 import aiohttp
 import pytest
 
-from tests.serve.conftest import DEMO, Served, read_app_output, wait_until
+from tests.serve.conftest import DEMO, Served, StartServe, read_app_output, wait_until
 
 WRONG = "x" * 43  # as long as a real token: only the content differs
 
 
 @pytest.fixture
-def served(start_serve: object) -> Served:
-    return start_serve(DEMO)  # type: ignore[operator]
+def served(start_serve: StartServe) -> Served:
+    return start_serve(DEMO)
 
 
 async def _get(url: str, headers: dict[str, str] | None = None) -> aiohttp.ClientResponse:

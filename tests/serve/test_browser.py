@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from tests.serve.conftest import DEMO, Served
+from tests.serve.conftest import DEMO, Served, StartServe
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -90,8 +90,8 @@ def _wait_for_text(page: Page, pattern: str) -> str:
     return page.evaluate(SCREEN_TEXT)
 
 
-def test_the_demo_inbox_works_in_a_browser_tab(start_serve: object, browser_page: Page) -> None:
-    served: Served = start_serve(DEMO)  # type: ignore[operator]
+def test_the_demo_inbox_works_in_a_browser_tab(start_serve: StartServe, browser_page: Page) -> None:
+    served: Served = start_serve(DEMO)
     page = browser_page
 
     page.goto(served.url)
