@@ -78,22 +78,13 @@ def _say(message: str) -> None:
     print(f"outreach-tui serve: {message}", file=sys.stderr, flush=True)
 
 
-class _Session:
-    """One browser tab: its websocket and its app process."""
-
-    def __init__(self, number: int, websocket: web.WebSocketResponse, app: AppProcess) -> None:
-        self.number = number
-        self.websocket = websocket
-        self.app = app
-
-
 class SessionServer:
     """The aiohttp application and the sessions it runs."""
 
     def __init__(self, settings: ServeSettings, gate: TokenGate) -> None:
         self.settings = settings
         self.gate = gate
-        self._sessions: dict[int, _Session] = {}
+        self._apps: dict[int, AppProcess] = {}  # by session number
         self._reserved = 0
         self._numbers = itertools.count(1)
         self._stopping = False
@@ -114,11 +105,6 @@ class SessionServer:
             ]
         )
         return app
-
-    @property
-    def session_count(self) -> int:
-        """Sessions running or starting."""
-        return self._reserved
 
     async def handle_page(self, request: web.Request) -> web.Response:
         """The page hosting the terminal; its script opens the websocket."""
@@ -172,9 +158,9 @@ class SessionServer:
             await websocket.send_str(json.dumps(["open_url", {"url": url, "new_tab": new_tab}]))
 
         app = AppProcess(self.settings.app_argv, on_output=send_output, on_open_url=open_url)
-        session = _Session(number, websocket, app)
-        self._sessions[number] = session
+        self._apps[number] = app
         reason = "The app was closed."
+        tasks: list[asyncio.Task[object]] = []
         try:
             try:
                 await app.start(_cells(request, "width", 80), _cells(request, "height", 24))
@@ -185,19 +171,21 @@ class SessionServer:
             _say(f"session {number} started (app pid {app.pid})")
             forward = asyncio.create_task(self._forward_input(websocket, app))
             ended = asyncio.create_task(app.wait())
-            await asyncio.wait({forward, ended}, return_when=asyncio.FIRST_COMPLETED)
+            tasks += [forward, ended]
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             if not ended.done():
                 reason = "The browser closed the session."
-            forward.cancel()
             await app.stop(self.settings.stop_grace)
             code = await ended
-            if code not in (0, None) and not self._stopping:
+            if code != 0 and not self._stopping:
                 tail = app.stderr_tail.strip().splitlines()[-1:] or ["(nothing on stderr)"]
                 reason = f"The app stopped with exit code {code}."
                 _say(f"session {number}: the app exited with code {code}: {tail[0]}")
         finally:
             await app.stop(self.settings.stop_grace)  # also on cancellation: never an orphan
-            del self._sessions[number]
+            for task in tasks:
+                task.cancel()
+            del self._apps[number]
             if self._stopping:
                 reason = "The server stopped."
             with contextlib.suppress(ConnectionError):
@@ -206,6 +194,10 @@ class SessionServer:
 
     async def _forward_input(self, websocket: web.WebSocketResponse, app: AppProcess) -> None:
         """Browser -> app: keystrokes, size, focus; malformed messages are ignored."""
+        with contextlib.suppress(ConnectionError):  # the browser went away: the session ends
+            await self._forward_messages(websocket, app)
+
+    async def _forward_messages(self, websocket: web.WebSocketResponse, app: AppProcess) -> None:
         async for message in websocket:
             if message.type != WSMsgType.TEXT:
                 continue
@@ -232,12 +224,11 @@ class SessionServer:
     async def stop_all(self) -> None:
         """Stop every session's app (quit, SIGTERM, SIGKILL) and wait until all have ended."""
         self._stopping = True
-        sessions = list(self._sessions.values())
-        if sessions:
-            _say(f"stopping {len(sessions)} session(s)")
+        apps = list(self._apps.values())
+        if apps:
+            _say(f"stopping {len(apps)} session(s)")
         await asyncio.gather(
-            *(session.app.stop(self.settings.stop_grace) for session in sessions),
-            return_exceptions=True,
+            *(app.stop(self.settings.stop_grace) for app in apps), return_exceptions=True
         )
         # The handlers close their websockets once their app has ended.
         with contextlib.suppress(TimeoutError):
