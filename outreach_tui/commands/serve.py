@@ -81,9 +81,10 @@ def run(args: argparse.Namespace) -> int:
         # The only line that ever holds the token: stdout, once, for the user to open.
         print(f"{base}/?token={token}", flush=True)
         what = "the demo workspace" if args.demo else f"profile '{title}'"
+        holder = "" if args.demo else " with this profile's API key"
         print(
             f"outreach-tui serve: {what} on {base} (at most {args.max_sessions} sessions); "
-            "open the URL above: whoever has it drives the app with this profile's API key. "
+            f"open the URL above: whoever has it drives the app{holder}. "
             "Ctrl+C stops the server.",
             file=sys.stderr,
             flush=True,
