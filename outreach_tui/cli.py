@@ -131,6 +131,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="every SECONDS a new reply arrives and campaign numbers grow (0: off)",
     )
 
+    serve = command(
+        "serve",
+        "outreach_tui.commands.serve:run",
+        "the TUI in a browser tab, behind a random token",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument(
+        "--port", type=arguments.port, default=8088, help="port (default 8088; 0 picks a free one)"
+    )
+    serve.add_argument("--open", action="store_true", help="open the page in the browser")
+    serve.add_argument("--demo", action="store_true", help="serve the demo workspace instead")
+    serve.add_argument(
+        "--size", type=arguments.size, default=300, help="with --demo: conversations to seed"
+    )
+    serve.add_argument(
+        "--seed", type=arguments.seed, default=1, help="with --demo: random seed of the demo data"
+    )
+    serve.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host other machines can reach (plain http: put TLS in front)",
+    )
+    serve.add_argument(
+        "--max-sessions",
+        type=arguments.max_sessions,
+        default=2,
+        help="browser sessions (app processes) at a time (default 2)",
+    )
+
     inbox = command("inbox", "outreach_tui.commands.inbox:missing_subcommand", "conversations")
     inbox_commands = inbox.add_subparsers(dest="inbox_command", metavar="SUBCOMMAND")
 

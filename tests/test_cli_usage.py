@@ -27,6 +27,8 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
         ["sync", "--pull-only", "--push-only"],
         ["simulator", "--port", "99999"],
         ["campaigns", "list", "--json", "--csv"],
+        ["serve", "--port", "99999"],
+        ["serve", "--max-sessions", "0"],
     ],
 )
 def test_bad_usage_exits_2_without_traceback(argv: list[str]) -> None:

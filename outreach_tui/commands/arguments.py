@@ -23,6 +23,8 @@ MAX_SIZE = 1_000_000
 SEED_RANGE = (-(2**63), 2**63 - 1)
 # `simulator --live`: one new reply a day is the slowest "live" that still means anything.
 MAX_LIVE_SECONDS = 86_400.0
+# `serve --max-sessions`: each session is a whole app process; dozens would starve a laptop.
+MAX_SESSIONS = 32
 _SHOWN_CHARS = 24
 
 
@@ -60,6 +62,7 @@ def bounded_int(minimum: int, maximum: int) -> Callable[[str], int]:
 limit = bounded_int(1, MAX_LIMIT)
 size = bounded_int(1, MAX_SIZE)
 seed = bounded_int(*SEED_RANGE)
+max_sessions = bounded_int(1, MAX_SESSIONS)
 
 
 def port(text: str) -> int:
