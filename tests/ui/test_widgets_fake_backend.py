@@ -5,6 +5,7 @@ they show is all that is asserted."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from sqlite_utils import Database
@@ -19,6 +20,7 @@ from outreach_tui.store.ingest import upsert_campaigns
 from outreach_tui.store.queries import campaigns as campaign_queries
 from outreach_tui.ui.campaigns.widgets.settings import CampaignSettings
 from outreach_tui.ui.common.cache_view import CacheView
+from outreach_tui.ui.common.widgets.footer import AppFooter
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
 from tests.store import factories
 from tests.ui.conftest import outbox_items, wait_for
@@ -241,3 +243,44 @@ async def test_a_long_message_wraps_and_belongs_to_the_screen_it_was_said_on(
         app.backend.status.key_pressed(app.screen)  # the next key on its screen
         await pilot.pause()
         assert "whole number" not in str(bar.render()) and bar.size.height == 1
+
+
+class ManyKeys(Screen[None]):
+    """Many keys and the help key: more than fit in 40 columns."""
+
+    BINDINGS: ClassVar = [
+        *[(letter, "app.bell", f"Action {letter}") for letter in "abcdefgh"],
+        ("question_mark", "help", "Help"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield AppFooter()
+
+    def action_help(self) -> None:
+        self.app.bell()
+
+
+class FooterHost(App[None]):
+    def on_mount(self) -> None:
+        self.push_screen(ManyKeys())
+
+
+async def test_the_footer_fits_whole_keys_and_survives_a_resize_mid_recompose() -> None:
+    app = FooterHost()
+    async with app.run_test(size=(40, 5)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ManyKeys))
+        footer = app.screen.query_one(AppFooter)
+        await wait_for(pilot, lambda: any(k.has_class("-pinned") for k in footer.children))
+        await pilot.pause()
+        shown = [k for k in footer.children if k.display and not k.has_class("-pinned")]
+        assert 0 < len(shown) < 8
+        old_keys = list(footer.children)
+        footer.call_later(footer.recompose)  # as the footer does when bindings change
+        await wait_for(pilot, lambda: not any(key.is_attached for key in old_keys))
+        await wait_for(pilot, lambda: bool(footer.children))
+        # A resize handled between the removal of the old keys and the fit of the new
+        # ones: the removed keys have no styles left to measure.
+        footer._keys = old_keys
+        footer._fit_keys()
+        await pilot.resize_terminal(120, 5)
+        await wait_for(pilot, lambda: all(k.display for k in footer.children))

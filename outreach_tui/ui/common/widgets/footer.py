@@ -34,8 +34,7 @@ class AppFooter(Footer):
         self._keys: list[Widget] = []
 
     def compose(self) -> ComposeResult:
-        # The keys of this composition: while a recompose runs, the old ones are still
-        # among `children`, and would take the room of the new ones.
+        # The keys of this composition (`children` may still hold the last one's).
         self._keys = []
         for widget in super().compose():
             # FooterKey is not public API: recognise the help key by its action.
@@ -56,8 +55,10 @@ class AppFooter(Footer):
 
     def _fit_keys(self) -> None:
         """Show the keys, in order, that fit whole beside the pinned help key."""
-        keys = [key for key in self._keys if not key.has_class("-pinned")]
-        pinned = [key for key in self._keys if key.has_class("-pinned")]
+        # A resize can land mid-recompose, when the last composition's keys are gone.
+        mounted = [key for key in self._keys if key.is_attached]
+        keys = [key for key in mounted if not key.has_class("-pinned")]
+        pinned = [key for key in mounted if key.has_class("-pinned")]
         room = self.size.width - sum(_width(key) for key in pinned)
         fits = True
         for key in keys:
