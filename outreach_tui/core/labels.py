@@ -59,6 +59,9 @@ LABELS: Final[tuple[LabelInfo, ...]] = tuple(
 )
 LABEL_VALUES: Final[tuple[str, ...]] = tuple(info.value for info in LABELS)
 POSITIVE_LABELS: Final[frozenset[str]] = frozenset(i.value for i in LABELS if i.is_positive)
+# A conversation still needs a person's decision while the user has not labelled it and
+# the AI read it as one of these (the "next needing a decision" key, `N`).
+NEEDS_DECISION_LABELS: Final[tuple[str, ...]] = ("interested", "meeting_requested", "question")
 CLEAR_OVERRIDE_KEY: Final = "0"
 NO_LABEL_NAME: Final = "No label"
 

@@ -37,6 +37,8 @@ class ConversationFilter:
     `search` is free user text (see `search.fts_query`). `sort` is one of `SORT_COLUMNS`
     (date: newest first; the others A to Z, newest first among equals) and
     `sort_reversed` turns that column's order round; neither narrows the list.
+    `needs_decision` keeps conversations with no label of the user's and an AI label in
+    `core.labels.NEEDS_DECISION_LABELS` (for the `N` key).
     """
 
     folder: str | None = None
@@ -48,6 +50,7 @@ class ConversationFilter:
     labels: tuple[str, ...] = ()
     sort: str = "date"
     sort_reversed: bool = False
+    needs_decision: bool = False
 
     def __post_init__(self) -> None:
         if self.sort not in SORT_COLUMNS:
@@ -68,7 +71,12 @@ class ConversationFilter:
     def narrowed(self) -> bool:
         """True when something besides the folder restricts the list."""
         return bool(
-            self.label_choice or self.unread or self.campaign_id or self.inbox_id or self.search
+            self.label_choice
+            or self.unread
+            or self.campaign_id
+            or self.inbox_id
+            or self.search
+            or self.needs_decision
         )
 
     def cleared(self) -> ConversationFilter:

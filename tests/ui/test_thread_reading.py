@@ -12,9 +12,10 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 from outreach_tui.config import Config
+from outreach_tui.core.labels import NEEDS_DECISION_LABELS
 from outreach_tui.store.connection import open_reader
 from outreach_tui.store.queries import conversations as conversation_queries
-from outreach_tui.store.records import ConversationFilter
+from outreach_tui.store.records import ConversationFilter, ConversationRow
 from outreach_tui.ui.app import OutreachApp
 from outreach_tui.ui.inbox.screens.link_picker import LinkPicker
 from outreach_tui.ui.inbox.screens.thread import ThreadScreen
@@ -24,7 +25,7 @@ from outreach_tui.ui.inbox.widgets.message_view import (
     render_message,
 )
 
-from .conftest import make_app, open_inbox, wait_for, wait_for_screen
+from .conftest import make_app, open_inbox, stored_row, wait_for, wait_for_screen
 
 PRIMARY = ConversationFilter(folder="primary")
 
@@ -148,3 +149,34 @@ async def test_space_jumps_to_the_next_unread_conversation_and_wraps(synced_db: 
         await pilot.press("space")  # past the last unread: back to the first
         await wait_for(pilot, lambda: conversations.cursor == unread[0])
         assert isinstance(app, OutreachApp)
+
+
+async def test_n_jumps_to_the_next_reply_needing_a_decision_and_skips_labelled_ones(
+    synced_db: Path,
+) -> None:
+    app = make_app(synced_db, config=Config(mark_read_on_open=False))
+    async with app.run_test(size=(120, 40)) as pilot:
+        conversations = await open_inbox(pilot)
+        db = open_reader(synced_db)
+        try:
+            rows = conversation_queries.conversation_window(db, PRIMARY, limit=500)
+        finally:
+            db.close()
+
+        def needs(row: ConversationRow) -> bool:
+            return row.label_override is None and row.ai_label in NEEDS_DECISION_LABELS
+
+        waiting = [i for i, row in enumerate(rows) if needs(row)]
+        assert len(waiting) >= 3
+        conversations.move_cursor(waiting[0])
+        await pilot.press("N")
+        await wait_for(pilot, lambda: conversations.cursor == waiting[1])
+        # Labelling the next one takes it out of the way: N now lands past it.
+        await pilot.press("i")  # labels waiting[1], the cursor moves on
+        conversations.move_cursor(waiting[0])
+        await wait_for(pilot, lambda: stored_row(synced_db, rows[waiting[1]].id).overridden)
+        await pilot.press("N")
+        await wait_for(pilot, lambda: conversations.cursor == waiting[2])
+        conversations.move_cursor(waiting[-1])
+        await pilot.press("N")  # past the last one: back to the first
+        await wait_for(pilot, lambda: conversations.cursor == waiting[0])

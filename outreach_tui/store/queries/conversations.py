@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from outreach_tui.core.labels import NEEDS_DECISION_LABELS
 from outreach_tui.store.codec import loads
 from outreach_tui.store.connection import data_version
 from outreach_tui.store.fields import LABEL_NONE
@@ -184,6 +185,10 @@ def _plan(
         parts.append(tests[0] if len(tests) == 1 else f"({' OR '.join(tests)})")
     if with_unread and flt.unread:
         parts.append(f"{col}is_read = 0")
+    if flt.needs_decision:
+        parts.append(f"{col}label_override IS NULL")
+        parts.append(f"{col}ai_label IN ({', '.join('?' * len(NEEDS_DECISION_LABELS))})")
+        params.extend(NEEDS_DECISION_LABELS)
     if flt.campaign_id is not None:
         parts.append(f"{col}campaign_id = ?")
         params.append(flt.campaign_id)
@@ -499,10 +504,29 @@ def next_unread(
 ) -> tuple[str, int] | None:
     """(id, position under `flt`) of the first unread conversation below `after` in the
     list, wrapping around to the top; None when nothing under `flt` is unread."""
-    unread = replace(flt, unread=True)
-    rows = conversation_window(db, unread, after=after, limit=1) if after is not None else []
+    return _next_within(db, flt, replace(flt, unread=True), after)
+
+
+def next_needing_decision(
+    db: Database, flt: ConversationFilter, after: ConversationCursor | None
+) -> tuple[str, int] | None:
+    """(id, position under `flt`) of the first conversation below `after` that still
+    needs a decision (no label of the user's, an AI label in `NEEDS_DECISION_LABELS`),
+    wrapping around to the top; None when there is none under `flt`."""
+    return _next_within(db, flt, replace(flt, needs_decision=True), after)
+
+
+def _next_within(
+    db: Database,
+    flt: ConversationFilter,
+    narrowed: ConversationFilter,
+    after: ConversationCursor | None,
+) -> tuple[str, int] | None:
+    """The first row of `narrowed` (a narrowing of `flt`) below `after`, else its first
+    row; with its position in the list under `flt`."""
+    rows = conversation_window(db, narrowed, after=after, limit=1) if after is not None else []
     if not rows:
-        rows = conversation_window(db, unread, limit=1)
+        rows = conversation_window(db, narrowed, limit=1)
     if not rows:
         return None
     position = conversation_position(db, rows[0].id, flt)

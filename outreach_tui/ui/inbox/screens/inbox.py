@@ -6,6 +6,7 @@ Every change is applied locally at once (marked pending) and pushed by the next 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from rich.text import Text
@@ -23,7 +24,12 @@ from outreach_tui.store.fields import LABEL_NONE
 from outreach_tui.store.queries import campaigns as campaign_queries
 from outreach_tui.store.queries import conversations as conversation_queries
 from outreach_tui.store.queries import mailboxes as mailbox_queries
-from outreach_tui.store.records import ConversationFilter, ConversationRow, LabelCounts
+from outreach_tui.store.records import (
+    ConversationCursor,
+    ConversationFilter,
+    ConversationRow,
+    LabelCounts,
+)
 from outreach_tui.store.sort_index import ensure_sort_index, has_sort_index
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.cache_view import CacheView
@@ -53,6 +59,7 @@ class InboxScreen(Screen[None]):
         Binding("V", "clear_filters", "Show all", id="inbox.clear_filters"),
         Binding("z", "undo", "Undo", id="inbox.undo"),
         Binding("space", "next_unread", "Next unread", id="inbox.next_unread"),
+        Binding("N", "next_decision", "Next decision", show=False, id="inbox.next_decision"),
         Binding("f", "cycle_folder", "Folder", id="inbox.folder"),
         Binding("c", "compose", "Compose", id="inbox.compose"),
         Binding("U", "toggle_unread_only", "Unread only", show=False, id="inbox.unread_only"),
@@ -236,22 +243,42 @@ class InboxScreen(Screen[None]):
 
     def action_next_unread(self) -> None:
         """Jump to the next unread conversation below the cursor (wrapping to the top)."""
+        self._jump(conversation_queries.next_unread, "Nothing unread here.", "unread")
+
+    def action_next_decision(self) -> None:
+        """Jump to the next conversation still needing a decision: no label of yours and
+        an AI label of interested, meeting requested or question (wrapping to the top)."""
+        self._jump(
+            conversation_queries.next_needing_decision,
+            "Nothing here needs a decision: every interested, meeting or question reply"
+            " has your label.",
+            "decision",
+        )
+
+    def _jump(
+        self,
+        find: Callable[
+            [Database, ConversationFilter, ConversationCursor | None], tuple[str, int] | None
+        ],
+        nothing: str,
+        what: str,
+    ) -> None:
         conversation_list = self.conversation_list
         flt, current = conversation_list.filter, conversation_list.current_row
         after = conversation_queries.cursor_of(current, flt) if current is not None else None
 
         def landed(found: tuple[str, int] | None) -> None:
             if found is None:
-                self.notify("Nothing unread here.")
+                self.notify(nothing)
             elif conversation_list.filter == flt:  # the list still shows the same filter
                 conversation_list.move_cursor(found[1])
 
         self.backend.read(
             self,
-            lambda db: conversation_queries.next_unread(db, flt, after),
+            lambda db: find(db, flt, after),
             landed,
-            group="inbox-next-unread",
-            what="the next unread conversation",
+            group=f"inbox-next-{what}",
+            what=f"the next {what} conversation",
         )
 
     def action_reply(self) -> None:
