@@ -94,6 +94,14 @@ def _lead(r: tuple[Any, ...]) -> LeadRow:
     )
 
 
+def lead_by_id(db: Database, lead_id: str) -> LeadRow | None:
+    """One cached lead (None when it is not cached or its deletion is queued)."""
+    found = db.conn.execute(
+        f"SELECT {_LEAD_COLUMNS} FROM leads WHERE id = ? AND is_deleted = 0", [lead_id]
+    ).fetchone()
+    return _lead(found) if found else None
+
+
 def _lead_where(campaign_id: str, flt: LeadFilter) -> tuple[str, list[Any]]:
     where = "campaign_id = ? AND is_deleted = 0"
     params: list[Any] = [campaign_id]

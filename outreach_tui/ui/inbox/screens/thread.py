@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Input, OptionList, Static
@@ -25,14 +25,18 @@ from textual.widgets.option_list import Option
 from outreach_tui.core.labels import display_name
 from outreach_tui.core.links import Link
 from outreach_tui.core.sanitize import sanitize_line, sanitize_text
+from outreach_tui.store.edits.leads import block_email
 from outreach_tui.store.queries import conversations as conversation_queries
 from outreach_tui.store.records import AttachmentRow, ConversationRow, Thread
 from outreach_tui.ui.backend import Backend
+from outreach_tui.ui.campaigns.screens.detail import CampaignDetailScreen
 from outreach_tui.ui.common.cache_view import CacheView
+from outreach_tui.ui.common.screens.confirm import ConfirmDialog
 from outreach_tui.ui.common.widgets.footer import AppFooter
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
 from outreach_tui.ui.inbox.screens.link_picker import LinkPicker
 from outreach_tui.ui.inbox.screens.triage import QUICK_LABELS, Triage, label_key_bindings
+from outreach_tui.ui.inbox.widgets.lead_panel import LeadPanel
 from outreach_tui.ui.inbox.widgets.message_view import (
     BIDI_NOTE,
     QuotedHistory,
@@ -41,6 +45,8 @@ from outreach_tui.ui.inbox.widgets.message_view import (
     render_message,
     size_text,
 )
+
+LEAD_PANEL_MIN_WIDTH = 100  # below, the lead panel shows only when asked (p)
 
 
 class ThreadScreen(Screen[None]):
@@ -58,13 +64,17 @@ class ThreadScreen(Screen[None]):
         Binding("g", "links", "Links", id="thread.links"),
         Binding("s", "save_attachment", "Save attachment", id="thread.save"),
         Binding("z", "undo", "Undo", id="thread.undo"),
+        Binding("p", "toggle_lead", "Lead", id="thread.lead"),
+        Binding("b", "block_address", "Block sender", show=False, id="thread.block"),
+        Binding("C", "open_campaign", "Open campaign", show=False, id="thread.campaign"),
         Binding("down", "scroll_down", "Scroll", show=False, id="thread.scroll_down"),
         Binding("up", "scroll_up", "Scroll", show=False, id="thread.scroll_up"),
     ]
 
     DEFAULT_CSS = """
     ThreadScreen #thread-title { height: auto; padding: 0 1; background: $panel; }
-    ThreadScreen #thread-body { height: 1fr; }
+    ThreadScreen #thread-main { height: 1fr; }
+    ThreadScreen #thread-body { height: 1fr; width: 1fr; }
     ThreadScreen .message {
         height: auto; margin: 1 1 0 1; padding: 0 1; border-left: thick $primary;
     }
@@ -100,7 +110,9 @@ class ThreadScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="thread-title")
-        yield VerticalScroll(Static("Loading…", markup=False), id="thread-body")
+        with Horizontal(id="thread-main"):
+            yield VerticalScroll(Static("Loading…", markup=False), id="thread-body")
+            yield LeadPanel(self.backend, self.row.id, id="lead-panel")
         yield OptionList(id="attachment-picker")
         yield Input(id="attachment-folder", placeholder="Save into folder")
         yield StatusBar(self.backend.status, id="status")
@@ -130,6 +142,7 @@ class ThreadScreen(Screen[None]):
         return text
 
     def on_mount(self) -> None:
+        self._place_lead_panel()
         body = self.query_one("#thread-body", VerticalScroll)
         self.watch(body, "virtual_size", self._content_resized, init=False)
         self.view.start()
@@ -141,6 +154,7 @@ class ThreadScreen(Screen[None]):
         self.query_one("#thread-title", Static).update(self._title())
         if changed:
             self._land_on_newest = True
+            self.query_one(LeadPanel).show(row.id)
         self.view.reload()
 
     def read(self, db: Database) -> tuple[Thread, list[RenderedMessage]] | None:
@@ -207,6 +221,48 @@ class ThreadScreen(Screen[None]):
         self._anchor = None  # the reader moves on their own: no more landing
 
     # --- actions: triage keys act on this conversation ---
+
+    def on_resize(self) -> None:
+        self._place_lead_panel()
+
+    def _place_lead_panel(self) -> None:
+        """The lead panel shows beside the thread from `LEAD_PANEL_MIN_WIDTH` columns, or
+        as the user last asked with `p` (kept for the session)."""
+        wanted = self.triage.lead_panel
+        shown = self.size.width >= LEAD_PANEL_MIN_WIDTH if wanted is None else wanted
+        self.query_one(LeadPanel).display = shown
+
+    def action_toggle_lead(self) -> None:
+        self.triage.lead_panel = not self.query_one(LeadPanel).display
+        self._place_lead_panel()
+
+    def action_block_address(self) -> None:
+        """Put the sender's address on the blocklist, after a y/n question."""
+        email = self.row.sender_email
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.backend.edit(
+                    lambda db: block_email(db, email),
+                    done=f"{sanitize_line(email, 60)} blocked (pushed by the next sync).",
+                )
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Block this sender?",
+                Text(f"{sanitize_line(email, 80)} gets no more email from any campaign."),
+                yes="Block",
+            ),
+            answered,
+        )
+
+    def action_open_campaign(self) -> None:
+        """Open the campaign of the conversation's lead, when it is known."""
+        profile = self.query_one(LeadPanel).profile
+        if profile is None or profile.campaign_id is None:
+            self.notify("No campaign is known for this conversation.")
+            return
+        self.app.push_screen(CampaignDetailScreen(self.backend, profile.campaign_id))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -111,6 +111,8 @@ class Triage:
         self.undo_stack: list[UndoStep] = []
         # The inbox list shows a decision at once; the reload after the write confirms it.
         self.preview: Preview | None = None
+        # The thread's lead panel as the user last set it (None: by the terminal's width).
+        self.lead_panel: bool | None = None
 
     def _preview(self, ids: Sequence[str], **changes: Any) -> None:
         if self.preview is not None:
