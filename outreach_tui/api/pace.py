@@ -53,6 +53,7 @@ class AdaptiveRate:
         self._slow_start = True
         self._refused_at: float | None = None  # the rate a 429 last refused
         self._announced: float | None = None
+        self._heard = False  # the announced rate came from this server's answers
         self._window = 0.0  # longest X-RateLimit-Reset seen
         self._cut_at = float("-inf")  # when the rate was last cut
         self._recent: deque[float] = deque()  # admission times in the last second
@@ -92,7 +93,7 @@ class AdaptiveRate:
         """Start from a pace a previous run learned (and probe above it slowly)."""
         rate = min(MAX_RATE, max(MIN_RATE, pace.requests_per_second))
         if pace.announced:
-            self._announced = rate
+            self._announced = rate  # until the answers say otherwise (`unannounced`)
             return
         self._rate = rate
         self._slow_start = False
@@ -114,6 +115,15 @@ class AdaptiveRate:
             self._window = reset
         window = self._window or 60.0
         self._announced = min(MAX_RATE, max(MIN_RATE / 10, limit / window))
+        self._heard = True
+
+    def unannounced(self) -> None:
+        """An answer without `X-RateLimit-Limit`. A rate remembered as announced but not
+        heard from the server in this run becomes a learned one: the server stopped
+        announcing, and its 429s are now what teaches."""
+        if self._announced is not None and not self._heard:
+            self.resume(LearnedPace(self._announced, announced=False))
+            self._announced = None
 
     def succeeded(self, *, held_back: bool) -> None:
         """An answer other than 429; `held_back`: its request waited for the rate."""

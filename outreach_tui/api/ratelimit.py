@@ -295,6 +295,8 @@ class RequestPacer:
         if limit is not None:
             self._limit = limit
             self._pace.announce(limit, reset)
+        else:
+            self._pace.unannounced()
         if remaining is not None:
             # Requests still in flight were admitted after this one was counted.
             others = max(0, self._in_flight - 1)

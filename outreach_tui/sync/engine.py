@@ -8,12 +8,18 @@ Order: items a crash left in flight are checked against the server first; then t
 (so the conflict check of the push can use server values read moments ago); then the
 push. A server that cannot be reached ends the run with `report.unreachable` set and
 everything stored so far kept; nothing is lost and nothing is sent twice.
+
+Pacing: the client learns how fast the server lets it go (`api.pace`); the run starts the
+client from the pace stored for that server in the cache (`store.request_pace`) and stores
+what it learned at the end, so the next sync of the profile starts there. The pull's
+requests are background requests: the client lets any other request (the user's) go first.
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,14 +27,16 @@ from datetime import timedelta
 from sqlite_utils import Database
 
 from outreach_tui.api import (
+    LearnedPace,
     MalformedResponseError,
     NetworkError,
     RateLimitedError,
     ReachkitClient,
     ReachkitError,
     ServerError,
+    background_requests,
 )
-from outreach_tui.store import sync_state
+from outreach_tui.store import request_pace, sync_state
 from outreach_tui.store.checkpoints import BackgroundCheckpoints
 from outreach_tui.store.connection import database_file
 from outreach_tui.store.sync_lock import SyncLock
@@ -81,11 +89,41 @@ async def _run_locked(
     on_progress: ProgressCallback | None,
     cancel: threading.Event | None,
 ) -> SyncReport:
-    run = SyncRun(client=client, db=db, on_progress=on_progress, cancel=cancel)
+    pacer = client.pacer
+    counts_before = pacer.counts()
+    run = SyncRun(
+        client=client,
+        db=db,
+        on_progress=on_progress,
+        cancel=cancel,
+        requests_before=counts_before.requests,
+    )
+    if pacer.learned() is None:  # a long-lived client (the TUI's) already knows better
+        stored = request_pace.get_pace(db, client.base_url)
+        if stored is not None:
+            pacer.resume(LearnedPace(stored.requests_per_second, stored.announced))
+    started = time.monotonic()
+    await _run_steps(run, options)
+    counts = pacer.counts()
+    report = run.report
+    report.requests = counts.requests - counts_before.requests
+    report.rate_limited = counts.rate_limited - counts_before.rate_limited
+    report.seconds = time.monotonic() - started
+    learned = pacer.learned()
+    if learned is not None:
+        report.requests_per_second = round(learned.requests_per_second, 3)
+        report.rate_announced = learned.announced
+        request_pace.save_pace(
+            db, client.base_url, learned.requests_per_second, announced=learned.announced
+        )
+    return report
+
+
+async def _run_steps(run: SyncRun, options: SyncOptions) -> None:
     try:
         await push.recover_in_flight(run)
         if options.pull:
-            with BackgroundCheckpoints(db) as checkpoints:
+            with BackgroundCheckpoints(run.db) as checkpoints, background_requests():
                 run.checkpoints = checkpoints
                 await _pull_all(run, options)
         if options.push:
@@ -97,7 +135,6 @@ async def _run_locked(
         run.report.errors.append(error.message)
     except ReachkitError as error:  # e.g. the key was refused: one line, the run ends
         run.report.errors.append(error.message)
-    return run.report
 
 
 async def _pull_all(run: SyncRun, options: SyncOptions) -> None:

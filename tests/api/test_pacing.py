@@ -231,6 +231,10 @@ async def test_a_learned_pace_is_resumed() -> None:
     announced = _pacer(fake)
     announced.resume(LearnedPace(5.0, announced=True))
     assert announced.learned() == LearnedPace(5.0, announced=True)
+    # the server no longer announces: the remembered rate becomes one to learn from
+    async with announced.slot() as ticket:
+        announced.observe(200, {}, ticket)
+    assert announced.learned() == LearnedPace(5.0, announced=False)
 
 
 async def test_the_users_request_goes_before_the_next_background_page() -> None:
