@@ -17,10 +17,11 @@ requests are background requests: the client lets any other request (the user's)
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -68,18 +69,21 @@ async def run_sync(
     cancel: threading.Event | None = None,
     wait: bool = False,
     on_wait: Callable[[int | None], None] | None = None,
+    push_soon: asyncio.Event | None = None,
 ) -> SyncReport:
     """Run one sync against `client`, storing through the writer connection `db`.
 
     Never raises for server or network trouble: the report says what happened. When
     another sync of the same cache file runs, waits for it (`wait=True`, calling
-    `on_wait(pid)` once) or raises `store.sync_lock.SyncBusy`.
+    `on_wait(pid)` once) or raises `store.sync_lock.SyncBusy`. Setting `push_soon` (from
+    the run's own loop) while the pull runs pushes the outbox at once, the pull going on
+    beside it; its requests go before the pull's next pages.
     """
     options = options or SyncOptions()
     path = database_file(db)
     lock = SyncLock(path).hold(wait=wait, on_wait=on_wait, cancel=cancel) if path else None
     async with lock or contextlib.nullcontext():
-        return await _run_locked(client, db, options, on_progress, cancel)
+        return await _run_locked(client, db, options, on_progress, cancel, push_soon)
 
 
 async def _run_locked(
@@ -88,6 +92,7 @@ async def _run_locked(
     options: SyncOptions,
     on_progress: ProgressCallback | None,
     cancel: threading.Event | None,
+    push_soon: asyncio.Event | None,
 ) -> SyncReport:
     pacer = client.pacer
     counts_before = pacer.counts()
@@ -97,6 +102,7 @@ async def _run_locked(
         on_progress=on_progress,
         cancel=cancel,
         requests_before=counts_before.requests,
+        push_soon=push_soon if options.push else None,
     )
     if pacer.learned() is None:  # a long-lived client (the TUI's) already knows better
         stored = request_pace.get_pace(db, client.base_url)
@@ -123,9 +129,10 @@ async def _run_steps(run: SyncRun, options: SyncOptions) -> None:
     try:
         await push.recover_in_flight(run)
         if options.pull:
-            with BackgroundCheckpoints(run.db) as checkpoints, background_requests():
-                run.checkpoints = checkpoints
-                await _pull_all(run, options)
+            async with _pushing_while_pulling(run):
+                with BackgroundCheckpoints(run.db) as checkpoints, background_requests():
+                    run.checkpoints = checkpoints
+                    await _pull_all(run, options)
         if options.push:
             await push.push_outbox(run)
     except SyncCancelled:
@@ -135,6 +142,37 @@ async def _run_steps(run: SyncRun, options: SyncOptions) -> None:
         run.report.errors.append(error.message)
     except ReachkitError as error:  # e.g. the key was refused: one line, the run ends
         run.report.errors.append(error.message)
+
+
+@contextlib.asynccontextmanager
+async def _pushing_while_pulling(run: SyncRun) -> AsyncIterator[None]:
+    """While the block runs, push the outbox whenever `run.push_soon` is set.
+
+    The lane finishes the push it is in before the block's end returns (a push is never
+    cut in the middle by the pull ending); a failure in it is left for the push after
+    the pull to meet and report.
+    """
+    if run.push_soon is None:
+        yield
+        return
+    signal, stopping = run.push_soon, asyncio.Event()
+
+    async def lane() -> None:
+        while True:
+            await signal.wait()
+            if stopping.is_set():
+                return
+            signal.clear()
+            with contextlib.suppress(ReachkitError, SyncCancelled):
+                await push.push_outbox(run)
+
+    task = asyncio.ensure_future(lane())
+    try:
+        yield
+    finally:
+        stopping.set()
+        signal.set()
+        await task
 
 
 async def _pull_all(run: SyncRun, options: SyncOptions) -> None:
