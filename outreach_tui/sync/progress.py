@@ -6,6 +6,7 @@ prints them to stderr.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable
@@ -141,7 +142,10 @@ class SyncRun:
     fresh_conversations: set[str] = field(default_factory=set)
     # Set while pulling: checkpoints the WAL off the writer's path (store.checkpoints).
     checkpoints: BackgroundCheckpoints | None = None
-    started: float = field(default_factory=time.monotonic)
+    # Set (on the run's loop) when the user changed something during the run: the engine
+    # pushes it while the pull goes on, instead of after it (the TUI's background sync).
+    push_soon: asyncio.Event | None = None
+    started: float = field(default_factory=lambda: time.monotonic())
     # The client's request count when the run started, and when each listing started.
     requests_before: int = 0
     _listing_started: dict[str, float] = field(default_factory=dict)
