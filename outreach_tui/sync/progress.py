@@ -39,14 +39,18 @@ class SyncProgress:
 
     def describe(self, *, short: bool = False) -> str:
         """One line: "conversations:primary 3400/7700, page 34/77, 4.9 req/s, ETA 12 s";
-        `short` leaves the item count out of a listing (for a status bar)."""
+        `short` (for a status bar): "conversations:primary page 34/77, 4.9/s, ETA 12 s"."""
         total = f"/{self.total}" if self.total is not None else ""
         paged = self.page is not None and self.pages is not None and self.pages > 1
-        parts = [self.resource if short and paged else f"{self.resource} {self.done}{total}"]
-        if paged:
-            parts.append(f"page {self.page}/{self.pages}")
+        if short and paged:
+            parts = [f"{self.resource} page {self.page}/{self.pages}"]
+        else:
+            parts = [f"{self.resource} {self.done}{total}"]
+            if paged:
+                parts.append(f"page {self.page}/{self.pages}")
         if self.requests_per_second is not None:
-            parts.append(f"{self.requests_per_second:.1f} req/s")
+            unit = "/s" if short else " req/s"
+            parts.append(f"{self.requests_per_second:.1f}{unit}")
         if self.eta_seconds is not None and self.eta_seconds >= 1:
             parts.append(f"ETA {_duration(self.eta_seconds)}")
         return ", ".join(parts)

@@ -42,10 +42,17 @@ def test_a_listing_line_has_pages_rate_and_eta() -> None:
         eta_seconds=86.4,
     ).describe()
     assert line == "conversations:primary 3400/7700, page 34/77, 4.9 req/s, ETA 1 min 26 s"
-    short = SyncProgress("conversations:primary", 3400, 7700, page=34, pages=77).describe(
-        short=True
-    )
-    assert short == "conversations:primary, page 34/77"
+    short = SyncProgress(
+        "conversations:primary",
+        3400,
+        7700,
+        page=34,
+        pages=77,
+        requests_per_second=4.94,
+        eta_seconds=86.4,
+    ).describe(short=True)
+    assert short == "conversations:primary page 34/77, 4.9/s, ETA 1 min 26 s"
+    assert len(short) <= 60  # what the status bar shows of it
 
 
 def test_a_one_page_listing_or_a_step_keeps_the_plain_line() -> None:
