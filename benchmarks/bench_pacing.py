@@ -11,7 +11,7 @@ this process, four times, and runs a first (full) sync of a fresh cache each tim
 3. the server allowing `--rate` requests/s and announcing it in `X-RateLimit-*`;
 4. the same limit, silent: only 429 + `Retry-After`.
 Each line gives requests, 429s, seconds, and the ratio to the baseline (1-2) or to the
-ideal `requests / rate` (3-4).
+ideal (3-4): the requests that had to succeed (429s not counted) divided by the rate.
 
 `pipelining` starts `python -m outreach_tui simulator --size N` as a separate process (so
 server and client do not share a GIL) and runs one first sync with the default client,
@@ -117,7 +117,8 @@ def _line(title: str, r: dict[str, Any], rate: int | None, results: dict[str, An
     if rate is None:
         baseline = next(iter(results.values()))["wall"]
         return text + f"  {r['wall'] / baseline:.2f} x the unpaced sync"
-    ideal = r["requests"] / rate
+    # the ideal: the requests that had to succeed, sent at exactly the server's rate
+    ideal = (r["requests"] - r["rate_limited"]) / rate
     return text + f"  {r['wall'] / ideal:.2f} x ideal ({ideal:.1f} s)"
 
 
