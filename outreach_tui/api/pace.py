@@ -6,8 +6,8 @@ Two sources, the server's word first:
   answer of a window reports nearly the whole window);
 - learned: answers carry nothing. The rate starts at `start` (generous) and grows by 20 %
   per answer while nothing was refused ("slow start"). A 429 for a request sent at the
-  current rate cuts it in half (multiplicative decrease) and remembers the rate that was
-  refused; the rate then climbs back quickly to 90 % of that and probes above it slowly
+  current rate halves the rate actually sent over the last second (multiplicative
+  decrease) and remembers that refused rate; the rate then climbs back quickly to 90 % of that and probes above it slowly
   (additive increase), so a server with a fixed limit refuses a handful of requests per
   sync, not one per window.
 
