@@ -7,9 +7,9 @@ Two sources, the server's word first:
 - learned: answers carry nothing. The rate starts at `start` (generous) and grows by 20 %
   per answer while nothing was refused ("slow start"). A 429 for a request sent at the
   current rate halves the rate actually sent over the last second (multiplicative
-  decrease) and remembers that refused rate; the rate then climbs back quickly to 90 % of that and probes above it slowly
-  (additive increase), so a server with a fixed limit refuses a handful of requests per
-  sync, not one per window.
+  decrease) and remembers that refused rate; the rate then climbs back quickly to 90 % of
+  that and probes above it slowly (additive increase), so a server with a fixed limit
+  refuses a handful of requests per sync, not one per window.
 
 Growth only happens while the rate is what holds requests back (an idle client does not
 "learn" a rate it never tried). Everything here is arithmetic on a clock the caller gives.
