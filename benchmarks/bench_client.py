@@ -125,6 +125,7 @@ async def bench_client(bodies: list[bytes]) -> Rates:
         base_url="http://127.0.0.1",
         api_key="bench",
         requests_per_minute=None,
+        start_rate=None,  # unpaced: parse + validate is measured, not the pacing
         transport=httpx.MockTransport(handler),
     ) as client:
         for _ in range(PASSES):

@@ -13,8 +13,10 @@ Prints:
 5. FTS search on the synced cache (the 100,000-conversation figure is the store
    benchmark's, see BENCHMARKS.md "Store"), and the database size.
 
-The client runs without a local request budget (`requests_per_minute=None`): this
-measures the engine, not the pacing.
+The client runs unpaced (`requests_per_minute=None, start_rate=None`): this measures the
+engine, not the pacing. `--pacing` runs the pacing scenarios of `bench_pacing.py` instead
+(first syncs against an unlimited server, and one limited to `--rate` requests/s, announced
+or silent); `--pipelining` its 100,000-conversation pipelined first sync.
 """
 
 from __future__ import annotations
@@ -111,7 +113,18 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=None, help="keep the database here")
+    parser.add_argument("--pacing", action="store_true", help="the pacing scenarios instead")
+    parser.add_argument("--pipelining", action="store_true", help="the pipelining run instead")
+    parser.add_argument("--rate", type=int, default=5, help="the limit of --pacing, per second")
     args = parser.parse_args()
+    if args.pacing or args.pipelining:
+        import bench_pacing  # the sibling script (this folder is on sys.path)
+
+        if args.pacing:
+            bench_pacing.pacing(args.size, args.rate)
+        else:
+            bench_pacing.pipelining(args.size)
+        return
     workdir = args.out or Path(tempfile.mkdtemp(prefix="bench-sync-"))
     path = workdir / "cache.db"
     for leftover in workdir.glob("cache.db*"):
@@ -150,7 +163,7 @@ def main() -> None:
         db = open_writer(path)
         with serve_in_thread(app) as base_url:
             async with ReachkitClient(
-                base_url=base_url, api_key=KEY, requests_per_minute=None
+                base_url=base_url, api_key=KEY, requests_per_minute=None, start_rate=None
             ) as client:
                 mark = len(sim.requests)
                 report, wall, cpu = await _timed_sync(client, db, SyncOptions(full=True), timer)

@@ -121,7 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY",
         help="accepted API key; repeat for more workspaces (default: a generated key)",
     )
-    sim.add_argument("--rate-limit", metavar="N/min", help="e.g. 60/min")
+    sim.add_argument(
+        "--rate-limit",
+        metavar="N/min",
+        help="e.g. 60/min or 5/s; add ' silent' for 429 + Retry-After only (no X-RateLimit-*)",
+    )
     sim.add_argument("--faults", metavar="SPEC", help="e.g. 5xx=0.1,latency=200ms,drop=0.05")
     sim.add_argument(
         "--live",

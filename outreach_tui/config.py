@@ -80,14 +80,14 @@ class Config:
     theme: str = DEFAULT_THEME
     keymap: dict[str, str] = field(default_factory=dict)
     sync_interval_minutes: float = 5.0
-    # The client's own request budget; the server's X-RateLimit headers pace it further.
-    # 0 = no local budget (headers only).
-    requests_per_minute: int = 60
+    # A ceiling on the request rate the user may set; 0 (the default) = none: the client
+    # goes at the server's pace (announced in X-RateLimit-* or learned from its 429s).
+    requests_per_minute: int = 0
     mark_read_on_open: bool = True
 
     @property
     def request_budget(self) -> int | None:
-        """`requests_per_minute` as the API client takes it (None: no local budget)."""
+        """`requests_per_minute` as the API client takes it (None: no ceiling)."""
         return self.requests_per_minute or None
 
     def profile(self, name: str) -> Profile:
@@ -217,11 +217,9 @@ def parse_config(data: dict[str, Any], source: str = "config.toml") -> Config:
         raise ConfigError(f"{source}: sync.interval_minutes must be a finite number of minutes")
     if interval < 0:
         raise ConfigError(f"{source}: sync.interval_minutes must be >= 0 (0 turns it off)")
-    budget = _expect(
-        sync.get("requests_per_minute", 60), int, f"{source}: sync.requests_per_minute"
-    )
+    budget = _expect(sync.get("requests_per_minute", 0), int, f"{source}: sync.requests_per_minute")
     if budget < 0:
-        raise ConfigError(f"{source}: sync.requests_per_minute must be >= 0 (0: no local budget)")
+        raise ConfigError(f"{source}: sync.requests_per_minute must be >= 0 (0: no ceiling)")
     extra = sorted(set(sync) - {"interval_minutes", "requests_per_minute"})
     if extra:
         raise ConfigError(f"{source}: unknown setting 'sync.{extra[0]}'")

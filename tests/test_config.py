@@ -26,6 +26,8 @@ def test_missing_config_gives_defaults() -> None:
     assert config.active_profile == "default"
     assert config.profiles == {}
     assert config.mark_read_on_open is True
+    # no ceiling on the request rate unless the user sets one: the server's pace decides
+    assert config.requests_per_minute == 0 and config.request_budget is None
 
 
 def test_config_round_trips_through_the_file() -> None:
@@ -34,7 +36,7 @@ def test_config_round_trips_through_the_file() -> None:
         theme="reachkit-light",
         keymap={"inbox.label": "L"},
         sync_interval_minutes=2.5,
-        requests_per_minute=0,
+        requests_per_minute=90,
         mark_read_on_open=False,
     ).with_profile(Profile(name="acme", base_url="https://api.example.com", db="/tmp/a.db"))
     path = save_config(original)

@@ -63,8 +63,9 @@ from outreach_tui.api.models import (
     WarmupDay,
     WarmupStats,
 )
+from outreach_tui.api.pace import LearnedPace
 from outreach_tui.api.payloads import UNSET, UnsetType
-from outreach_tui.api.ratelimit import RateLimitStatus
+from outreach_tui.api.ratelimit import PacingCounts, RateLimitStatus, background_requests
 from outreach_tui.api.retries import RetryPolicy
 from outreach_tui.api.wire import AttachmentDownload
 
@@ -98,11 +99,13 @@ __all__ = [
     "Label",
     "Lead",
     "LeadStatus",
+    "LearnedPace",
     "ListMetadata",
     "MalformedResponseError",
     "Message",
     "NetworkError",
     "NotFoundError",
+    "PacingCounts",
     "Page",
     "Provider",
     "RateLimitStatus",
@@ -125,4 +128,5 @@ __all__ = [
     "VariantStats",
     "WarmupDay",
     "WarmupStats",
+    "background_requests",
 ]

@@ -25,8 +25,11 @@ class ReachkitClient(
                 ...
 
     Keywords: `transport` (an httpx transport, e.g. httpx.ASGITransport(app)),
-    `requests_per_minute` (local budget, default 60; None for none), `max_concurrency`
-    (default 4), `connect_timeout` (5 s), `read_timeout` (30 s), `retry` (a RetryPolicy),
+    `requests_per_minute` (a ceiling on the request rate; default None: the pace is the
+    server's, announced in `X-RateLimit-*` or learned from its 429s), `start_rate` (the
+    first guess, in requests/s, for a server that announces nothing; None: unpaced until
+    it refuses a request), `max_concurrency` (default 4), `connect_timeout` (5 s),
+    `read_timeout` (30 s), `retry` (a RetryPolicy),
     `max_response_bytes` and `max_download_bytes` (size caps). The key travels only in
     `Authorization: Bearer`; a non-https base URL is refused unless its host is loopback.
     """

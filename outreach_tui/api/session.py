@@ -30,6 +30,7 @@ from outreach_tui.api.errors import (
     RequestValidationError,
     UncertainWriteError,
 )
+from outreach_tui.api.pace import DEFAULT_START_RATE
 from outreach_tui.api.parsing import BodyError
 from outreach_tui.api.ratelimit import RateLimitStatus, RequestPacer
 from outreach_tui.api.retries import RequestKind, RetryPolicy, outcome_unknown
@@ -78,7 +79,8 @@ class ApiSession:
         base_url: str,
         api_key: str,
         transport: httpx.AsyncBaseTransport | None = None,
-        requests_per_minute: int | None = 60,
+        requests_per_minute: int | None = None,
+        start_rate: float | None = DEFAULT_START_RATE,
         max_concurrency: int = 4,
         connect_timeout: float = 5.0,
         read_timeout: float = 30.0,
@@ -98,6 +100,7 @@ class ApiSession:
         self._max_download_bytes = max_download_bytes
         self._pacer = RequestPacer(
             requests_per_minute=requests_per_minute,
+            start_rate=start_rate,
             max_concurrency=max_concurrency,
             max_pause=self._retry.max_retry_after,
         )
@@ -146,6 +149,12 @@ class ApiSession:
     def rate_limit(self) -> RateLimitStatus:
         """The current request budget as the server and the local pacer see it."""
         return self._pacer.status()
+
+    @property
+    def pacer(self) -> RequestPacer:
+        """The pacer every request of this client goes through (the sync engine reads
+        what it learned and hands it the pace an earlier run learned)."""
+        return self._pacer
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -245,7 +254,7 @@ class ApiSession:
             json=request.json,
             headers=request.headers,
         )
-        async with self._pacer.slot():
+        async with self._pacer.slot() as ticket:
             started = time.perf_counter()
             try:
                 response = await self._http.send(http_request, stream=True)
@@ -255,7 +264,7 @@ class ApiSession:
                 cause = first_error(exc)
                 self._errors.raise_from(self._errors.network(request, cause), exc)
             try:
-                retry_after = self._pacer.observe(response.status_code, response.headers)
+                retry_after = self._pacer.observe(response.status_code, response.headers, ticket)
                 log.debug(
                     "%s %s -> %d (%.0f ms)",
                     request.method,

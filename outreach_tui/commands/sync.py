@@ -32,8 +32,7 @@ class ProgressPrinter:
 
     @staticmethod
     def _line(event: SyncProgress) -> str:
-        total = f"/{event.total}" if event.total is not None else ""
-        return f"sync: {event.resource} {event.done}{total}"
+        return f"sync: {event.describe()}"
 
     def __call__(self, event: SyncProgress) -> None:
         previous = self._current

@@ -364,8 +364,26 @@ CREATE TABLE placeholder_renames (
 ) WITHOUT ROWID;
 """
 
+# The request pace a sync learned from a server (announced in X-RateLimit-*, or found by
+# its 429s), so the next sync of the profile starts there instead of rediscovering it.
+_REQUEST_PACE = """
+CREATE TABLE request_pace (
+    server TEXT PRIMARY KEY,                -- the API root, e.g. https://host/api/v1/
+    requests_per_second REAL NOT NULL,
+    announced INTEGER NOT NULL DEFAULT 0,   -- 1: the server's X-RateLimit-*; 0: learned
+    learned_at TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
 # Index i holds the step that brings version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (_RESOURCES, _OUTBOX, _SEARCH, _CAMPAIGN_DELETION, _RENAMES)
+MIGRATIONS: tuple[str, ...] = (
+    _RESOURCES,
+    _OUTBOX,
+    _SEARCH,
+    _CAMPAIGN_DELETION,
+    _RENAMES,
+    _REQUEST_PACE,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -8,27 +8,36 @@ Order: items a crash left in flight are checked against the server first; then t
 (so the conflict check of the push can use server values read moments ago); then the
 push. A server that cannot be reached ends the run with `report.unreachable` set and
 everything stored so far kept; nothing is lost and nothing is sent twice.
+
+Pacing: the client learns how fast the server lets it go (`api.pace`); the run starts the
+client from the pace stored for that server in the cache (`store.request_pace`) and stores
+what it learned at the end, so the next sync of the profile starts there. The pull's
+requests are background requests: the client lets any other request (the user's) go first.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlite_utils import Database
 
 from outreach_tui.api import (
+    LearnedPace,
     MalformedResponseError,
     NetworkError,
     RateLimitedError,
     ReachkitClient,
     ReachkitError,
     ServerError,
+    background_requests,
 )
-from outreach_tui.store import sync_state
+from outreach_tui.store import request_pace, sync_state
 from outreach_tui.store.checkpoints import BackgroundCheckpoints
 from outreach_tui.store.connection import database_file
 from outreach_tui.store.sync_lock import SyncLock
@@ -60,18 +69,21 @@ async def run_sync(
     cancel: threading.Event | None = None,
     wait: bool = False,
     on_wait: Callable[[int | None], None] | None = None,
+    push_soon: asyncio.Event | None = None,
 ) -> SyncReport:
     """Run one sync against `client`, storing through the writer connection `db`.
 
     Never raises for server or network trouble: the report says what happened. When
     another sync of the same cache file runs, waits for it (`wait=True`, calling
-    `on_wait(pid)` once) or raises `store.sync_lock.SyncBusy`.
+    `on_wait(pid)` once) or raises `store.sync_lock.SyncBusy`. Setting `push_soon` (from
+    the run's own loop) while the pull runs pushes the outbox at once, the pull going on
+    beside it; its requests go before the pull's next pages.
     """
     options = options or SyncOptions()
     path = database_file(db)
     lock = SyncLock(path).hold(wait=wait, on_wait=on_wait, cancel=cancel) if path else None
     async with lock or contextlib.nullcontext():
-        return await _run_locked(client, db, options, on_progress, cancel)
+        return await _run_locked(client, db, options, on_progress, cancel, push_soon)
 
 
 async def _run_locked(
@@ -80,14 +92,47 @@ async def _run_locked(
     options: SyncOptions,
     on_progress: ProgressCallback | None,
     cancel: threading.Event | None,
+    push_soon: asyncio.Event | None,
 ) -> SyncReport:
-    run = SyncRun(client=client, db=db, on_progress=on_progress, cancel=cancel)
+    pacer = client.pacer
+    counts_before = pacer.counts()
+    run = SyncRun(
+        client=client,
+        db=db,
+        on_progress=on_progress,
+        cancel=cancel,
+        requests_before=counts_before.requests,
+        push_soon=push_soon if options.push else None,
+    )
+    if pacer.learned() is None:  # a long-lived client (the TUI's) already knows better
+        stored = request_pace.get_pace(db, client.base_url)
+        if stored is not None:
+            pacer.resume(LearnedPace(stored.requests_per_second, stored.announced))
+    started = time.monotonic()
+    await _run_steps(run, options)
+    counts = pacer.counts()
+    report = run.report
+    report.requests = counts.requests - counts_before.requests
+    report.rate_limited = counts.rate_limited - counts_before.rate_limited
+    report.seconds = time.monotonic() - started
+    learned = pacer.learned()
+    if learned is not None:
+        report.requests_per_second = round(learned.requests_per_second, 3)
+        report.rate_announced = learned.announced
+        request_pace.save_pace(
+            db, client.base_url, learned.requests_per_second, announced=learned.announced
+        )
+    return report
+
+
+async def _run_steps(run: SyncRun, options: SyncOptions) -> None:
     try:
         await push.recover_in_flight(run)
         if options.pull:
-            with BackgroundCheckpoints(db) as checkpoints:
-                run.checkpoints = checkpoints
-                await _pull_all(run, options)
+            async with _pushing_while_pulling(run):
+                with BackgroundCheckpoints(run.db) as checkpoints, background_requests():
+                    run.checkpoints = checkpoints
+                    await _pull_all(run, options)
         if options.push:
             await push.push_outbox(run)
     except SyncCancelled:
@@ -97,7 +142,37 @@ async def _run_locked(
         run.report.errors.append(error.message)
     except ReachkitError as error:  # e.g. the key was refused: one line, the run ends
         run.report.errors.append(error.message)
-    return run.report
+
+
+@contextlib.asynccontextmanager
+async def _pushing_while_pulling(run: SyncRun) -> AsyncIterator[None]:
+    """While the block runs, push the outbox whenever `run.push_soon` is set.
+
+    The lane finishes the push it is in before the block's end returns (a push is never
+    cut in the middle by the pull ending); a failure in it is left for the push after
+    the pull to meet and report.
+    """
+    if run.push_soon is None:
+        yield
+        return
+    signal, stopping = run.push_soon, asyncio.Event()
+
+    async def lane() -> None:
+        while True:
+            await signal.wait()
+            if stopping.is_set():
+                return
+            signal.clear()
+            with contextlib.suppress(ReachkitError, SyncCancelled):
+                await push.push_outbox(run)
+
+    task = asyncio.ensure_future(lane())
+    try:
+        yield
+    finally:
+        stopping.set()
+        signal.set()
+        await task
 
 
 async def _pull_all(run: SyncRun, options: SyncOptions) -> None:

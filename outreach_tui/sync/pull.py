@@ -6,22 +6,37 @@ early stop is only an optimisation: it is taken while the items read so far are 
 `updated_at` descending, and the walk continues to the end as soon as that order does not
 hold. A full walk (asked for, or due every `full_every`) also removes what the server no
 longer lists, but only when it provably saw the whole collection.
+
+Listings are pipelined: once page 1 has told `total_pages`, up to `PAGES_AHEAD` of the
+next pages are on the wire while one page is stored (`api.pagination.PageWalk`; pages are
+still stored in order, one transaction each, by this one writer). A full walk fetches
+ahead from page 2; an incremental one only once a run of changed pages suggests it will
+not stop early (each page fetched ahead of an early stop is a wasted request).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+import contextlib
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from outreach_tui.api import MalformedResponseError, NotFoundError, Page, SkippedRecord
+from outreach_tui.api.pagination import PageWalk
 from outreach_tui.store import ingest, sync_state
 from outreach_tui.store.ingest import IngestResult
 from outreach_tui.sync.progress import SyncRun
 
 PAGE_SIZE = 100
 FOLDERS = ("primary", "others")
+# Pages on the wire while one is stored: the client holds 4 connections, so one stays
+# free for the user's own requests (which the pacer lets through first).
+PAGES_AHEAD = 3
+
+
+def _pages(fetch_page: Callable[[int], Awaitable[Page[Any]]]) -> PageWalk[Any]:
+    return PageWalk(fetch_page, page_size=PAGE_SIZE)
 
 
 def _dump(items: Iterable[Any]) -> list[dict[str, Any]]:
@@ -65,7 +80,7 @@ class _Walk:
 async def _walk(
     run: SyncRun,
     resource: str,
-    pages: AsyncIterator[Page[Any]],
+    pages: PageWalk[Any],
     store_page: Callable[[list[Any]], IngestResult],
     *,
     early_stop: bool,
@@ -76,9 +91,23 @@ async def _walk(
     number of ids seen reached the server's last reported total: only then may a caller
     remove cached rows the walk did not see.
     """
+    async with contextlib.aclosing(pages):
+        return await _store_pages(run, resource, pages, store_page, early_stop=early_stop)
+
+
+async def _store_pages(
+    run: SyncRun,
+    resource: str,
+    pages: PageWalk[Any],
+    store_page: Callable[[list[Any]], IngestResult],
+    *,
+    early_stop: bool,
+) -> _Walk:
     walk = _Walk()
     total: int | None = None
     order = _OrderWatch()
+    changed_in_a_row = 0
+    pages.ahead = 0 if early_stop else PAGES_AHEAD
     async for page in pages:
         run.check_cancelled()
         items = list(page.items)
@@ -96,10 +125,13 @@ async def _walk(
                 walk.seen.add(record.id)
         _report_skipped(run, resource, page.skipped)
         total = page.metadata.total_count
-        run.progress(resource, len(walk.seen), total)
+        run.progress(resource, len(walk.seen), total, pages=(pages.pages_read, pages.total_pages))
         if early_stop and order.ordered and result.all_unchanged and not page.skipped:
             walk.complete = False
             break
+        if early_stop:
+            changed_in_a_row = 0 if result.all_unchanged else changed_in_a_row + 1
+            pages.ahead = min(PAGES_AHEAD, max(0, changed_in_a_row - 1))
     if total is None or len(walk.seen) < total:
         walk.complete = False
     return walk
@@ -139,7 +171,7 @@ async def pull_conversations(
         run.fresh_conversations.update(item.id for item in items)
         return result
 
-    pages = run.client.iter_conversation_pages(folder=folder, page_size=PAGE_SIZE)
+    pages = _pages(lambda number: run.client.list_conversations(number, PAGE_SIZE, folder=folder))
     walk = await _walk(run, resource, pages, store, early_stop=not full)
     if full and walk.complete:
         ingest.remove_missing(run.db, "conversation", walk.seen, scope=folder)
@@ -158,7 +190,11 @@ async def pull_inboxes(run: SyncRun, *, warmup_max_age: timedelta) -> None:
 
     # Inboxes are few: always walk them whole (the list is also the warmup to-do list).
     walk = await _walk(
-        run, "inboxes", run.client.iter_inbox_pages(page_size=PAGE_SIZE), store, early_stop=False
+        run,
+        "inboxes",
+        _pages(lambda number: run.client.list_inboxes(number, PAGE_SIZE)),
+        store,
+        early_stop=False,
     )
     if walk.complete:
         ingest.remove_missing(run.db, "inbox", walk.seen)
@@ -202,7 +238,7 @@ async def pull_campaigns(run: SyncRun, *, detail_max_age: timedelta) -> None:
     walk = await _walk(
         run,
         "campaigns",
-        run.client.iter_campaign_pages(page_size=PAGE_SIZE),
+        _pages(lambda number: run.client.list_campaigns(number, PAGE_SIZE)),
         store,
         early_stop=False,  # the list is short and its stats change without a new updated_at
     )
@@ -244,7 +280,7 @@ async def pull_leads(run: SyncRun, campaign_id: str) -> None:
     walk = await _walk(
         run,
         resource,
-        run.client.iter_lead_pages(campaign_id, page_size=PAGE_SIZE),
+        _pages(lambda number: run.client.list_leads(campaign_id, number, PAGE_SIZE)),
         lambda items: ingest.upsert_leads(run.db, campaign_id, _dump(items)),
         early_stop=False,
     )
@@ -259,7 +295,7 @@ async def pull_blocklist(run: SyncRun) -> None:
     walk = await _walk(
         run,
         "blocklist",
-        run.client.iter_blocklist_pages(page_size=PAGE_SIZE),
+        _pages(lambda number: run.client.list_blocklist(number, PAGE_SIZE)),
         lambda items: ingest.upsert_blocklist(run.db, _dump(items)),
         early_stop=False,
     )

@@ -111,6 +111,7 @@ class MockServer:
         """A client talking to this server with fast retries and no local budget."""
         options.setdefault("retry", FAST_RETRIES)
         options.setdefault("requests_per_minute", None)
+        options.setdefault("start_rate", None)  # unpaced until refused
         return ReachkitClient(
             base_url=options.pop("base_url", BASE_URL),
             api_key=options.pop("api_key", API_KEY),

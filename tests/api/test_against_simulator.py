@@ -42,6 +42,7 @@ async def client(app) -> AsyncIterator[ReachkitClient]:
         api_key=KEY,
         transport=httpx.ASGITransport(app=app),
         requests_per_minute=None,
+        start_rate=None,
         retry=FAST_RETRIES,
     ) as client:
         yield client
@@ -298,6 +299,7 @@ async def test_a_wrong_key_is_an_authentication_error(app) -> None:
         api_key="wrong-key",
         transport=httpx.ASGITransport(app=app),
         requests_per_minute=None,
+        start_rate=None,
         retry=FAST_RETRIES,
     ) as client:
         with pytest.raises(AuthenticationError) as caught:

@@ -55,6 +55,7 @@ async def test_full_walk_through_faults_yields_every_conversation_once() -> None
             api_key=KEY,
             transport=transport,
             requests_per_minute=None,
+            start_rate=None,
             retry=RetryPolicy(read_attempts=12, initial_backoff=0.005, max_backoff=0.05),
         ) as client:
             ids: list[str] = []
@@ -91,6 +92,7 @@ async def test_in_process_walk_survives_faults_surfaced_by_asgi_transport() -> N
         api_key=KEY,
         transport=httpx.ASGITransport(app=app),
         requests_per_minute=None,
+        start_rate=None,
         retry=RetryPolicy(read_attempts=15, initial_backoff=0.001, max_backoff=0.005),
     ) as client:
         ids = [conversation.id async for conversation in client.iter_conversations()]
@@ -106,6 +108,7 @@ async def test_writes_under_faults_retry_when_safe_and_report_uncertainty_otherw
         api_key=KEY,
         transport=httpx.ASGITransport(app=app),
         requests_per_minute=None,
+        start_rate=None,
         retry=RetryPolicy(idempotent_attempts=30, initial_backoff=0.001, max_backoff=0.002),
     ) as client:
         conversation = (await client.list_conversations(page_size=1)).items[0]

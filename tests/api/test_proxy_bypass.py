@@ -126,7 +126,11 @@ def no_inherited_proxy_settings(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _proxied_client(base_url: str) -> ReachkitClient:
     return ReachkitClient(
-        base_url=base_url, api_key=KEY, retry=FAST_RETRIES, requests_per_minute=None
+        base_url=base_url,
+        api_key=KEY,
+        retry=FAST_RETRIES,
+        requests_per_minute=None,
+        start_rate=None,
     )
 
 

@@ -241,6 +241,7 @@ async def test_a_record_of_the_wrong_shape_is_not_fetched_again() -> None:
         api_key="k",
         transport=httpx.MockTransport(handler),
         requests_per_minute=None,
+        start_rate=None,
     ) as client:
         try:
             await client.get_conversation("c1")

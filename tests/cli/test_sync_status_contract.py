@@ -70,6 +70,11 @@ def test_sync_ok_progress_on_stderr_summary_on_stdout(
     assert outcome.code == 0
     assert summary["ok"] is True and summary["unreachable"] is False
     assert summary["pulled"]["conversations"] == 30 and summary["errors"] == []
+    # added to the contract: the run's requests, 429s, duration and learned pace
+    assert summary["requests"] >= 4 and summary["rate_limited"] == 0
+    assert isinstance(summary["seconds"], float) and summary["seconds"] > 0
+    assert summary["requests_per_second"] is None  # this server never limited us
+    assert summary["rate_announced"] is False
     progress = [line for line in outcome.err.splitlines() if line.startswith("sync: ")]
     assert any("conversations:primary" in line for line in progress)
     assert outcome.err.splitlines()[-1].startswith("sync done:")

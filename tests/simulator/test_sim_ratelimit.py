@@ -36,13 +36,17 @@ def limited() -> tuple[Starlette, FakeClock]:
         ("120/minute", RateLimit(120, 60.0)),
         ("5/s", RateLimit(5, 1.0)),
         (" 2 / sec ", RateLimit(2, 1.0)),
+        ("5/s silent", RateLimit(5, 1.0, announced=False)),
+        ("60/min,silent", RateLimit(60, 60.0, announced=False)),
     ],
 )
 def test_rate_limit_spec_is_parsed(spec: str, expected: RateLimit) -> None:
     assert parse_rate_limit(spec) == expected
 
 
-@pytest.mark.parametrize("spec", ["5/fortnight", "0/min", "min", "-1/s", "5 per min"])
+@pytest.mark.parametrize(
+    "spec", ["5/fortnight", "0/min", "min", "-1/s", "5 per min", "5/s quiet", "silent"]
+)
 def test_bad_rate_limit_spec_is_refused(spec: str) -> None:
     with pytest.raises(ValueError, match="invalid rate limit"):
         parse_rate_limit(spec)
@@ -120,3 +124,21 @@ async def test_rate_limit_can_be_set_and_cleared_in_process(
     assert (await call(client, "GET", "/campaigns")).headers["x-ratelimit-limit"] == "2"
     app.state.simulator.set_rate_limit(None)
     assert "x-ratelimit-limit" not in (await call(client, "GET", "/campaigns")).headers
+
+
+async def test_a_silent_limit_says_nothing_until_it_refuses() -> None:
+    app = create_app(api_keys=[KEY], size=10, seed=1, rate_limit="2/s silent")
+    clock = FakeClock()
+    app.state.simulator.monotonic = clock
+    async with client_for(app) as client:
+        answers = [await call(client, "GET", "/campaigns") for _ in range(3)]
+        clock.now += 0.4
+        refused = await call(client, "GET", "/campaigns")
+        clock.now += 0.6
+        again = await call(client, "GET", "/campaigns")
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    for answer in (*answers, refused, again):
+        assert not any(name.startswith("x-ratelimit") for name in answer.headers)
+    assert answers[2].headers["retry-after"] == "1"
+    assert refused.status_code == 429 and refused.headers["retry-after"] == "1"
+    assert again.status_code == 200

@@ -37,6 +37,7 @@ def client_for(app: Starlette, **options: object) -> ReachkitClient:
     """A client on `app` in-process with fast retries and no local request budget."""
     options.setdefault("retry", FAST_RETRIES)
     options.setdefault("requests_per_minute", None)
+    options.setdefault("start_rate", None)  # unpaced until refused
     options.setdefault("transport", httpx.ASGITransport(app=app))
     return ReachkitClient(base_url="http://127.0.0.1", api_key=KEY, **options)  # type: ignore[arg-type]
 

@@ -160,6 +160,7 @@ class _ListServer:
             api_key=KEY,
             transport=httpx.MockTransport(self.handle),
             requests_per_minute=None,
+            start_rate=None,
             retry=FAST_RETRIES,
         )
 

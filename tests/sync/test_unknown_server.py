@@ -26,6 +26,7 @@ def _client(server: RandomServer) -> ReachkitClient:
         api_key=KEY,
         transport=server.transport(),
         requests_per_minute=None,
+        start_rate=None,
         retry=FAST_RETRIES,
     )
 

@@ -85,6 +85,7 @@ def client_factory_for(simulator: Starlette) -> Callable[[], ReachkitClient]:
             api_key=API_KEY,
             transport=httpx.ASGITransport(app=simulator),
             requests_per_minute=None,
+            start_rate=None,
         )
 
     return factory
@@ -97,6 +98,7 @@ def unreachable_client_factory() -> ReachkitClient:
         base_url=UNREACHABLE_URL,
         api_key=API_KEY,
         requests_per_minute=None,
+        start_rate=None,
         retry=RetryPolicy(initial_backoff=0.01, max_backoff=0.05),
     )
 

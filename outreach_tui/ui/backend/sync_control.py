@@ -85,12 +85,8 @@ class SyncControl:
         future.add_done_callback(finished)
 
     def progressed(self, message: SyncProgressed) -> None:
-        """Show how far the sync is."""
-        progress = message.progress
-        total = f"/{progress.total}" if progress.total is not None else ""
-        self.backend.status.update(
-            online=True, syncing=f"{progress.resource} {progress.done}{total}"
-        )
+        """Show how far the sync is (a long listing: its pages, the request rate, an ETA)."""
+        self.backend.status.update(online=True, syncing=message.progress.describe(short=True))
 
     def finished(self, message: SyncFinished) -> None:
         """Say how the sync went: a status line, toasts for what needs the user."""

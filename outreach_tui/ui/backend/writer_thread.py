@@ -50,6 +50,8 @@ class WriterThread:
         self._startup_error: BaseException | None = None
         self._db: Database | None = None
         self._sync_cancel: threading.Event | None = None
+        # Set after an edit while a sync runs: the sync pushes it before its next pages.
+        self._push_soon: asyncio.Event | None = None
 
     @property
     def can_sync(self) -> bool:
@@ -103,6 +105,8 @@ class WriterThread:
             try:
                 return function(self._db, *args, **kwargs)
             finally:
+                if self._push_soon is not None:
+                    self._push_soon.set()
                 self._changed()
 
         return asyncio.run_coroutine_threadsafe(run(), self._loop)
@@ -124,11 +128,19 @@ class WriterThread:
         async def run() -> SyncReport:
             assert self._db is not None
             client = await self._entered_client()
+            push_soon = self._push_soon = asyncio.Event()
             try:
                 return await run_sync(
-                    client, self._db, options, on_progress=progress, cancel=cancel
+                    client,
+                    self._db,
+                    options,
+                    on_progress=progress,
+                    cancel=cancel,
+                    push_soon=push_soon,
                 )
             finally:
+                if self._push_soon is push_soon:
+                    self._push_soon = None
                 self._changed()
 
         return asyncio.run_coroutine_threadsafe(run(), self._loop)
