@@ -43,19 +43,25 @@ def _label(db: Database, ids: Sequence[str], label: str | None) -> list[OutboxIt
     items = []
     with write_transaction(db):
         for cid in ids:
-            row = require_row(db, "conversation", cid, "id, server_override")
-            # "No change" is the override state the server holds, not the label it shows.
-            item = edit_field(
-                db,
-                "conversation",
-                cid,
-                "label_override",
-                label,
-                context={"origin": row["server_override"]},
-            )
+            item = label_one(db, cid, label)
             if item is not None:
                 items.append(item)
     return items
+
+
+def label_one(db: Database, conversation_id: str, label: str | None) -> OutboxItem | None:
+    """Set (or, with None, clear) one conversation's override; the item, or None when
+    nothing changed. Call inside the caller's transaction for many."""
+    row = require_row(db, "conversation", conversation_id, "id, server_override")
+    # "No change" is the override state the server holds, not the label it shows.
+    return edit_field(
+        db,
+        "conversation",
+        conversation_id,
+        "label_override",
+        label,
+        context={"origin": row["server_override"]},
+    )
 
 
 def mark_read(db: Database, conversation_ids: str | Iterable[str]) -> list[OutboxItem]:

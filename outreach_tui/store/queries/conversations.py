@@ -277,6 +277,13 @@ def label_counts(
     return LabelCounts(total=count_conversations(db, flt), unread=unread, by_label=by_label)
 
 
+def matching_condition(db: Database, flt: ConversationFilter) -> tuple[str, list[Any]]:
+    """(SQL condition over `conversations c`, its parameters): the rows `flt` shows, for
+    statements that act on all of them at once (`edits.bulk`)."""
+    plan = _plan(db, flt)
+    return plan.where, plan.params
+
+
 def get_conversation(db: Database, conversation_id: str) -> ConversationRow | None:
     """One conversation's list row, or None."""
     values = db.conn.execute(

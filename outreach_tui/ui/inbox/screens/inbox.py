@@ -35,6 +35,7 @@ from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.footer import AppFooter
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
+from outreach_tui.ui.inbox.screens.bulk import BulkPicker
 from outreach_tui.ui.inbox.screens.filters import FilterScreen
 from outreach_tui.ui.inbox.screens.sort_picker import SortPicker, next_sort
 from outreach_tui.ui.inbox.screens.thread import ThreadScreen
@@ -42,6 +43,7 @@ from outreach_tui.ui.inbox.screens.triage import QUICK_LABELS, Triage, label_key
 from outreach_tui.ui.inbox.widgets.conversation_list import ConversationHeader, ConversationList
 
 SEARCH_DEBOUNCE = 0.25
+UNREAD_ONLY = "unread only"
 FOLDERS: tuple[str | None, ...] = ("primary", "others", None)
 
 
@@ -64,6 +66,7 @@ class InboxScreen(Screen[None]):
         Binding("c", "compose", "Compose", id="inbox.compose"),
         Binding("U", "toggle_unread_only", "Unread only", show=False, id="inbox.unread_only"),
         Binding("S", "sort", "Sort", show=False, id="inbox.sort"),
+        Binding("X", "all_matching", "All matching", show=False, id="inbox.all_matching"),
         Binding("escape", "clear", "Clear", show=False, id="inbox.clear_selection"),
     ]
 
@@ -126,19 +129,8 @@ class InboxScreen(Screen[None]):
             unread = self._unread.get(folder, 0)
             label = f" {name} {unread} " if unread else f" {name} "  # unread per folder
             text.append(label, style="bold reverse" if folder == flt.folder else "dim")
-        if flt.label_choice:
-            names = [display_name(None if lb == LABEL_NONE else lb) for lb in flt.label_choice]
-            text.append(f"  label{'s' if len(names) > 1 else ''}: {', '.join(names)}")
-        if flt.unread:
-            text.append("  unread only", style="bold")
-        if flt.campaign_id:
-            name = self._campaign_names.get(flt.campaign_id, flt.campaign_id)
-            text.append(f"  campaign: {sanitize_line(name, 40)}")
-        if flt.inbox_id:
-            email = self._inbox_emails.get(flt.inbox_id, flt.inbox_id)
-            text.append(f"  inbox: {sanitize_line(email, 50)}")
-        if flt.search:
-            text.append(f"  search: {sanitize_line(flt.search, 40)!r}")
+        for words in self._filter_words(flt):
+            text.append(f"  {words}", style="bold" if words == UNREAD_ONLY else "")
         if total is not None:
             text.append(f"  — {total} conversation{'s' if total != 1 else ''}", style="dim")
         selected = len(self.conversation_list.selected) if self.is_mounted else 0
@@ -327,6 +319,50 @@ class InboxScreen(Screen[None]):
         if conversation_list.selected:
             conversation_list.clear_selection()
             self._update_filter_bar(conversation_list.total)
+
+    def action_all_matching(self) -> None:
+        """Act on every conversation the filter shows: their number first, then the
+        choice (label, clear, read, unread), one undo for the batch."""
+        flt = self.filter
+
+        def counted(count: int) -> None:
+            if count == 0:
+                self.notify("No conversations match.")
+                return
+
+            def chosen(choice: str | None) -> None:
+                if choice is not None:
+                    self.triage.act_on_matching(flt, count, choice)
+
+            folder = f"folder: {flt.folder or 'all'}"
+            summary = " · ".join([folder, *self._filter_words(flt)])
+            self.app.push_screen(BulkPicker(count, summary), chosen)
+
+        self.backend.read(
+            self,
+            lambda db: conversation_queries.count_conversations(db, flt),
+            counted,
+            group="inbox-all-matching",
+            what="the matching conversations",
+        )
+
+    def _filter_words(self, flt: ConversationFilter) -> list[str]:
+        """What narrows the list, in words (the filter bar and the bulk dialog)."""
+        words = []
+        if flt.label_choice:
+            names = [display_name(None if lb == LABEL_NONE else lb) for lb in flt.label_choice]
+            words.append(f"label{'s' if len(names) > 1 else ''}: {', '.join(names)}")
+        if flt.unread:
+            words.append(UNREAD_ONLY)
+        if flt.campaign_id:
+            name = self._campaign_names.get(flt.campaign_id, flt.campaign_id)
+            words.append(f"campaign: {sanitize_line(name, 40)}")
+        if flt.inbox_id:
+            email = self._inbox_emails.get(flt.inbox_id, flt.inbox_id)
+            words.append(f"inbox: {sanitize_line(email, 50)}")
+        if flt.search:
+            words.append(f"search: {sanitize_line(flt.search, 40)!r}")
+        return words
 
     def action_sort(self) -> None:
         """Pick the column the list is sorted by (its key again reverses it)."""

@@ -18,9 +18,10 @@ from textual.binding import Binding
 from outreach_tui.core.labels import PickerChoice, display_name
 from outreach_tui.core.plain_html import text_to_html
 from outreach_tui.store import outbox
+from outreach_tui.store.edits import bulk
 from outreach_tui.store.edits import conversations as edits
 from outreach_tui.store.queries.mailboxes import list_inboxes
-from outreach_tui.store.records import AttachmentRow, ConversationRow
+from outreach_tui.store.records import AttachmentRow, ConversationFilter, ConversationRow
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.inbox.screens.compose import ComposeScreen, Draft
 from outreach_tui.ui.inbox.screens.label_picker import LabelPicker
@@ -238,6 +239,45 @@ class Triage:
     ) -> None:
         """Download an attachment into `folder` (needs the server); never opened."""
         self.backend.save_attachment(conversation_id, attachment, folder)
+
+    def act_on_matching(self, flt: ConversationFilter, count: int, choice: str) -> None:
+        """Apply `choice` ("label", "clear", "read", "unread") to every conversation
+        `flt` shows (`count` of them); one undo step takes the whole batch back."""
+        if choice == "label":
+
+            def picked(label: PickerChoice | None) -> None:
+                if label is not None:
+                    chosen = None if label.clear else label.label
+                    self.act_on_matching(flt, count, "clear" if chosen is None else chosen)
+
+            title = f"Label all {count:,} matching conversations"
+            self.app.push_screen(LabelPicker(title=title), picked)
+            return
+        many = f"{count:,} conversation{'s' if count != 1 else ''}"
+        if choice in ("read", "unread"):
+            what, description = "read", f"read state of {many}"
+            run = lambda db: bulk.read_matching(db, flt, choice == "read")  # noqa: E731
+            saying = f"Marking {many} {choice}…"
+        else:
+            label = None if choice == "clear" else choice
+            what, description = "label", f"label of {many}"
+            run = lambda db: bulk.label_matching(db, flt, label)  # noqa: E731
+            saying = (
+                f"Labelling {many} as {display_name(label)}…"
+                if label
+                else (f"Clearing the label of {many}…")
+            )
+        self.backend.status.say(saying)
+
+        def done(result: tuple[int, int]) -> None:
+            batch, changed = result
+            self.undo_stack.append(
+                UndoStep(description, lambda db: bulk.undo_batch(db, batch, what))
+            )
+            del self.undo_stack[:-UNDO_DEPTH]
+            self.backend.status.say(f"{changed:,} changed of {many} (z undoes the batch).")
+
+        self.backend.edit(run, on_result=done)
 
     def undo(self) -> None:
         """Take back the last action."""

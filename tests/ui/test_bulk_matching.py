@@ -1,0 +1,81 @@
+"""X: one decision for every conversation the filter shows, with the count shown first
+and one undo for the batch (the store side: tests/store/test_bulk_edits.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from outreach_tui.store.connection import open_reader
+from outreach_tui.store.queries import conversations as conversation_queries
+from outreach_tui.store.records import ConversationFilter
+from outreach_tui.ui.inbox.screens.bulk import BulkPicker
+from outreach_tui.ui.inbox.screens.inbox import InboxScreen
+from outreach_tui.ui.inbox.screens.label_picker import LabelPicker
+
+from .conftest import make_app, open_inbox, terminal_lines, wait_for, wait_for_screen
+
+
+def _count(db_path: Path, flt: ConversationFilter) -> int:
+    db = open_reader(db_path)
+    try:
+        return conversation_queries.count_conversations(db, flt)
+    finally:
+        db.close()
+
+
+async def test_mark_every_unread_match_read_then_undo_the_batch(synced_db: Path) -> None:
+    unread = ConversationFilter(folder="primary", unread=True)
+    before = _count(synced_db, unread)
+    assert before > 3
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        conversations = await open_inbox(pilot)
+        await pilot.press("U")  # unread only
+        await wait_for(pilot, lambda: conversations.total == before)
+        await pilot.press("X")
+        await wait_for_screen(pilot, BulkPicker)
+        shown = "\n".join(terminal_lines(app))
+        assert f"All {before} matching conversations" in shown and "unread only" in shown
+        await pilot.press("r")
+        await wait_for_screen(pilot, InboxScreen)
+        await wait_for(pilot, lambda: _count(synced_db, unread) == 0)
+        await wait_for(pilot, lambda: conversations.loaded and conversations.total == 0)
+        await pilot.press("z")  # one undo: the whole batch
+        await wait_for(pilot, lambda: _count(synced_db, unread) == before)
+
+
+async def test_label_every_search_match_through_the_picker(synced_db: Path) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        conversations = await open_inbox(pilot)
+        await pilot.press("slash", *"pricing", "enter")
+        matching = ConversationFilter(folder="primary", search="pricing")
+        expected = _count(synced_db, matching)
+        assert expected > 1
+        await wait_for(pilot, lambda: conversations.total == expected)
+        await pilot.press("X")
+        await wait_for_screen(pilot, BulkPicker)
+        await pilot.press("l")
+        await wait_for_screen(pilot, LabelPicker)
+        await pilot.press("7")  # Referral
+        await wait_for(
+            pilot,
+            lambda: (
+                _count(
+                    synced_db,
+                    ConversationFilter(search="pricing", folder="primary", label="referral"),
+                )
+                == expected
+            ),
+        )
+        await pilot.press("z")
+        await wait_for(
+            pilot,
+            lambda: (
+                _count(
+                    synced_db,
+                    ConversationFilter(search="pricing", folder="primary", label="referral"),
+                )
+                < expected
+            ),
+        )
