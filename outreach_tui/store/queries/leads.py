@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from outreach_tui.core.mergetags import lead_variables
 from outreach_tui.store.codec import loads
 
 
@@ -223,3 +224,46 @@ def leads_window(
         )
         for r in cursor
     ]
+
+
+def _lead_by(db: Database, where: str, value: str) -> LeadMergeRow | None:
+    row = db.conn.execute(
+        "SELECT id, email, first_name, last_name, variables FROM leads"
+        f" WHERE {where} = ? AND is_deleted = 0 {_LEAD_ORDER} LIMIT 1",
+        [value],
+    ).fetchone()
+    return None if row is None else LeadMergeRow(row[0], row[1], row[2], row[3], loads(row[4], {}))
+
+
+def recipient_variables(
+    db: Database, email: str, name: str = "", lead_id: str | None = None
+) -> dict[str, str]:
+    """What merge tags can read of the person a reply or new email goes to.
+
+    The cached lead (by `lead_id`, else by email address: the newest such lead) gives its
+    names and custom variables; without one, only what the address shows is known: the
+    email and, from a display name like "Ann Smith", `first_name` and `last_name`.
+    """
+    lead = _lead_by(db, "id", lead_id) if lead_id else None
+    if lead is None and email:
+        lead = _lead_by(db, "email", email)
+    if lead is not None:
+        return lead_variables(
+            email=lead.email or email,
+            first_name=lead.first_name,
+            last_name=lead.last_name,
+            variables=lead.variables,
+        )
+    first, _, last = ("" if "@" in name else name.strip()).partition(" ")
+    return lead_variables(email=email, first_name=first, last_name=last.strip())
+
+
+def conversation_variables(db: Database, conversation_id: str) -> dict[str, str]:
+    """`recipient_variables` of a conversation's lead (its sender when no lead is cached)."""
+    row = db.conn.execute(
+        "SELECT lead_id, sender_email, sender_name FROM conversations WHERE id = ?",
+        [conversation_id],
+    ).fetchone()
+    if row is None:
+        return {}
+    return recipient_variables(db, row[1] or "", row[2] or "", lead_id=row[0])
