@@ -7,17 +7,13 @@ and enqueue into the outbox — `outreach-tui sync` pushes them.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
-import stat
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import BinaryIO
 
 from sqlite_utils import Database
 
 from outreach_tui.commands import EXIT_USAGE, CommandError
+from outreach_tui.commands.body_input import read_body_file, read_stdin_body
 from outreach_tui.commands.context import resolve_context
 from outreach_tui.commands.lookup import resolve_id
 from outreach_tui.commands.output import print_json, print_table, safe
@@ -27,13 +23,7 @@ from outreach_tui.core.plain_html import text_to_html
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
 from outreach_tui.store.edits import EditError
 from outreach_tui.store.edits import conversations as edits
-from outreach_tui.store.edits.body import (
-    MAX_BODY_BYTES,
-    BodyRejected,
-    check_body,
-    decode_body,
-    too_large,
-)
+from outreach_tui.store.edits.body import BodyRejected, check_body
 from outreach_tui.store.outbox import OutboxItem
 from outreach_tui.store.queries import conversations
 from outreach_tui.store.records import ConversationFilter, ConversationRow
@@ -222,20 +212,6 @@ def mark_unread(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_at_most_the_limit(stream: BinaryIO) -> str:
-    """Decode a body from `stream`, reading no more than the limit + 1 bytes: enough to
-    say "too large" without reading a gigabyte (or /dev/zero) first.
-
-    The full size is known, and reported, when the stream is a regular file.
-    """
-    size = None
-    with contextlib.suppress(OSError, ValueError):  # no file descriptor (a test's BytesIO)
-        info = os.fstat(stream.fileno())
-        if stat.S_ISREG(info.st_mode):
-            size = info.st_size
-    return decode_body(stream.read(MAX_BODY_BYTES + 1), "reply", size=size)
-
-
 def _read_body(args: argparse.Namespace) -> str:
     """The reply text from --body, --body-file or stdin, under the one body rule."""
     if args.body is not None:
@@ -245,26 +221,10 @@ def _read_body(args: argparse.Namespace) -> str:
         check_body(args.body, "reply")
         return args.body
     if args.body_file is not None:
-        path = Path(args.body_file).expanduser()
-        try:
-            with path.open("rb") as file:
-                return _read_at_most_the_limit(file)
-        except OSError as error:
-            raise CommandError(f"cannot read {path}: {error.strerror}") from None
-        except BodyRejected as error:
-            raise CommandError(f"{path}: {error}") from None
+        return read_body_file(args.body_file, "reply")
     if sys.stdin is None:
         raise CommandError("no reply text: pass --body TEXT or --body-file PATH")
-    if sys.stdin.isatty():
-        print("Type the reply; end with Ctrl-D on an empty line.", file=sys.stderr)
-    binary = getattr(sys.stdin, "buffer", None)
-    if binary is not None:  # the real stdin: bytes, decoded strictly by the body rule
-        return _read_at_most_the_limit(binary)
-    text = sys.stdin.read(MAX_BODY_BYTES + 1)  # a text stream put in place of stdin
-    if len(text) > MAX_BODY_BYTES:
-        raise too_large("reply", None)
-    check_body(text, "reply")
-    return text
+    return read_stdin_body("reply")
 
 
 def reply(args: argparse.Namespace) -> int:
