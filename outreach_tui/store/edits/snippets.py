@@ -2,7 +2,8 @@
 has no snippets, so a snippet lives in this cache only and never needs a sync.
 
 A name is 1 to 80 printable characters (trimmed), unique ignoring case; a body follows the
-one body rule of replies (`edits.body.check_body`), since it becomes one.
+one body rule of replies (`edits.body.check_body`), since it becomes one, and its merge
+tags are valid (`core.mergetags.validate`, the server's rule).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Final
 
 from sqlite_utils import Database
 
+from outreach_tui.core.mergetags import validate
 from outreach_tui.store.codec import now_iso
 from outreach_tui.store.connection import write_transaction
 from outreach_tui.store.edits.body import check_body
@@ -45,9 +47,13 @@ def save_snippet(
 ) -> Snippet:
     """Create a snippet, or change one: `replace` names the snippet being edited (it may be
     renamed to `name`). Another snippet of the same name is refused (`SnippetExists`)
-    unless `overwrite`. Raises `EditError` (`BodyRejected` for the body)."""
+    unless `overwrite`. Raises `EditError` (`BodyRejected` for the body, a plain
+    `EditError` for an invalid merge tag)."""
     name = check_name(name)
     check_body(body, "snippet")
+    problem = validate(body)
+    if problem is not None:
+        raise EditError(f"merge tag at character {problem.offset + 1}: {problem.message}")
     now = now_iso()
     with write_transaction(db):
         created = now
