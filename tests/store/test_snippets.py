@@ -109,3 +109,18 @@ def test_a_conversation_reads_its_cached_lead_and_custom_variables(db: Database)
     assert "company" not in without
     assert recipient_variables(db, "lead-1@acme.test")["company"] == "Acme"
     assert recipient_variables(db, "x@y.test", "x@y.test")["first_name"] == ""
+
+
+def test_a_senders_display_name_reaches_a_draft_without_escape_sequences(db: Database) -> None:
+    upsert_inboxes(db, [inbox("inbox-1")])
+    upsert_conversations(
+        db, [conversation("c1", sender_name="\x1b[1mBill\x1b[0m \u202eSmith")], "primary"
+    )
+    found = conversation_variables(db, "c1")
+    assert (found["first_name"], found["last_name"]) == ("Bill", "Smith")
+
+
+def test_a_snippet_with_an_invalid_merge_tag_is_refused(db: Database) -> None:
+    with pytest.raises(EditError, match="merge tag at character 4"):
+        save_snippet(db, "bad", "Hi {{first_name")
+    assert list_snippets(db) == []

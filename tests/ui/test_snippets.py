@@ -9,6 +9,7 @@ from pathlib import Path
 from textual.widgets import Input, OptionList, TextArea
 
 from outreach_tui.core.draft_tags import fill_known
+from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.connection import open_writer
 from outreach_tui.store.edits.snippets import save_snippet
 from outreach_tui.store.ingest import upsert_leads
@@ -140,9 +141,8 @@ async def test_a_typed_tag_is_rendered_and_an_escape_stays_literal(synced_db: Pa
         await wait_for_screen(pilot, InboxScreen)
         await wait_for(pilot, lambda: len(outbox_items(synced_db)) == 1)
         content = outbox_items(synced_db)[0].value["content"]
-        first = row.sender_name.split(" ")[0]
-        assert "{{first_name" not in content and "write {{x}} in it" in content
-        assert content.startswith("<p>Hi ") and ("there" in content or first[:3] in content)
+        first = sanitize_line(row.sender_name).split(" ")[0]
+        assert content == f"<p>Hi {first}, write {{{{x}}}} in it</p>"
 
 
 async def test_compose_renders_the_body_for_the_first_recipient(synced_db: Path) -> None:
@@ -207,3 +207,22 @@ async def test_the_snippets_screen_adds_edits_and_deletes_from_the_keyboard(
         await wait_for_screen(pilot, SnippetPicker)
         await wait_for(pilot, lambda: app.screen.query_one(OptionList).option_count == 1)
     assert outbox_items(synced_db) == []  # snippets never reach the outbox
+
+
+async def test_a_hostile_sender_name_and_snippet_reach_the_draft_as_plain_text(
+    synced_db: Path,
+) -> None:
+    _store(synced_db, ("Hostile", "Hi {{first_name|there}} \x1b[31mred\x1b[0m \u202eevil"))
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        conversations = await open_inbox(pilot)
+        row = conversations.current_row
+        assert row is not None and "\x1b" in row.sender_name  # the seeded escape-sequence sender
+        await pilot.press("r")
+        await wait_for_screen(pilot, ReplyScreen)
+        await pilot.press("ctrl+g")
+        await wait_for_screen(pilot, SnippetPicker)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, ReplyScreen)
+        text = app.screen.query_one(TextArea).text
+        assert text == "Hi Billing red evil"

@@ -11,6 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from outreach_tui.core.mergetags import lead_variables
+from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.codec import loads
 
 
@@ -56,6 +57,8 @@ _LEAD_COLUMNS = (
     " provider, variables, created_at, local_state, is_local"
 )
 _LEAD_ORDER = "ORDER BY created_at DESC, id DESC"
+# A merge variable's value as put into a draft (a name, a company, a URL).
+MAX_VALUE_CHARS = 500
 
 
 @dataclass(frozen=True)
@@ -242,20 +245,26 @@ def recipient_variables(
 
     The cached lead (by `lead_id`, else by email address: the newest such lead) gives its
     names and custom variables; without one, only what the address shows is known: the
-    email and, from a display name like "Ann Smith", `first_name` and `last_name`.
+    email and, from a display name like "Ann Smith", `first_name` and `last_name`. Every
+    value is one sanitized line of at most MAX_VALUE_CHARS characters.
     """
     lead = _lead_by(db, "id", lead_id) if lead_id else None
     if lead is None and email:
         lead = _lead_by(db, "email", email)
     if lead is not None:
-        return lead_variables(
+        found = lead_variables(
             email=lead.email or email,
             first_name=lead.first_name,
             last_name=lead.last_name,
             variables=lead.variables,
         )
-    first, _, last = ("" if "@" in name else name.strip()).partition(" ")
-    return lead_variables(email=email, first_name=first, last_name=last.strip())
+    else:
+        clean = sanitize_line(name, MAX_VALUE_CHARS)
+        first, _, last = ("" if "@" in clean else clean).partition(" ")
+        found = lead_variables(email=email, first_name=first, last_name=last.strip())
+    # Values come from strangers (a sender's display name, imported lead data) and go
+    # into a draft: one line each, no escape sequences, controls or bidi overrides.
+    return {key: sanitize_line(value, MAX_VALUE_CHARS) for key, value in found.items()}
 
 
 def conversation_variables(db: Database, conversation_id: str) -> dict[str, str]:

@@ -22,8 +22,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from outreach_tui.core.draft_tags import fill_known
-from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store.edits.body import BodyRejected, check_body
+from outreach_tui.core.sanitize import sanitize_line, sanitize_text
+from outreach_tui.store.edits.body import MAX_BODY_BYTES, BodyRejected, check_body
 from outreach_tui.store.queries.snippets import Snippet
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.discard import DiscardGuard
@@ -86,8 +86,8 @@ class ReplyScreen(ModalScreen[str | None]):
             )
             yield TextArea(self.draft, id="reply-body", soft_wrap=True, show_line_numbers=False)
             yield Static(
-                "ctrl+s queue (sent on the next sync) · ctrl+g snippet · ctrl+e $EDITOR"
-                " · esc cancel",
+                # ctrl+e ($EDITOR) is in the footer: the line fits 80 columns.
+                "ctrl+s queue (sent on the next sync) · ctrl+g snippet · esc cancel",
                 classes="hint",
                 id="reply-hint",
                 markup=False,
@@ -162,7 +162,12 @@ class ReplyScreen(ModalScreen[str | None]):
 
 
 def insert_into(area: TextArea, text: str) -> None:
-    """Insert `text` at the cursor of `area`; an empty (or blank) draft is replaced."""
+    """Insert `text` at the cursor of `area`; an empty (or blank) draft is replaced.
+
+    A snippet may come from any file (`snippets add --body-file`): escape sequences,
+    controls and bidi overrides are dropped before it reaches the editor.
+    """
+    text = sanitize_text(text, max_chars=MAX_BODY_BYTES).text
     if area.text.strip():
         area.insert(text)
     else:
