@@ -106,9 +106,15 @@ def test_errors_are_one_line_with_the_contract_exit_codes(
     assert len(outcome.err.strip().splitlines()) == 1
 
 
-def test_an_empty_or_oversized_body_saves_nothing(run_main: Run, tmp_path: Path) -> None:
+def test_an_empty_oversized_or_invalid_body_saves_nothing(run_main: Run, tmp_path: Path) -> None:
     db = _db(tmp_path)
     assert _add(run_main, db, tmp_path, "blank", "  \n").code == 1
+    unclosed = _add(run_main, db, tmp_path, "unclosed", "Hi {{first_name")
+    assert unclosed.code == 1 and "merge tag at character 4" in unclosed.err
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("café".encode("latin-1"))
+    not_utf8 = run_main(["--db", db, "snippets", "add", "l1", "--body-file", str(latin1)])
+    assert not_utf8.code == 1 and "not UTF-8" in not_utf8.err
     big = _add(run_main, db, tmp_path, "big", "x" * (MAX_BODY_BYTES + 1))
     assert big.code == 1 and "limit" in big.err
     assert json.loads(run_main(["--db", db, "snippets", "list", "--json"]).out) == []
