@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, TextArea
 
 from outreach_tui.core.draft_tags import fill_known
@@ -65,6 +66,16 @@ def _type(text: str) -> list[str]:
     return ["space" if c == " " else c for c in text]
 
 
+async def _open_picker(pilot: Pilot[object], snippets: int) -> SnippetPicker:
+    """ctrl+g from reply or compose; returns the picker once it has read `snippets`."""
+    await pilot.press("ctrl+g")
+    await wait_for_screen(pilot, SnippetPicker)
+    picker = pilot.app.screen
+    assert isinstance(picker, SnippetPicker)
+    await wait_for(pilot, lambda: len(picker.shown) == snippets)
+    return picker
+
+
 async def test_a_snippet_is_filled_with_the_leads_variables_and_a_fallback(synced_db: Path) -> None:
     _store(synced_db, ("Pricing", PRICING), ("Thanks", "Thanks!"))
     app = make_app(synced_db)
@@ -75,8 +86,7 @@ async def test_a_snippet_is_filled_with_the_leads_variables_and_a_fallback(synce
         _cache_lead(synced_db, row.id, first_name="Dana")  # no company: the fallback
         await pilot.press("r")
         await wait_for_screen(pilot, ReplyScreen)
-        await pilot.press("ctrl+g")
-        await wait_for_screen(pilot, SnippetPicker)
+        await _open_picker(pilot, 2)
         await wait_for_text(pilot, "Pricing", "Thanks")
         await pilot.press(*"prc")  # fuzzy: only "Pricing" matches
         picker = app.screen
@@ -109,8 +119,7 @@ async def test_a_variable_without_value_stops_the_send_once_then_goes_out_empty(
         _cache_lead(synced_db, row.id, first_name="Dana")
         await pilot.press("r")
         await wait_for_screen(pilot, ReplyScreen)
-        await pilot.press("ctrl+g")
-        await wait_for_screen(pilot, SnippetPicker)
+        await _open_picker(pilot, 1)
         await pilot.press("enter")
         await wait_for_screen(pilot, ReplyScreen)
         body = app.screen.query_one(TextArea)
@@ -171,8 +180,7 @@ async def test_the_snippets_screen_adds_edits_and_deletes_from_the_keyboard(
         await open_inbox(pilot)
         await pilot.press("r")
         await wait_for_screen(pilot, ReplyScreen)
-        await pilot.press("ctrl+g")
-        await wait_for_screen(pilot, SnippetPicker)
+        await _open_picker(pilot, 1)
         await pilot.press("ctrl+g")
         await wait_for_screen(pilot, SnippetsScreen)
         await pilot.press("n")
@@ -220,8 +228,7 @@ async def test_a_hostile_sender_name_and_snippet_reach_the_draft_as_plain_text(
         assert row is not None and "\x1b" in row.sender_name  # the seeded escape-sequence sender
         await pilot.press("r")
         await wait_for_screen(pilot, ReplyScreen)
-        await pilot.press("ctrl+g")
-        await wait_for_screen(pilot, SnippetPicker)
+        await _open_picker(pilot, 1)
         await pilot.press("enter")
         await wait_for_screen(pilot, ReplyScreen)
         text = app.screen.query_one(TextArea).text

@@ -74,6 +74,8 @@ async def _snippet_picker(app: OutreachApp, pilot: Pilot[object]) -> None:
     await wait_for_screen(pilot, ReplyScreen)
     await pilot.press("ctrl+g")
     await wait_for_screen(pilot, SnippetPicker)
+    picker = app.screen
+    await wait_for(pilot, lambda: isinstance(picker, SnippetPicker) and len(picker.shown) == 2)
     await pilot.press("down")  # the highlight on the second snippet
 
 

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from outreach_tui.store.queries.snippets import Snippet, list_snippets
 from outreach_tui.ui.backend import Backend
+from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.inbox.screens.snippets import SnippetsScreen, snippet_option
 
 
@@ -57,6 +58,9 @@ class SnippetPicker(ModalScreen[Snippet | None]):
         self.backend = backend
         self.snippets: list[Snippet] = []
         self.shown: list[Snippet] = []
+        # Read again whenever the cache changed: the snippets screen opened from here
+        # (ctrl+g) or `snippets add` in another terminal.
+        self.view = CacheView(self, backend, list_snippets, self.apply, what="the snippets")
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -71,12 +75,12 @@ class SnippetPicker(ModalScreen[Snippet | None]):
             )
 
     def on_mount(self) -> None:
-        self.reload()
         self.query_one(Input).focus()
+        self.view.start()
 
-    def reload(self) -> None:
-        """Read the snippets again (a small table: read on the UI thread) and refilter."""
-        self.snippets = list_snippets(self.backend.reader)
+    def apply(self, snippets: list[Snippet]) -> None:
+        """Take the snippets read from the cache and refilter."""
+        self.snippets = snippets
         self.refilter()
 
     @on(Input.Changed, "#snippet-filter")
@@ -109,4 +113,4 @@ class SnippetPicker(ModalScreen[Snippet | None]):
         self.dismiss(None)
 
     def action_manage(self) -> None:
-        self.app.push_screen(SnippetsScreen(self.backend), lambda _: self.reload())
+        self.app.push_screen(SnippetsScreen(self.backend))

@@ -20,6 +20,7 @@ from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.edits.snippets import delete_snippet, save_snippet
 from outreach_tui.store.queries.snippets import Snippet, list_snippets
 from outreach_tui.ui.backend import Backend
+from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.screens.confirm import ConfirmDialog
 from outreach_tui.ui.common.widgets.footer import AppFooter
 from outreach_tui.ui.inbox.screens.snippet_editor import SnippetEditor
@@ -59,6 +60,8 @@ class SnippetsScreen(ModalScreen[None]):
         super().__init__()
         self.backend = backend
         self.snippets: list[Snippet] = []
+        self.keep: str | None = None  # the name the cursor goes to after the next read
+        self.view = CacheView(self, backend, list_snippets, self.apply, what="the snippets")
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -73,22 +76,23 @@ class SnippetsScreen(ModalScreen[None]):
         yield AppFooter()
 
     def on_mount(self) -> None:
-        self.reload()
         self.query_one(OptionList).focus()
+        self.view.start()
 
-    def reload(self, keep: str | None = None) -> None:
-        """Read the snippets again; the cursor goes to `keep` (a name) when given."""
+    def apply(self, snippets: list[Snippet]) -> None:
+        """Show `snippets`; the cursor stays where it was, or goes to `keep` (a name)."""
         options = self.query_one(OptionList)
         previous = options.highlighted or 0
-        self.snippets = list_snippets(self.backend.reader)
+        self.snippets = snippets
         options.clear_options()
-        if not self.snippets:
+        if not snippets:
             options.add_option(Option(Text("No snippets yet: n to add one."), disabled=True))
             return
-        options.add_options([Option(snippet_option(s)) for s in self.snippets])
-        names = [s.name.casefold() for s in self.snippets]
+        options.add_options([Option(snippet_option(s)) for s in snippets])
+        names = [s.name.casefold() for s in snippets]
+        keep, self.keep = self.keep, None
         wanted = names.index(keep.casefold()) if keep and keep.casefold() in names else previous
-        options.highlighted = min(wanted, len(self.snippets) - 1)
+        options.highlighted = min(wanted, len(snippets) - 1)
 
     def _current(self) -> Snippet | None:
         index = self.query_one(OptionList).highlighted
@@ -104,7 +108,7 @@ class SnippetsScreen(ModalScreen[None]):
         self.backend.edit(
             lambda db: save_snippet(db, name, body, replace=replace),
             done=f"Snippet {sanitize_line(name, 40)} saved",
-            on_result=lambda saved: self.reload(keep=saved.name),
+            on_result=lambda saved: setattr(self, "keep", saved.name),
         )
 
     def action_new(self) -> None:
@@ -128,7 +132,6 @@ class SnippetsScreen(ModalScreen[None]):
                 self.backend.edit(
                     lambda db: delete_snippet(db, snippet.name),
                     done=f"Snippet {sanitize_line(snippet.name, 40)} deleted",
-                    on_result=lambda _: self.reload(),
                 )
 
         detail = snippet_option(snippet)
