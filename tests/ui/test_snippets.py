@@ -162,13 +162,17 @@ async def test_compose_renders_the_body_for_the_first_recipient(synced_db: Path)
         await wait_for_screen(pilot, ComposeScreen)
         screen = app.screen
         screen.query_one("#compose-to", Input).value = "Ann Smith <ann@example.com>"
-        screen.query_one("#compose-subject", Input).value = "Hello"
+        screen.query_one("#compose-subject", Input).value = "For {{last_name}} {{title}}"
         screen.query_one("#compose-body", TextArea).text = "Hi {{first_name|there}} at {{email}}"
+        await pilot.press("ctrl+s")  # no title: asked once, the subject's tags included
+        await wait_for_text(pilot, "No value for title")
+        assert isinstance(app.screen, ComposeScreen)
         await pilot.press("ctrl+s")
         await wait_for_screen(pilot, InboxScreen)
         await wait_for(pilot, lambda: len(outbox_items(synced_db)) == 1)
-        content = outbox_items(synced_db)[0].value["content"]
-        assert "Hi Ann at ann@example.com" in content
+        value = outbox_items(synced_db)[0].value
+        assert "Hi Ann at ann@example.com" in value["content"]
+        assert value["subject"] == "For Smith"
 
 
 async def test_the_snippets_screen_adds_edits_and_deletes_from_the_keyboard(

@@ -1,7 +1,8 @@
 """Composing a new conversation: pick the sending inbox, recipients, subject, body.
 
 ctrl+g inserts a snippet filled for the first recipient (their cached lead, else their
-name); the body's merge tags are rendered for that recipient before it is queued.
+name); the merge tags of the subject and the body are rendered for that recipient
+before it is queued.
 """
 
 from __future__ import annotations
@@ -125,10 +126,14 @@ class ComposeScreen(ModalScreen[Draft | None]):
             self._error(str(error))
             return
         variables, seed_key = self._recipient(recipients)
-        rendered = self.gate.render(body, variables, seed_key=seed_key)
+        parts = {"subject": subject, "body": body}
+        rendered = self.gate.render_parts(parts, variables, seed_key=seed_key)
         if rendered is None:
             return
-        body = rendered
+        subject, body = rendered["subject"].strip(), rendered["body"]
+        if not subject:
+            self._error("the subject is empty once its merge tags are filled")
+            return
         inbox = self.query_one("#compose-inbox", Select).value
         inbox_id = None if inbox == AUTO_INBOX or not isinstance(inbox, str) else inbox
         self.dismiss(Draft(inbox_id, recipients, subject, body))

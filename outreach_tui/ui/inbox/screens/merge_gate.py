@@ -33,23 +33,39 @@ class MergeTagGate:
 
     def render(self, draft: str, variables: Mapping[str, str], *, seed_key: str) -> str | None:
         """The text to queue, or None when the send stops here (the reason was said)."""
-        try:
-            result = finish(draft, variables, seed_key=seed_key)
-        except InvalidTemplate as error:
-            problem = error.error
+        rendered = self.render_parts({"": draft}, variables, seed_key=seed_key)
+        return None if rendered is None else rendered[""]
+
+    def render_parts(
+        self, parts: Mapping[str, str], variables: Mapping[str, str], *, seed_key: str
+    ) -> dict[str, str] | None:
+        """Render several parts of one email (`{"subject": …, "body": …}`; the key names
+        the part in a message), or None when the send stops here (the reason was said).
+        The missing variables of all the parts are asked about together."""
+        texts: dict[str, str] = {}
+        missing: dict[str, None] = {}
+        for part, draft in parts.items():
+            try:
+                result = finish(draft, variables, seed_key=seed_key)
+            except InvalidTemplate as error:
+                problem = error.error
+                where = f" of the {part}" if part else ""
+                self.say(
+                    f"Merge tag at character {problem.offset + 1}{where}: {problem.message}"
+                    " (write \\{{ for a literal {{)."
+                )
+                return None
+            texts[part] = result.text
+            missing.update(dict.fromkeys(result.missing))
+        found = tuple(missing)
+        if found and self.confirmed != found:
+            self.confirmed = found
             self.say(
-                f"Merge tag at character {problem.offset + 1}: {problem.message}"
-                " (write \\{{ for a literal {{)."
-            )
-            return None
-        if result.missing and self.confirmed != result.missing:
-            self.confirmed = result.missing
-            self.say(
-                f"{missing_sentence(result.missing)}: edit the tags out, "
+                f"{missing_sentence(found)}: edit the tags out, "
                 "or press ctrl+s again to send them empty."
             )
             return None
-        return result.text
+        return texts
 
     def edited(self) -> None:
         """The user typed again: a missing variable is asked about again."""
