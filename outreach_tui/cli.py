@@ -199,6 +199,11 @@ def build_parser() -> argparse.ArgumentParser:
     body = inbox_reply.add_mutually_exclusive_group()
     body.add_argument("--body", metavar="TEXT", help="reply text")
     body.add_argument("--body-file", metavar="PATH", help="read the reply from a file")
+    inbox_reply.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="send a merge tag with no value and no fallback as empty (default: refuse)",
+    )
 
     campaigns = command(
         "campaigns", "outreach_tui.commands.campaigns:missing_subcommand", "campaigns"

@@ -1,7 +1,8 @@
 """`outreach-tui inbox ...`: list, show and triage conversations from the cache.
 
 Reads work offline on the cache; writes (label, read, unread, reply) only apply locally
-and enqueue into the outbox — `outreach-tui sync` pushes them.
+and enqueue into the outbox — `outreach-tui sync` pushes them. A reply's merge tags are
+rendered for the conversation's lead before it is queued, as in the TUI.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from outreach_tui.commands.body_input import read_body_file, read_stdin_body
 from outreach_tui.commands.context import resolve_context
 from outreach_tui.commands.lookup import resolve_id
 from outreach_tui.commands.output import print_json, print_table, safe
+from outreach_tui.core.draft_tags import finish
 from outreach_tui.core.html_text import markdown_to_plain, readable_body
 from outreach_tui.core.labels import display_name, parse_label
+from outreach_tui.core.mergetags import InvalidTemplate
 from outreach_tui.core.plain_html import text_to_html
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
 from outreach_tui.store.edits import EditError
@@ -26,6 +29,7 @@ from outreach_tui.store.edits import conversations as edits
 from outreach_tui.store.edits.body import BodyRejected, check_body
 from outreach_tui.store.outbox import OutboxItem
 from outreach_tui.store.queries import conversations
+from outreach_tui.store.queries.leads import conversation_variables
 from outreach_tui.store.records import ConversationFilter, ConversationRow
 
 _MARKERS = {None: " ", "pending": "~", "failed": "!", "conflict": "?"}
@@ -227,8 +231,30 @@ def _read_body(args: argparse.Namespace) -> str:
     return read_stdin_body("reply")
 
 
+def _rendered(db: Database, conversation_id: str, text: str, allow_missing: bool) -> str:
+    """The reply with its merge tags rendered for the conversation's lead (its cached lead,
+    else its sender); `CommandError` for an invalid tag, or a variable with no value and
+    no fallback unless `allow_missing` (then it renders empty)."""
+    try:
+        result = finish(text, conversation_variables(db, conversation_id), seed_key=conversation_id)
+    except InvalidTemplate as error:
+        problem = error.error
+        raise CommandError(
+            f"merge tag at character {problem.offset + 1}: {problem.message}"
+            " (write \\{{ for a literal {{); nothing queued"
+        ) from None
+    if result.missing and not allow_missing:
+        names = ", ".join(result.missing)
+        raise CommandError(
+            f"no value for {safe(names, 200)} in this conversation: add a fallback"
+            " ({{name|fallback}}) or pass --allow-missing to send it empty; nothing queued"
+        )
+    return result.text
+
+
 def reply(args: argparse.Namespace) -> int:
-    """`inbox reply ID [--body TEXT | --body-file PATH]` (stdin when neither)."""
+    """`inbox reply ID [--body TEXT | --body-file PATH] [--allow-missing]` (stdin when
+    neither); merge tags are rendered for the conversation's lead before it is queued."""
     try:
         text = _read_body(args)
     except BodyRejected as error:
@@ -239,6 +265,7 @@ def reply(args: argparse.Namespace) -> int:
     db = context.open_db()
     try:
         conversation_id = _require_conversation(db, args.id).id
+        text = _rendered(db, conversation_id, text, args.allow_missing)
         try:
             item = edits.queue_reply(db, conversation_id, text_to_html(text))
         except EditError as error:
