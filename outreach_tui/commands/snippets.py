@@ -16,7 +16,7 @@ from outreach_tui.commands.output import print_json, print_table, safe
 from outreach_tui.core.sanitize import sanitize_text
 from outreach_tui.store.edits.body import MAX_BODY_BYTES, BodyRejected
 from outreach_tui.store.edits.common import EditError
-from outreach_tui.store.edits.snippets import delete_snippet, save_snippet
+from outreach_tui.store.edits.snippets import SnippetExists, delete_snippet, save_snippet
 from outreach_tui.store.queries.snippets import Snippet, get_snippet, list_snippets
 
 
@@ -99,7 +99,7 @@ def add(args: argparse.Namespace) -> int:
     try:
         snippet = save_snippet(db, args.name, body, overwrite=args.force)
     except EditError as error:
-        hint = " (--force replaces it)" if "already exists" in str(error) else ""
+        hint = " (--force replaces it)" if isinstance(error, SnippetExists) else ""
         raise CommandError(safe(str(error), 300) + hint) from None
     finally:
         db.close()
