@@ -84,9 +84,9 @@ class SnippetEditor(ModalScreen[tuple[str, str] | None]):
             check_body(body, "snippet")
         except BodyRejected as error:
             return str(error)
-        error = validate(body)
-        if error is not None:
-            return f"merge tag at character {error.offset + 1}: {error.message}"
+        tag_problem = validate(body)
+        if tag_problem is not None:
+            return f"merge tag at character {tag_problem.offset + 1}: {tag_problem.message}"
         return None
 
     def action_save(self) -> None:
