@@ -237,3 +237,14 @@ async def test_a_hostile_sender_name_and_snippet_reach_the_draft_as_plain_text(
         await wait_for_screen(pilot, ReplyScreen)
         text = app.screen.query_one(TextArea).text
         assert text == "Hi Billing red evil"
+
+
+async def test_the_command_palette_opens_the_snippets_screen(synced_db: Path) -> None:
+    _store(synced_db, ("Intro", "Hello {{first_name|there}}"))
+    app = make_app(synced_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_inbox(pilot)
+        [command] = [c for c in app.get_system_commands(app.screen) if c.title == "Snippets"]
+        command.callback()
+        await wait_for_screen(pilot, SnippetsScreen)
+        await wait_for_text(pilot, "Intro", "Hello {{first_name|there}}", "kept in this cache only")
