@@ -203,6 +203,11 @@ def build_parser() -> argparse.ArgumentParser:
     body = inbox_reply.add_mutually_exclusive_group()
     body.add_argument("--body", metavar="TEXT", help="reply text")
     body.add_argument("--body-file", metavar="PATH", help="read the reply from a file")
+    inbox_reply.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="send a merge tag with no value and no fallback as empty (default: refuse)",
+    )
 
     campaigns = command(
         "campaigns", "outreach_tui.commands.campaigns:missing_subcommand", "campaigns"
@@ -236,7 +241,32 @@ def build_parser() -> argparse.ArgumentParser:
         "check", parents=[common], help="integrity + full-text index check (exit 1 if damaged)"
     )
     cache_check.set_defaults(handler="outreach_tui.commands.cache:check")
+    _snippet_commands(
+        command("snippets", _SNIPPETS + "missing_subcommand", "saved replies"), common
+    )
     return parser
+
+
+_SNIPPETS = "outreach_tui.commands.snippets:"
+
+
+def _snippet_commands(snippets: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`snippets list|show NAME|add NAME --body-file F|rm NAME [--json]` (local to the cache)."""
+    commands = snippets.add_subparsers(dest="snippets_command", metavar="SUBCOMMAND")
+
+    def snippet_command(name: str, handler: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, parents=[common], help=help_text)
+        sub.set_defaults(handler=_SNIPPETS + handler)
+        sub.add_argument("--json", action="store_true", help="print JSON")
+        return sub
+
+    snippet_command("list", "list_all", "list the saved replies")
+    snippet_command("show", "show", "print a snippet's text").add_argument("name", metavar="NAME")
+    add = snippet_command("add", "add", "save a snippet (merge tags kept as written)")
+    add.add_argument("name", metavar="NAME", type=arguments.snippet_name)
+    add.add_argument("--body-file", metavar="PATH", required=True, help="the text; - reads stdin")
+    add.add_argument("--force", action="store_true", help="replace a snippet of that name")
+    snippet_command("rm", "remove", "delete a snippet").add_argument("name", metavar="NAME")
 
 
 def _resolve(handler: str) -> Callable[[argparse.Namespace], int | None]:

@@ -13,6 +13,8 @@ import math
 from collections.abc import Callable
 
 from outreach_tui.config import ConfigError, validate_base_url, validate_profile_name
+from outreach_tui.store.edits.common import EditError
+from outreach_tui.store.edits.snippets import check_name as check_snippet_name
 
 # `inbox list --limit`: far above any real cache, far below SQLite's 64-bit integers.
 MAX_LIMIT = 10_000_000
@@ -116,3 +118,11 @@ def file_path(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError(f"expected a file path, got {text!r}")
     return text
+
+
+def snippet_name(text: str) -> str:
+    """An argparse type: a snippet name, 1-80 printable characters once trimmed."""
+    try:
+        return check_snippet_name(text)
+    except EditError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None

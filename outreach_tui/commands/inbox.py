@@ -1,41 +1,35 @@
 """`outreach-tui inbox ...`: list, show and triage conversations from the cache.
 
 Reads work offline on the cache; writes (label, read, unread, reply) only apply locally
-and enqueue into the outbox — `outreach-tui sync` pushes them.
+and enqueue into the outbox — `outreach-tui sync` pushes them. A reply's merge tags are
+rendered for the conversation's lead before it is queued, as in the TUI.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
-import stat
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import BinaryIO
 
 from sqlite_utils import Database
 
 from outreach_tui.commands import EXIT_USAGE, CommandError
+from outreach_tui.commands.body_input import read_body_file, read_stdin_body
 from outreach_tui.commands.context import resolve_context
 from outreach_tui.commands.lookup import resolve_id
 from outreach_tui.commands.output import print_json, print_table, safe
+from outreach_tui.core.draft_tags import finish
 from outreach_tui.core.html_text import markdown_to_plain, readable_body
 from outreach_tui.core.labels import display_name, parse_label
+from outreach_tui.core.mergetags import InvalidTemplate
 from outreach_tui.core.plain_html import text_to_html
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
 from outreach_tui.store.edits import EditError
 from outreach_tui.store.edits import conversations as edits
-from outreach_tui.store.edits.body import (
-    MAX_BODY_BYTES,
-    BodyRejected,
-    check_body,
-    decode_body,
-    too_large,
-)
+from outreach_tui.store.edits.body import BodyRejected, check_body
 from outreach_tui.store.outbox import OutboxItem
 from outreach_tui.store.queries import conversations
+from outreach_tui.store.queries.leads import conversation_variables
 from outreach_tui.store.records import ConversationFilter, ConversationRow
 
 _MARKERS = {None: " ", "pending": "~", "failed": "!", "conflict": "?"}
@@ -222,20 +216,6 @@ def mark_unread(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_at_most_the_limit(stream: BinaryIO) -> str:
-    """Decode a body from `stream`, reading no more than the limit + 1 bytes: enough to
-    say "too large" without reading a gigabyte (or /dev/zero) first.
-
-    The full size is known, and reported, when the stream is a regular file.
-    """
-    size = None
-    with contextlib.suppress(OSError, ValueError):  # no file descriptor (a test's BytesIO)
-        info = os.fstat(stream.fileno())
-        if stat.S_ISREG(info.st_mode):
-            size = info.st_size
-    return decode_body(stream.read(MAX_BODY_BYTES + 1), "reply", size=size)
-
-
 def _read_body(args: argparse.Namespace) -> str:
     """The reply text from --body, --body-file or stdin, under the one body rule."""
     if args.body is not None:
@@ -245,30 +225,36 @@ def _read_body(args: argparse.Namespace) -> str:
         check_body(args.body, "reply")
         return args.body
     if args.body_file is not None:
-        path = Path(args.body_file).expanduser()
-        try:
-            with path.open("rb") as file:
-                return _read_at_most_the_limit(file)
-        except OSError as error:
-            raise CommandError(f"cannot read {path}: {error.strerror}") from None
-        except BodyRejected as error:
-            raise CommandError(f"{path}: {error}") from None
+        return read_body_file(args.body_file, "reply")
     if sys.stdin is None:
         raise CommandError("no reply text: pass --body TEXT or --body-file PATH")
-    if sys.stdin.isatty():
-        print("Type the reply; end with Ctrl-D on an empty line.", file=sys.stderr)
-    binary = getattr(sys.stdin, "buffer", None)
-    if binary is not None:  # the real stdin: bytes, decoded strictly by the body rule
-        return _read_at_most_the_limit(binary)
-    text = sys.stdin.read(MAX_BODY_BYTES + 1)  # a text stream put in place of stdin
-    if len(text) > MAX_BODY_BYTES:
-        raise too_large("reply", None)
-    check_body(text, "reply")
-    return text
+    return read_stdin_body("reply")
+
+
+def _rendered(db: Database, conversation_id: str, text: str, allow_missing: bool) -> str:
+    """The reply with its merge tags rendered for the conversation's lead (its cached lead,
+    else its sender); `CommandError` for an invalid tag, or a variable with no value and
+    no fallback unless `allow_missing` (then it renders empty)."""
+    try:
+        result = finish(text, conversation_variables(db, conversation_id), seed_key=conversation_id)
+    except InvalidTemplate as error:
+        problem = error.error
+        raise CommandError(
+            f"merge tag at character {problem.offset + 1}: {problem.message}"
+            " (write \\{{ for a literal {{); nothing queued"
+        ) from None
+    if result.missing and not allow_missing:
+        names = ", ".join(result.missing)
+        raise CommandError(
+            f"no value for {safe(names, 200)} in this conversation: add a fallback"
+            " ({{name|fallback}}) or pass --allow-missing to send it empty; nothing queued"
+        )
+    return result.text
 
 
 def reply(args: argparse.Namespace) -> int:
-    """`inbox reply ID [--body TEXT | --body-file PATH]` (stdin when neither)."""
+    """`inbox reply ID [--body TEXT | --body-file PATH] [--allow-missing]` (stdin when
+    neither); merge tags are rendered for the conversation's lead before it is queued."""
     try:
         text = _read_body(args)
     except BodyRejected as error:
@@ -279,6 +265,7 @@ def reply(args: argparse.Namespace) -> int:
     db = context.open_db()
     try:
         conversation_id = _require_conversation(db, args.id).id
+        text = _rendered(db, conversation_id, text, args.allow_missing)
         try:
             item = edits.queue_reply(db, conversation_id, text_to_html(text))
         except EditError as error:

@@ -375,6 +375,19 @@ CREATE TABLE request_pace (
 ) WITHOUT ROWID;
 """
 
+# Snippets (saved replies): local to the cache, the API has none, so no outbox and no
+# server columns. `key` is the name case-folded (`str.casefold`, Unicode-wide, where
+# SQLite's NOCASE folds ASCII only): names are unique ignoring case.
+_SNIPPETS = """
+CREATE TABLE snippets (
+    key TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
 # Index i holds the step that brings version i to version i + 1.
 MIGRATIONS: tuple[str, ...] = (
     _RESOURCES,
@@ -383,6 +396,7 @@ MIGRATIONS: tuple[str, ...] = (
     _CAMPAIGN_DELETION,
     _RENAMES,
     _REQUEST_PACE,
+    _SNIPPETS,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -48,6 +48,7 @@ from outreach_tui.ui.common.screens.help import HelpScreen, describe_bindings
 from outreach_tui.ui.common.screens.welcome import WelcomeScreen, check_api_key
 from outreach_tui.ui.common.themes import discover_themes
 from outreach_tui.ui.inbox.screens.inbox import InboxScreen
+from outreach_tui.ui.inbox.screens.snippets import SnippetsScreen
 from outreach_tui.ui.inbox.screens.triage import Triage
 from outreach_tui.ui.outbox.screens.outbox import OutboxScreen
 from outreach_tui.ui.sequences.screens.dialogs import UnsavedDialog
@@ -363,6 +364,11 @@ class OutreachApp(App[str | None]):
             "Outbox and conflicts", "Pending, refused, conflicting", self.action_outbox
         )
         yield SystemCommand("Compose", "Write a new email", self.triage.start_compose)
+        yield SystemCommand(
+            "Snippets",
+            "Saved replies: add, edit, delete (kept in this cache only)",
+            lambda: self.push_screen(SnippetsScreen(self.backend)),
+        )
         yield SystemCommand("Undo", "Take back the last triage action", self.triage.undo)
         yield SystemCommand("Keys", "The keys of this screen", self.action_help)
 

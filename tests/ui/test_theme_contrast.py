@@ -1,6 +1,6 @@
 """Every text cell readable in every theme the palette offers: no text below 3:1 against
 its own background on the inbox, an open thread, the campaign list and detail, the warmup
-list and the sequence editor — cursor rows included."""
+list, the sequence editor and the snippet picker — cursor rows included."""
 
 from __future__ import annotations
 
@@ -10,9 +10,13 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from outreach_tui.store.connection import open_writer
+from outreach_tui.store.edits.snippets import save_snippet
 from outreach_tui.ui.app import OutreachApp
 from outreach_tui.ui.campaigns.screens.campaigns import CampaignsScreen
 from outreach_tui.ui.campaigns.screens.detail import CampaignDetailScreen
+from outreach_tui.ui.inbox.screens.reply import ReplyScreen
+from outreach_tui.ui.inbox.screens.snippet_picker import SnippetPicker
 from outreach_tui.ui.inbox.screens.thread import ThreadScreen
 from outreach_tui.ui.sequences.screens.editor import SequenceScreen
 from outreach_tui.ui.warmup.screens.warmup import WarmupScreen
@@ -58,6 +62,23 @@ async def _sequence_editor(app: OutreachApp, pilot: Pilot[object]) -> None:
     await wait_for_screen(pilot, SequenceScreen)
 
 
+async def _snippet_picker(app: OutreachApp, pilot: Pilot[object]) -> None:
+    db = open_writer(app.backend.db_path)
+    try:
+        save_snippet(db, "Pricing", "Hi {{first_name|there}}, our prices.")
+        save_snippet(db, "Thanks", "Thanks {{first_name}}!")
+    finally:
+        db.close()
+    await open_inbox(pilot)
+    await pilot.press("r")
+    await wait_for_screen(pilot, ReplyScreen)
+    await pilot.press("ctrl+g")
+    await wait_for_screen(pilot, SnippetPicker)
+    picker = app.screen
+    await wait_for(pilot, lambda: isinstance(picker, SnippetPicker) and len(picker.shown) == 2)
+    await pilot.press("down")  # the highlight on the second snippet
+
+
 SCREENS: dict[str, Opener] = {
     "inbox": _inbox,
     "thread": _thread,
@@ -65,6 +86,7 @@ SCREENS: dict[str, Opener] = {
     "campaign detail": _campaign_detail,
     "warmup": _warmup,
     "sequence editor": _sequence_editor,
+    "snippet picker": _snippet_picker,
 }
 
 

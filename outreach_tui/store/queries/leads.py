@@ -10,6 +10,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from outreach_tui.core.mergetags import lead_variables
+from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.codec import loads
 
 
@@ -55,6 +57,8 @@ _LEAD_COLUMNS = (
     " provider, variables, created_at, local_state, is_local"
 )
 _LEAD_ORDER = "ORDER BY created_at DESC, id DESC"
+# A merge variable's value as put into a draft (a name, a company, a URL).
+MAX_VALUE_CHARS = 500
 
 
 @dataclass(frozen=True)
@@ -231,3 +235,52 @@ def leads_window(
         )
         for r in cursor
     ]
+
+
+def _lead_by(db: Database, where: str, value: str) -> LeadMergeRow | None:
+    row = db.conn.execute(
+        "SELECT id, email, first_name, last_name, variables FROM leads"
+        f" WHERE {where} = ? AND is_deleted = 0 {_LEAD_ORDER} LIMIT 1",
+        [value],
+    ).fetchone()
+    return None if row is None else LeadMergeRow(row[0], row[1], row[2], row[3], loads(row[4], {}))
+
+
+def recipient_variables(
+    db: Database, email: str, name: str = "", lead_id: str | None = None
+) -> dict[str, str]:
+    """What merge tags can read of the person a reply or new email goes to.
+
+    The cached lead (by `lead_id`, else by email address: the newest such lead) gives its
+    names and custom variables; without one, only what the address shows is known: the
+    email and, from a display name like "Ann Smith", `first_name` and `last_name`. Every
+    value is one sanitized line of at most MAX_VALUE_CHARS characters.
+    """
+    lead = _lead_by(db, "id", lead_id) if lead_id else None
+    if lead is None and email:
+        lead = _lead_by(db, "email", email)
+    if lead is not None:
+        found = lead_variables(
+            email=lead.email or email,
+            first_name=lead.first_name,
+            last_name=lead.last_name,
+            variables=lead.variables,
+        )
+    else:
+        clean = sanitize_line(name, MAX_VALUE_CHARS)
+        first, _, last = ("" if "@" in clean else clean).partition(" ")
+        found = lead_variables(email=email, first_name=first, last_name=last.strip())
+    # Values come from strangers (a sender's display name, imported lead data) and go
+    # into a draft: one line each, no escape sequences, controls or bidi overrides.
+    return {key: sanitize_line(value, MAX_VALUE_CHARS) for key, value in found.items()}
+
+
+def conversation_variables(db: Database, conversation_id: str) -> dict[str, str]:
+    """`recipient_variables` of a conversation's lead (its sender when no lead is cached)."""
+    row = db.conn.execute(
+        "SELECT lead_id, sender_email, sender_name FROM conversations WHERE id = ?",
+        [conversation_id],
+    ).fetchone()
+    if row is None:
+        return {}
+    return recipient_variables(db, row[1] or "", row[2] or "", lead_id=row[0])

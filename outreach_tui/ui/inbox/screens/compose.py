@@ -1,4 +1,9 @@
-"""Composing a new conversation: pick the sending inbox, recipients, subject, body."""
+"""Composing a new conversation: pick the sending inbox, recipients, subject, body.
+
+ctrl+g inserts a snippet filled for the first recipient (their cached lead, else their
+name); the merge tags of the subject and the body are rendered for that recipient
+before it is queued.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,17 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static, TextArea
 
+from outreach_tui.core.draft_tags import fill_known
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.edits.body import BodyRejected, check_body
+from outreach_tui.store.queries.leads import recipient_variables
+from outreach_tui.store.queries.snippets import Snippet
+from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.discard import DiscardGuard
 from outreach_tui.ui.common.widgets.footer import AppFooter
+from outreach_tui.ui.inbox.screens.merge_gate import MergeTagGate, missing_sentence
+from outreach_tui.ui.inbox.screens.reply import insert_into
+from outreach_tui.ui.inbox.screens.snippet_picker import SnippetPicker
 
 AUTO_INBOX = "__auto__"
 
@@ -53,6 +65,7 @@ class ComposeScreen(ModalScreen[Draft | None]):
 
     BINDINGS = [
         Binding("ctrl+s", "send", "Queue email", id="compose.send", priority=True),
+        Binding("ctrl+g", "snippet", "Snippet", id="compose.snippet", priority=True),
         Binding("escape", "cancel", "Cancel", id="compose.cancel", priority=True),
     ]
 
@@ -66,11 +79,14 @@ class ComposeScreen(ModalScreen[Draft | None]):
     ComposeScreen TextArea { height: 1fr; }
     """
 
-    def __init__(self, inboxes: list[tuple[str, str]]) -> None:
-        """`inboxes`: (id, email) of the sending inboxes to offer."""
+    def __init__(self, inboxes: list[tuple[str, str]], backend: Backend | None = None) -> None:
+        """`inboxes`: (id, email) of the sending inboxes to offer; `backend` reads the
+        snippets and what merge tags know of the first recipient."""
         super().__init__()
         self.inboxes = inboxes
+        self.backend = backend
         self.discard = DiscardGuard("this email", self._error)
+        self.gate = MergeTagGate(self._error)
 
     def compose(self) -> ComposeResult:
         options = [("First active inbox (server picks)", AUTO_INBOX)] + [
@@ -109,6 +125,15 @@ class ComposeScreen(ModalScreen[Draft | None]):
         except BodyRejected as error:
             self._error(str(error))
             return
+        variables, seed_key = self._recipient(recipients)
+        parts = {"subject": subject, "body": body}
+        rendered = self.gate.render_parts(parts, variables, seed_key=seed_key)
+        if rendered is None:
+            return
+        subject, body = rendered["subject"].strip(), rendered["body"]
+        if not subject:
+            self._error("the subject is empty once its merge tags are filled")
+            return
         inbox = self.query_one("#compose-inbox", Select).value
         inbox_id = None if inbox == AUTO_INBOX or not isinstance(inbox, str) else inbox
         self.dismiss(Draft(inbox_id, recipients, subject, body))
@@ -127,6 +152,41 @@ class ComposeScreen(ModalScreen[Draft | None]):
 
     def on_input_changed(self) -> None:
         self.discard.edited()
+        self.gate.edited()
 
     def on_text_area_changed(self) -> None:
         self.discard.edited()
+        self.gate.edited()
+
+    def _recipient(
+        self, recipients: list[dict[str, str | None]] | str
+    ) -> tuple[dict[str, str], str]:
+        """What merge tags read of the first recipient, and the spintax seed (their email)."""
+        if isinstance(recipients, str) or not recipients:
+            return {}, ""
+        email = recipients[0]["email"] or ""
+        if self.backend is None:
+            return {"email": email}, email
+        name = recipients[0].get("name") or ""
+        return recipient_variables(self.backend.reader, email, name), email
+
+    def action_snippet(self) -> None:
+        """Pick a snippet; it is filled for the first recipient and inserted in the body."""
+        if self.backend is None:
+            self.notify("Snippets are not available here.", severity="warning")
+            return
+        self.app.push_screen(SnippetPicker(self.backend), self.insert_snippet)
+
+    def insert_snippet(self, snippet: Snippet | None) -> None:
+        """Insert `snippet` filled for the first recipient typed so far."""
+        if snippet is None:
+            return
+        recipients = parse_recipients(self.query_one("#compose-to", Input).value)
+        variables, seed_key = self._recipient(recipients)
+        filled = fill_known(snippet.body, variables, seed_key=seed_key)
+        insert_into(self.query_one("#compose-body", TextArea), filled.text)
+        if filled.missing:
+            self._error(
+                f"{missing_sentence(filled.missing)}: the tags stay in the email;"
+                " edit them, or they go out empty."
+            )

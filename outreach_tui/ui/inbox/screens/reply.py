@@ -1,7 +1,9 @@
 """Writing a reply: an in-app editor, or $EDITOR; the text is queued, never lost.
 
 The body is plain text; `core.plain_html.text_to_html` turns it into the HTML the API
-takes (nothing typed is interpreted as markup).
+takes (nothing typed is interpreted as markup). ctrl+g inserts a snippet filled for the
+conversation's lead; the draft's merge tags are rendered before it is queued
+(`MergeTagGate`), so `{{first_name}}` never goes out literally.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import os
 import shlex
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -19,10 +21,15 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
-from outreach_tui.core.sanitize import sanitize_line
-from outreach_tui.store.edits.body import BodyRejected, check_body
+from outreach_tui.core.draft_tags import fill_known
+from outreach_tui.core.sanitize import sanitize_line, sanitize_text
+from outreach_tui.store.edits.body import MAX_BODY_BYTES, BodyRejected, check_body
+from outreach_tui.store.queries.snippets import Snippet
+from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.discard import DiscardGuard
 from outreach_tui.ui.common.widgets.footer import AppFooter
+from outreach_tui.ui.inbox.screens.merge_gate import MergeTagGate, missing_sentence
+from outreach_tui.ui.inbox.screens.snippet_picker import SnippetPicker
 
 
 class ReplyScreen(ModalScreen[str | None]):
@@ -31,6 +38,7 @@ class ReplyScreen(ModalScreen[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "send", "Queue reply", id="reply.send", priority=True),
         Binding("ctrl+e", "external_editor", "$EDITOR", id="reply.editor", priority=True),
+        Binding("ctrl+g", "snippet", "Snippet", id="reply.snippet", priority=True),
         Binding("escape", "cancel", "Cancel", id="reply.cancel", priority=True),
     ]
 
@@ -44,14 +52,30 @@ class ReplyScreen(ModalScreen[str | None]):
     ReplyScreen TextArea { height: 1fr; }
     """
 
-    def __init__(self, subject: str, recipient: str, draft: str = "") -> None:
+    def __init__(
+        self,
+        subject: str,
+        recipient: str,
+        draft: str = "",
+        *,
+        backend: Backend | None = None,
+        variables: Mapping[str, str] | None = None,
+        seed_key: str = "",
+    ) -> None:
+        """`variables`: what merge tags read of the lead (`queries.leads`); `seed_key`
+        picks the spintax options (the conversation id); `backend` reads the snippets."""
         super().__init__()
         self.subject = subject
         self.recipient = recipient
         self.draft = draft
-        self.discard = DiscardGuard(
-            "this reply", lambda line: self.query_one("#reply-hint", Static).update(line)
-        )
+        self.backend = backend
+        self.variables = dict(variables or {})
+        self.seed_key = seed_key
+        self.discard = DiscardGuard("this reply", self._say)
+        self.gate = MergeTagGate(self._say)
+
+    def _say(self, line: str) -> None:
+        self.query_one("#reply-hint", Static).update(line)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -62,7 +86,8 @@ class ReplyScreen(ModalScreen[str | None]):
             )
             yield TextArea(self.draft, id="reply-body", soft_wrap=True, show_line_numbers=False)
             yield Static(
-                "ctrl+s queue (sent on the next sync) · ctrl+e $EDITOR · esc cancel",
+                # ctrl+e ($EDITOR) is in the footer: the line fits 80 columns.
+                "ctrl+s queue (sent on the next sync) · ctrl+g snippet · esc cancel",
                 classes="hint",
                 id="reply-hint",
                 markup=False,
@@ -89,7 +114,10 @@ class ReplyScreen(ModalScreen[str | None]):
             self.query_one("#reply-hint", Static).update(str(error))
             self.notify(str(error), severity="error")
             return
-        self.dismiss(text)
+        rendered = self.gate.render(text, self.variables, seed_key=self.seed_key)
+        if rendered is None:
+            return
+        self.dismiss(rendered)
 
     def action_cancel(self) -> None:
         if self.discard.may_close(bool(self.text.strip())):
@@ -97,6 +125,26 @@ class ReplyScreen(ModalScreen[str | None]):
 
     def on_text_area_changed(self) -> None:
         self.discard.edited()
+        self.gate.edited()
+
+    def action_snippet(self) -> None:
+        """Pick a snippet; it is filled for the lead and inserted at the cursor."""
+        if self.backend is None:
+            self.notify("Snippets are not available here.", severity="warning")
+            return
+        self.app.push_screen(SnippetPicker(self.backend), self.insert_snippet)
+
+    def insert_snippet(self, snippet: Snippet | None) -> None:
+        """Insert `snippet` filled with the lead's variables (replacing an empty draft)."""
+        if snippet is None:
+            return
+        filled = fill_known(snippet.body, self.variables, seed_key=self.seed_key)
+        insert_into(self.query_one(TextArea), filled.text)
+        if filled.missing:
+            self._say(
+                f"{missing_sentence(filled.missing)}: the tags stay in the reply;"
+                " edit them, or they go out empty."
+            )
 
     def action_external_editor(self) -> None:
         """Edit the draft in $VISUAL/$EDITOR (the TUI is suspended meanwhile)."""
@@ -111,6 +159,21 @@ class ReplyScreen(ModalScreen[str | None]):
             self.notify(f"Could not run {editor}: {error}", severity="error")
             return
         self.query_one(TextArea).text = text
+
+
+def insert_into(area: TextArea, text: str) -> None:
+    """Insert `text` at the cursor of `area`; an empty (or blank) draft is replaced.
+
+    A snippet may come from any file (`snippets add --body-file`): escape sequences,
+    controls and bidi overrides are dropped before it reaches the editor.
+    """
+    text = sanitize_text(text, max_chars=MAX_BODY_BYTES).text
+    if area.text.strip():
+        area.insert(text)
+    else:
+        area.text = text
+        area.move_cursor(area.document.end)
+    area.focus()
 
 
 def external_editor() -> str | None:

@@ -20,6 +20,7 @@ from outreach_tui.core.plain_html import text_to_html
 from outreach_tui.store import outbox
 from outreach_tui.store.edits import bulk
 from outreach_tui.store.edits import conversations as edits
+from outreach_tui.store.queries.leads import conversation_variables
 from outreach_tui.store.queries.mailboxes import list_inboxes
 from outreach_tui.store.records import AttachmentRow, ConversationFilter, ConversationRow
 from outreach_tui.ui.backend import Backend
@@ -212,7 +213,14 @@ class Triage:
             if text:
                 self.queue_reply(row, text)
 
-        self.app.push_screen(ReplyScreen(row.subject, recipient), written)
+        screen = ReplyScreen(
+            row.subject,
+            recipient,
+            backend=self.backend,
+            variables=conversation_variables(self.backend.reader, row.id),
+            seed_key=row.id,
+        )
+        self.app.push_screen(screen, written)
 
     def start_compose(self) -> None:
         """Open the compose dialog; the new conversation is queued on confirm."""
@@ -232,7 +240,7 @@ class Triage:
                 done="Email queued — it goes out with the next sync",
             )
 
-        self.app.push_screen(ComposeScreen(inboxes), written)
+        self.app.push_screen(ComposeScreen(inboxes, self.backend), written)
 
     def save_attachment(
         self, conversation_id: str, attachment: AttachmentRow, folder: Path
