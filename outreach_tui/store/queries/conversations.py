@@ -2,8 +2,11 @@
 
 Order everywhere: `last_activity` descending, `id` descending as the tie-break. Every
 filter column is the effective one (pending edits included) and each filter has an index
-that leads with it, so a window costs the same at 100 or 100,000 conversations. These
-functions only read: run them on a reader connection (`connection.open_reader`).
+that leads with it, so a window costs the same at 100 or 100,000 conversations. With
+search text, windows, offsets and positions walk the full-text index in recency order
+instead (`search.newest_matches`): a page costs about the same for a word in every
+conversation as for a rare one. These functions only read: run them on a reader
+connection (`connection.open_reader`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,15 @@ from outreach_tui.store.records import (
     MessageRow,
     Thread,
 )
-from outreach_tui.store.search import DRIVE_FROM_MATCHES_BELOW, fts_query
+from outreach_tui.store.search import (
+    DRIVE_FROM_MATCHES_BELOW,
+    SEARCH_KEY_SQL,
+    SEQ_SPAN,
+    bucket_sql,
+    fts_query,
+    newest_matches,
+    oldest_matches,
+)
 
 _ROW_COLUMNS = (
     "c.id, c.folder, c.subject, c.snippet, c.sender_email, c.sender_name, c.label,"
@@ -71,6 +82,11 @@ class _Plan:
     # "+c.col" stops SQLite from walking an index for that column; see `_plan`.
     la: str = "c.last_activity"
     cid: str = "c.id"
+    # The FTS query of the search text (None without one), and the filter's other
+    # conditions and parameters (what `where` holds besides the search).
+    search: str | None = None
+    rest: str = "1"
+    rest_params: tuple[Any, ...] = ()
 
     def desc(self) -> str:
         return f"ORDER BY {self.la} DESC, {self.cid} DESC"
@@ -94,6 +110,7 @@ def _plan(
     *,
     with_label: bool = True,
     with_unread: bool = True,
+    probe_search: bool = True,
 ) -> _Plan:
     """The SQL for a filter.
 
@@ -102,12 +119,15 @@ def _plan(
     but scans the whole folder for rare ones. So the matches are counted first (capped)
     and, when few, the query is driven from them (`+c.col` disables the other indexes)
     and sorted: measured at 100,000 conversations, median 0.8 ms instead of 7.6 ms.
+    (That choice is for the `ConversationList` and the counts; windows, offsets and
+    positions with search text walk the full-text index, see `_search_rows`, and pass
+    `probe_search=False`: the count would cost more than their walk.)
     """
     drive = False
     search_query: str | None = None
     if flt.search is not None and flt.search.strip():
         search_query = fts_query(flt.search)
-        if search_query is not None:
+        if search_query is not None and probe_search:
             drive = _search_matches(db, search_query, SEARCH_DRIVE_LIMIT + 1) <= (
                 SEARCH_DRIVE_LIMIT
             )
@@ -135,15 +155,60 @@ def _plan(
     if flt.inbox_id is not None:
         parts.append(f"{col}inbox_id = ?")
         params.append(flt.inbox_id)
+    rest, rest_params = " AND ".join(parts) or "1", tuple(params)
     if flt.search is not None and flt.search.strip():
         if search_query is None:
             parts.append("0")  # only punctuation: nothing can match
         else:
             parts.append(
-                "c.seq IN (SELECT rowid FROM conversation_fts WHERE conversation_fts MATCH ?)"
+                f"c.seq IN (SELECT rowid % {SEQ_SPAN} FROM conversation_fts"
+                " WHERE conversation_fts MATCH ?)"
             )
             params.append(search_query)
-    return _Plan(" AND ".join(parts) or "1", params, f"{col}last_activity", f"{col}id")
+    return _Plan(
+        " AND ".join(parts) or "1",
+        params,
+        f"{col}last_activity",
+        f"{col}id",
+        search_query,
+        rest,
+        rest_params,
+    )
+
+
+def _search_rows(
+    db: Database,
+    plan: _Plan,
+    *,
+    after: ConversationCursor | None = None,
+    before: ConversationCursor | None = None,
+    skip: int = 0,
+    limit: int,
+) -> list[ConversationRow]:
+    """A window of a search by a walk of the full-text index (`plan.search` set)."""
+    assert plan.search is not None
+    if before is not None:
+        found = oldest_matches(
+            db,
+            _ROW_COLUMNS,
+            plan.search,
+            where=plan.rest,
+            params=plan.rest_params,
+            newer_than=(before.last_activity, before.id),
+            limit=limit,
+        )
+        return [_row(r[3:]) for r in reversed(found)]
+    found = newest_matches(
+        db,
+        _ROW_COLUMNS,
+        plan.search,
+        where=plan.rest,
+        params=plan.rest_params,
+        older_than=(after.last_activity, after.id) if after is not None else None,
+        skip=skip,
+        limit=limit,
+    )
+    return [_row(r[3:]) for r in found]
 
 
 def conversation_window(
@@ -158,7 +223,9 @@ def conversation_window(
     before `before` (newer rows); the first rows when neither is given."""
     if after is not None and before is not None:
         raise ValueError("give after or before, not both")
-    plan = _plan(db, flt)
+    plan = _plan(db, flt, probe_search=False)
+    if plan.search is not None:
+        return _search_rows(db, plan, after=after, before=before, limit=limit)
     if before is not None:
         sql = (
             f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {plan.where}"
@@ -182,10 +249,33 @@ def count_conversations(
     flt: ConversationFilter = ConversationFilter(),  # noqa: B008
 ) -> int:
     """Number of conversations under `flt`."""
-    plan = _plan(db, flt)
+    plan = _plan(db, flt, probe_search=False)
+    if plan.search is not None:
+        return _count_matches(db, plan)
     return db.conn.execute(
         f"SELECT COUNT(*) FROM conversations c WHERE {plan.where}", plan.params
     ).fetchone()[0]
+
+
+def _count_matches(db: Database, plan: _Plan, newer_than: ConversationCursor | None = None) -> int:
+    """Matches of a search under the filter's other conditions (one pass over the
+    matches; without other conditions the index counts them alone), newer than
+    `newer_than` when given."""
+    if plan.rest == "1" and newer_than is None:
+        sql = "SELECT COUNT(*) FROM conversation_fts WHERE conversation_fts MATCH ?"
+        return db.conn.execute(sql, [plan.search]).fetchone()[0]
+    sql = (
+        "SELECT COUNT(*) FROM conversation_fts f"
+        f" CROSS JOIN conversations c ON c.seq = f.rowid % {SEQ_SPAN}"
+        f" WHERE f.conversation_fts MATCH ? AND ({plan.rest})"
+    )
+    params: list[Any] = [plan.search, *plan.rest_params]
+    if newer_than is not None:
+        sql += (
+            f" AND f.rowid >= {bucket_sql('?')} * {SEQ_SPAN} AND (c.last_activity, c.id) > (?, ?)"
+        )
+        params += [newer_than.last_activity, newer_than.last_activity, newer_than.id]
+    return db.conn.execute(sql, params).fetchone()[0]
 
 
 def label_counts(
@@ -384,7 +474,9 @@ def conversations_at(
     Costs O(offset) (an index scan): for a far jump in a list with nothing cached near
     it; neighbouring pages are cheaper through `conversation_window(after=/before=)`.
     """
-    plan = _plan(db, flt)
+    plan = _plan(db, flt, probe_search=False)
+    if plan.search is not None:
+        return _search_rows(db, plan, skip=max(offset, 0), limit=max(limit, 0))
     sql = (
         f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {plan.where} {plan.desc()}"
         " LIMIT ? OFFSET ?"
@@ -399,7 +491,9 @@ def conversation_position(
 ) -> int | None:
     """The offset of a conversation in the list under `flt`; None when the filter
     excludes it. One indexed range count: cheap near the top, O(offset) at worst."""
-    plan = _plan(db, flt)
+    plan = _plan(db, flt, probe_search=False)
+    if plan.search is not None:
+        return _search_position(db, plan, conversation_id)
     found = db.conn.execute(
         f"SELECT c.last_activity, c.id FROM conversations c WHERE {plan.where} AND c.id = ?",
         [*plan.params, conversation_id],
@@ -411,6 +505,25 @@ def conversation_position(
         f" AND ({plan.la}, {plan.cid}) > (?, ?)",
         [*plan.params, found[0], found[1]],
     ).fetchone()[0]
+
+
+def _search_position(db: Database, plan: _Plan, conversation_id: str) -> int | None:
+    """`conversation_position` under a search: the row's own document is looked up by
+    its key (not the whole match set), then the newer matches are counted."""
+    found = db.conn.execute(
+        f"SELECT c.last_activity, c.id, {SEARCH_KEY_SQL} FROM conversations c"
+        f" WHERE ({plan.rest}) AND c.id = ?",
+        [*plan.rest_params, conversation_id],
+    ).fetchone()
+    if found is None:
+        return None
+    matches = db.conn.execute(
+        "SELECT 1 FROM conversation_fts WHERE conversation_fts MATCH ? AND rowid = ?",
+        [plan.search, found[2]],
+    ).fetchone()
+    if matches is None:
+        return None
+    return _count_matches(db, plan, newer_than=ConversationCursor(found[0], found[1]))
 
 
 def next_unread(
