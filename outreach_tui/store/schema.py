@@ -364,31 +364,40 @@ CREATE TABLE placeholder_renames (
 ) WITHOUT ROWID;
 """
 
-# The search documents keyed by recency (issue 16): the rowid becomes the conversation's
-# search key, the second of its last_activity times 2**28 plus its seq modulo 2**28
-# (`search.SEARCH_KEY_SQL`), so the newest matches of any query are a walk of the index
-# from the top. 3-letter prefixes get their own index: at 1,000,000 conversations one
-# matches up to ~900,000 documents, which FTS5 otherwise merges term by term for every
-# query. The documents are copied in key order (FTS5 writes a segment whenever a rowid
-# goes down).
+# The search documents keyed by recency (issue 16). The document's rowid becomes the
+# conversation's search key, the second of its last_activity times 2**28 plus its seq
+# modulo 2**28 (`search.SEARCH_KEY_SQL`), so the newest matches of any query are a walk
+# of the index from the top. The text moves to `conversation_search`, a table of its own
+# in seq order (FTS5 reads it by key through the unique index): an FTS5 table's own copy
+# is ordered by rowid, and a page of conversations with keys all over the year wrote a
+# random page of it per document. 3-letter prefixes get their own index: at 1,000,000
+# conversations one matches up to ~900,000 documents, which FTS5 otherwise merges term
+# by term for every query. The documents go in in key order (FTS5 writes a segment
+# whenever a rowid goes down).
 _SEARCH_BY_RECENCY = """
-CREATE VIRTUAL TABLE conversation_fts_by_recency USING fts5(
+CREATE TABLE conversation_search (
+    seq INTEGER PRIMARY KEY,           -- conversations.seq
+    key INTEGER NOT NULL UNIQUE,       -- the search key: the document's rowid
+    subject TEXT NOT NULL DEFAULT '',
+    body TEXT NOT NULL DEFAULT '',
+    people TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO conversation_search (seq, key, subject, body, people)
+SELECT c.seq,
+       MIN(MAX(CAST(COALESCE(strftime('%s', c.last_activity), 0) AS INTEGER), 0), 34359738367)
+       * 268435456 + c.seq % 268435456,
+       COALESCE(f.subject, ''), COALESCE(f.body, ''), COALESCE(f.people, '')
+FROM conversation_fts f CROSS JOIN conversations c ON c.seq = f.rowid;
+DROP TABLE conversation_fts;
+CREATE VIRTUAL TABLE conversation_fts USING fts5(
     subject, body, people,
+    content = 'conversation_search',
+    content_rowid = 'key',
     tokenize = 'unicode61 remove_diacritics 2',
     prefix = '3'
 );
-CREATE TEMP TABLE search_keys AS
-SELECT MIN(MAX(CAST(COALESCE(strftime('%s', c.last_activity), 0) AS INTEGER), 0), 34359738367)
-       * 268435456 + c.seq % 268435456 AS key,
-       c.seq AS seq
-FROM conversations c ORDER BY 1;
-INSERT INTO conversation_fts_by_recency (rowid, subject, body, people)
-SELECT k.key, f.subject, f.body, f.people
-FROM temp.search_keys k CROSS JOIN conversation_fts f ON f.rowid = k.seq
-ORDER BY k.rowid;
-DROP TABLE temp.search_keys;
-DROP TABLE conversation_fts;
-ALTER TABLE conversation_fts_by_recency RENAME TO conversation_fts;
+INSERT INTO conversation_fts (rowid, subject, body, people)
+SELECT key, subject, body, people FROM conversation_search ORDER BY key;
 """
 
 # Index i holds the step that brings version i to version i + 1.

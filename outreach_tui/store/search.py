@@ -7,10 +7,11 @@ conversation in the same transaction.
 Its rowid is the conversation's *search key* (`SEARCH_KEY_SQL`): the second of its
 `last_activity` in the high bits, its `seq` in the low `SEQ_BITS`. FTS5 walks a match
 set in rowid order, so "the newest matches first" is a walk of the index from the top
-that stops after a page, whatever the number of matches (`queries.conversation_search`),
-and `rowid % SEQ_SPAN` is the conversation's `seq` (a primary-key lookup). The key must
-follow `last_activity`: whoever changes it unindexes the document first (`unindex` reads
-the key from the row as it is) and indexes it again after.
+that stops after a page, whatever the number of matches (`newest_matches`),
+and `rowid % SEQ_SPAN` is the conversation's `seq` (a primary-key lookup). The text
+is kept in `conversation_search` (seq, key, subject, body, people), the index's external
+content table, appended in seq order. The key must follow `last_activity`: whoever
+changes it unindexes the document first and indexes it again after.
 
 User text is never handed to FTS5 as query syntax: `fts_query` turns it into quoted
 phrases (AND-ed, the last one a prefix), so `"`, `AND(`, `*` or `-` are just text.
@@ -82,30 +83,46 @@ def _keys(db: Database, seqs: Sequence[int]) -> dict[int, int]:
 def index_documents(db: Database, documents: Iterable[tuple[int, str, str, str]]) -> None:
     """Insert (seq, subject, body, people) documents; call `unindex` first for updates.
 
-    The conversation rows must be written already: the rowid is their search key.
-    Documents go in ascending key order: FTS5 flushes its pending terms whenever a rowid
-    lower than the previous one arrives, and a page in random order would write a tiny
-    segment per document.
+    The conversation rows must be written already: the key comes from their
+    `last_activity`. The text goes to `conversation_search` (the index's content table)
+    and the index, both in ascending key order: FTS5 flushes its pending terms whenever
+    a rowid lower than the previous one arrives, and a page in random order would write
+    a tiny segment per document.
     """
     docs = list(documents)
     if not docs:
         return
     keys = _keys(db, [d[0] for d in docs])
-    rows = sorted((keys[seq], subject, body, people) for seq, subject, body, people in docs)
+    rows = sorted((keys[seq], seq, subject, body, people) for seq, subject, body, people in docs)
+    db.conn.executemany(
+        "INSERT INTO conversation_search (key, seq, subject, body, people) VALUES (?, ?, ?, ?, ?)",
+        rows,
+    )
     db.conn.executemany(
         "INSERT INTO conversation_fts (rowid, subject, body, people) VALUES (?, ?, ?, ?)",
-        rows,
+        [(key, subject, body, people) for key, _seq, subject, body, people in rows],
     )
 
 
 def unindex(db: Database, seqs: Sequence[int]) -> None:
-    """Remove the documents of conversations `seqs` (before their `last_activity`
-    changes or the rows go: the key is read from the rows)."""
-    keys = sorted(_keys(db, seqs).values())
-    for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start : start + _CHUNK]
+    """Remove the documents of conversations `seqs` (before the rows change or go).
+
+    The index forgets a document's terms by reading its text back from
+    `conversation_search` (by key), so the text row goes last.
+    """
+    for start in range(0, len(seqs), _CHUNK):
+        chunk = list(seqs[start : start + _CHUNK])
         marks = ",".join("?" * len(chunk))
-        db.conn.execute(f"DELETE FROM conversation_fts WHERE rowid IN ({marks})", chunk)
+        keys = sorted(
+            r[0]
+            for r in db.conn.execute(
+                f"SELECT key FROM conversation_search WHERE seq IN ({marks})", chunk
+            )
+        )
+        if keys:
+            key_marks = ",".join("?" * len(keys))
+            db.conn.execute(f"DELETE FROM conversation_fts WHERE rowid IN ({key_marks})", keys)
+        db.conn.execute(f"DELETE FROM conversation_search WHERE seq IN ({marks})", chunk)
 
 
 # Rows fetched past a page to see where its last second ends (see `_walk`).
