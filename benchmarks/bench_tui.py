@@ -222,6 +222,7 @@ async def measure_inbox(db_path: Path, keys: bool) -> dict[str, Any]:
             return result
         conversations = app.screen.query_one(ConversationList)
         result["total"] = conversations.total
+        others = count_in_folder(db_path, "others")
         await pilot.pause(0.3)
         result["launch_longest_ms"] = {k: v * 1000 for k, v in probe.longest.items()}
         probe.longest.clear()  # from here on: the steady state while keys are pressed
@@ -257,9 +258,9 @@ async def measure_inbox(db_path: Path, keys: bool) -> dict[str, Any]:
             await pilot.pause(1.0)  # the edits' reloads land
             times["G_ms"] = await press("G", at_cursor)
             times["g_ms"] = await press("g", at_cursor)
-            app.simulate_key("f")  # primary -> others: nothing there in this cache
+            app.simulate_key("f")  # primary -> others
             await _until(lambda: conversations.filter.folder == "others" or None)
-            await _until(lambda: (conversations.loaded and conversations.total == 0) or None)
+            await _until(lambda: (conversations.total == others) or None, what="others")
             times["folder_ms"] = await press("f", at_cursor)  # -> all folders: recount, rows
             await pilot.pause(0.5)
             app.simulate_key("f")  # back to primary
@@ -312,6 +313,19 @@ async def type_search(app: Any, probe: Probe, conversations: Any) -> dict[str, A
         "search_total": conversations.total,
         "search_max_lag_ms": probe.max_lag * 1000,
     }
+
+
+def count_in_folder(db_path: Path, folder: str) -> int:
+    """Conversations of `folder` in the cache (bench_store's caches put 20% in others)."""
+    from outreach_tui.store.connection import open_reader
+    from outreach_tui.store.queries.conversations import count_conversations
+    from outreach_tui.store.records import ConversationFilter
+
+    reader = open_reader(db_path)
+    try:
+        return count_conversations(reader, ConversationFilter(folder=folder))
+    finally:
+        reader.close()
 
 
 async def measure_datatable(db_path: Path) -> dict[str, Any]:

@@ -40,9 +40,11 @@ BUSY_TIMEOUT_MS = 5000
 WRITER_CACHE_KIB = 64 * 1024
 WAL_CHECKPOINT_PAGES = 10_000
 WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024  # the WAL file is truncated back to this after use
-# SQLite calls a read's progress handler every this many virtual-machine steps (tens of
-# microseconds): how soon a cancelled or over-budget read stops.
-PROGRESS_STEPS = 1000
+# SQLite calls a read's progress handler every this many virtual-machine steps (a
+# millisecond or so): how soon a cancelled or over-budget read stops. Each call takes the
+# GIL: every 1,000 steps, a count over 800,000 rows waited for the busy UI thread
+# thousands of times.
+PROGRESS_STEPS = 100_000
 
 
 class ReadInterrupted(Exception):
