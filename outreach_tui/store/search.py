@@ -28,7 +28,8 @@ _CHUNK = 500
 # A 1-2 letter prefix matches a large part of the vocabulary; below this length the last
 # word must match whole. 3-letter prefixes have their own index (`prefix = '3'`).
 MIN_PREFIX_CHARS = 3
-# Kept for callers that still ask how many matches make a search "common".
+# Below this many matches the offset list of `queries.conversations` (`ConversationList`,
+# which still pages with the whole match set) drives a search from the matches.
 DRIVE_FROM_MATCHES_BELOW = 2000
 
 SEQ_BITS: Final = 28
