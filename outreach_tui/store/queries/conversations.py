@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from sqlite_utils import Database
@@ -21,6 +21,17 @@ from sqlite_utils import Database
 from outreach_tui.store.codec import loads
 from outreach_tui.store.connection import data_version
 from outreach_tui.store.fields import LABEL_NONE
+from outreach_tui.store.queries.conversation_plan import (
+    ROW_COLUMNS,
+    FilterPlan,
+    plan_for,
+    row_of,
+)
+from outreach_tui.store.queries.conversation_search import (
+    count_matches,
+    search_position,
+    search_rows,
+)
 from outreach_tui.store.records import (
     AttachmentRow,
     ConversationCursor,
@@ -30,185 +41,6 @@ from outreach_tui.store.records import (
     MessageRow,
     Thread,
 )
-from outreach_tui.store.search import (
-    DRIVE_FROM_MATCHES_BELOW,
-    SEARCH_KEY_SQL,
-    SEQ_SPAN,
-    bucket_sql,
-    fts_query,
-    newest_matches,
-    oldest_matches,
-)
-
-_ROW_COLUMNS = (
-    "c.id, c.folder, c.subject, c.snippet, c.sender_email, c.sender_name, c.label,"
-    " c.ai_label, c.label_override, c.is_read, c.is_positive, c.last_activity,"
-    " c.message_count, c.campaign_id, c.inbox_id, c.lead_id, c.local_state, c.is_local"
-)
-# Below this many matches a search is driven from the FTS matches (see `_plan`).
-SEARCH_DRIVE_LIMIT = DRIVE_FROM_MATCHES_BELOW
-
-
-def _row(values: tuple[Any, ...]) -> ConversationRow:
-    return ConversationRow(
-        id=values[0],
-        folder=values[1],
-        subject=values[2],
-        snippet=values[3],
-        sender_email=values[4],
-        sender_name=values[5],
-        label=values[6],
-        ai_label=values[7],
-        label_override=values[8],
-        is_read=bool(values[9]),
-        is_positive=bool(values[10]),
-        last_activity=values[11],
-        message_count=values[12],
-        campaign_id=values[13],
-        inbox_id=values[14],
-        lead_id=values[15],
-        local_state=values[16],
-        is_local=bool(values[17]),
-    )
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """The SQL of a filter: conditions on alias `c`, their parameters, and the column
-    expressions to order and page by."""
-
-    where: str
-    params: list[Any]
-    # "+c.col" stops SQLite from walking an index for that column; see `_plan`.
-    la: str = "c.last_activity"
-    cid: str = "c.id"
-    # The FTS query of the search text (None without one), and the filter's other
-    # conditions and parameters (what `where` holds besides the search).
-    search: str | None = None
-    rest: str = "1"
-    rest_params: tuple[Any, ...] = ()
-
-    def desc(self) -> str:
-        return f"ORDER BY {self.la} DESC, {self.cid} DESC"
-
-    def asc(self) -> str:
-        return f"ORDER BY {self.la} ASC, {self.cid} ASC"
-
-
-def _search_matches(db: Database, query: str, cap: int) -> int:
-    """Number of documents matching `query`, counted up to `cap` (cheap below it)."""
-    return db.conn.execute(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM conversation_fts WHERE conversation_fts MATCH ?"
-        " LIMIT ?)",
-        [query, cap],
-    ).fetchone()[0]
-
-
-def _plan(
-    db: Database,
-    flt: ConversationFilter,
-    *,
-    with_label: bool = True,
-    with_unread: bool = True,
-    probe_search: bool = True,
-) -> _Plan:
-    """The SQL for a filter.
-
-    With search text SQLite cannot know how many conversations match, and picks one plan
-    for all: walking the recency index and probing the matches is fast for common words
-    but scans the whole folder for rare ones. So the matches are counted first (capped)
-    and, when few, the query is driven from them (`+c.col` disables the other indexes)
-    and sorted: measured at 100,000 conversations, median 0.8 ms instead of 7.6 ms.
-    (That choice is for the `ConversationList` and the counts; windows, offsets and
-    positions with search text walk the full-text index, see `_search_rows`, and pass
-    `probe_search=False`: the count would cost more than their walk.)
-    """
-    drive = False
-    search_query: str | None = None
-    if flt.search is not None and flt.search.strip():
-        search_query = fts_query(flt.search)
-        if search_query is not None and probe_search:
-            drive = _search_matches(db, search_query, SEARCH_DRIVE_LIMIT + 1) <= (
-                SEARCH_DRIVE_LIMIT
-            )
-    col = "+c." if drive else "c."
-    parts: list[str] = []
-    params: list[Any] = []
-    if flt.folder is not None:
-        parts.append(f"{col}folder = ?")
-        params.append(flt.folder)
-    chosen = flt.label_choice if with_label else ()
-    if chosen:
-        named = [label for label in chosen if label != LABEL_NONE]
-        tests = [f"{col}label IS NULL"] if LABEL_NONE in chosen else []
-        if len(named) == 1:
-            tests.append(f"{col}label = ?")
-        elif named:
-            tests.append(f"{col}label IN ({', '.join('?' * len(named))})")
-        params.extend(named)
-        parts.append(tests[0] if len(tests) == 1 else f"({' OR '.join(tests)})")
-    if with_unread and flt.unread:
-        parts.append(f"{col}is_read = 0")
-    if flt.campaign_id is not None:
-        parts.append(f"{col}campaign_id = ?")
-        params.append(flt.campaign_id)
-    if flt.inbox_id is not None:
-        parts.append(f"{col}inbox_id = ?")
-        params.append(flt.inbox_id)
-    rest, rest_params = " AND ".join(parts) or "1", tuple(params)
-    if flt.search is not None and flt.search.strip():
-        if search_query is None:
-            parts.append("0")  # only punctuation: nothing can match
-        else:
-            parts.append(
-                f"c.seq IN (SELECT rowid % {SEQ_SPAN} FROM conversation_fts"
-                " WHERE conversation_fts MATCH ?)"
-            )
-            params.append(search_query)
-    return _Plan(
-        " AND ".join(parts) or "1",
-        params,
-        f"{col}last_activity",
-        f"{col}id",
-        search_query,
-        rest,
-        rest_params,
-    )
-
-
-def _search_rows(
-    db: Database,
-    plan: _Plan,
-    *,
-    after: ConversationCursor | None = None,
-    before: ConversationCursor | None = None,
-    skip: int = 0,
-    limit: int,
-) -> list[ConversationRow]:
-    """A window of a search by a walk of the full-text index (`plan.search` set)."""
-    assert plan.search is not None
-    if before is not None:
-        found = oldest_matches(
-            db,
-            _ROW_COLUMNS,
-            plan.search,
-            where=plan.rest,
-            params=plan.rest_params,
-            newer_than=(before.last_activity, before.id),
-            limit=limit,
-        )
-        return [_row(r[3:]) for r in reversed(found)]
-    found = newest_matches(
-        db,
-        _ROW_COLUMNS,
-        plan.search,
-        where=plan.rest,
-        params=plan.rest_params,
-        older_than=(after.last_activity, after.id) if after is not None else None,
-        skip=skip,
-        limit=limit,
-    )
-    return [_row(r[3:]) for r in found]
 
 
 def conversation_window(
@@ -223,25 +55,25 @@ def conversation_window(
     before `before` (newer rows); the first rows when neither is given."""
     if after is not None and before is not None:
         raise ValueError("give after or before, not both")
-    plan = _plan(db, flt, probe_search=False)
+    plan = plan_for(db, flt, probe_search=False)
     if plan.search is not None:
-        return _search_rows(db, plan, after=after, before=before, limit=limit)
+        return search_rows(db, plan, after=after, before=before, limit=limit)
     if before is not None:
         sql = (
-            f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {plan.where}"
+            f"SELECT {ROW_COLUMNS} FROM conversations c WHERE {plan.where}"
             f" AND ({plan.la}, {plan.cid}) > (?, ?) {plan.asc()} LIMIT ?"
         )
         rows = db.conn.execute(sql, [*plan.params, before.last_activity, before.id, limit])
-        return [_row(r) for r in reversed(rows.fetchall())]
+        return [row_of(r) for r in reversed(rows.fetchall())]
     keyset, params = "", plan.params
     if after is not None:
         keyset = f" AND ({plan.la}, {plan.cid}) < (?, ?)"
         params = [*params, after.last_activity, after.id]
     sql = (
-        f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {plan.where}{keyset}"
+        f"SELECT {ROW_COLUMNS} FROM conversations c WHERE {plan.where}{keyset}"
         f" {plan.desc()} LIMIT ?"
     )
-    return [_row(r) for r in db.conn.execute(sql, [*params, limit])]
+    return [row_of(r) for r in db.conn.execute(sql, [*params, limit])]
 
 
 def count_conversations(
@@ -249,33 +81,12 @@ def count_conversations(
     flt: ConversationFilter = ConversationFilter(),  # noqa: B008
 ) -> int:
     """Number of conversations under `flt`."""
-    plan = _plan(db, flt, probe_search=False)
+    plan = plan_for(db, flt, probe_search=False)
     if plan.search is not None:
-        return _count_matches(db, plan)
+        return count_matches(db, plan)
     return db.conn.execute(
         f"SELECT COUNT(*) FROM conversations c WHERE {plan.where}", plan.params
     ).fetchone()[0]
-
-
-def _count_matches(db: Database, plan: _Plan, newer_than: ConversationCursor | None = None) -> int:
-    """Matches of a search under the filter's other conditions (one pass over the
-    matches; without other conditions the index counts them alone), newer than
-    `newer_than` when given."""
-    if plan.rest == "1" and newer_than is None:
-        sql = "SELECT COUNT(*) FROM conversation_fts WHERE conversation_fts MATCH ?"
-        return db.conn.execute(sql, [plan.search]).fetchone()[0]
-    sql = (
-        "SELECT COUNT(*) FROM conversation_fts f"
-        f" CROSS JOIN conversations c ON c.seq = f.rowid % {SEQ_SPAN}"
-        f" WHERE f.conversation_fts MATCH ? AND ({plan.rest})"
-    )
-    params: list[Any] = [plan.search, *plan.rest_params]
-    if newer_than is not None:
-        sql += (
-            f" AND f.rowid >= {bucket_sql('?')} * {SEQ_SPAN} AND (c.last_activity, c.id) > (?, ?)"
-        )
-        params += [newer_than.last_activity, newer_than.last_activity, newer_than.id]
-    return db.conn.execute(sql, params).fetchone()[0]
 
 
 def label_counts(
@@ -283,7 +94,7 @@ def label_counts(
     flt: ConversationFilter = ConversationFilter(),  # noqa: B008
 ) -> LabelCounts:
     """Counts for the sidebar/tabs of a filter (see `LabelCounts`)."""
-    plan = _plan(db, flt, with_label=False)
+    plan = plan_for(db, flt, with_label=False)
     by_label = {
         (label if label is not None else LABEL_NONE): n
         for label, n in db.conn.execute(
@@ -291,7 +102,7 @@ def label_counts(
             plan.params,
         )
     }
-    plan = _plan(db, flt, with_unread=False)
+    plan = plan_for(db, flt, with_unread=False)
     unread = db.conn.execute(
         f"SELECT COUNT(*) FROM conversations c WHERE {plan.where} AND c.is_read = 0",
         plan.params,
@@ -302,9 +113,9 @@ def label_counts(
 def get_conversation(db: Database, conversation_id: str) -> ConversationRow | None:
     """One conversation's list row, or None."""
     values = db.conn.execute(
-        f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE c.id = ?", [conversation_id]
+        f"SELECT {ROW_COLUMNS} FROM conversations c WHERE c.id = ?", [conversation_id]
     ).fetchone()
-    return _row(values) if values else None
+    return row_of(values) if values else None
 
 
 def thread(db: Database, conversation_id: str) -> Thread | None:
@@ -371,18 +182,18 @@ class ConversationList:
         self._keys: list[ConversationCursor] = []
         self._complete = False  # every key up to the end is known
         self._total: int | None = None
-        self._plan: _Plan | None = None
+        self._plan: FilterPlan | None = None
         self._version: tuple[int, int] | None = None
 
-    def _current_plan(self) -> _Plan:
+    def _currentplan_for(self) -> FilterPlan:
         version = (data_version(self.db), self.db.conn.total_changes)
         if version != self._version or self._plan is None:
-            self._plan = _plan(self.db, self.filter)
+            self._plan = plan_for(self.db, self.filter)
             self._keys, self._complete, self._total = [], False, None
             self._version = version
         return self._plan
 
-    def _key_after(self, plan: _Plan, start: ConversationCursor | None, skip: int) -> bool:
+    def _key_after(self, plan: FilterPlan, start: ConversationCursor | None, skip: int) -> bool:
         """Append the key `skip` rows after `start` (the first row when None)."""
         keyset, params = "", list(plan.params)
         if start is not None:
@@ -399,7 +210,7 @@ class ConversationList:
         self._keys.append(ConversationCursor(*found))
         return True
 
-    def _extend(self, plan: _Plan, *, block: int | None = None, down_to: Any = None) -> None:
+    def _extend(self, plan: FilterPlan, *, block: int | None = None, down_to: Any = None) -> None:
         """Find keys until block `block` is known, or until a key <= `down_to`."""
         while not self._complete:
             if block is not None and len(self._keys) > block:
@@ -412,7 +223,7 @@ class ConversationList:
                 self._key_after(plan, self._keys[-1], self.step)
 
     def __len__(self) -> int:
-        plan = self._current_plan()
+        plan = self._currentplan_for()
         if self._total is None:
             self._total = self.db.conn.execute(
                 f"SELECT COUNT(*) FROM conversations c WHERE {plan.where}", plan.params
@@ -421,7 +232,7 @@ class ConversationList:
 
     def rows(self, offset: int, limit: int) -> list[ConversationRow]:
         """Rows [offset, offset + limit) of the list (fewer at the end)."""
-        plan = self._current_plan()
+        plan = self._currentplan_for()
         if offset < 0 or limit <= 0:
             return []
         block = offset // self.step
@@ -430,17 +241,17 @@ class ConversationList:
             return []
         start = self._keys[block]
         sql = (
-            f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {plan.where}"
+            f"SELECT {ROW_COLUMNS} FROM conversations c WHERE {plan.where}"
             f" AND ({plan.la}, {plan.cid}) <= (?, ?) {plan.desc()} LIMIT ? OFFSET ?"
         )
         cursor = self.db.conn.execute(
             sql, [*plan.params, start.last_activity, start.id, limit, offset - block * self.step]
         )
-        return [_row(r) for r in cursor]
+        return [row_of(r) for r in cursor]
 
     def index_of(self, conversation_id: str) -> int | None:
         """The offset of a conversation in the list, None when the filter excludes it."""
-        plan = self._current_plan()
+        plan = self._currentplan_for()
         found = self.db.conn.execute(
             f"SELECT c.last_activity, c.id FROM conversations c WHERE {plan.where} AND c.id = ?",
             [*plan.params, conversation_id],
@@ -474,14 +285,14 @@ def conversations_at(
     Costs O(offset) (an index scan): for a far jump in a list with nothing cached near
     it; neighbouring pages are cheaper through `conversation_window(after=/before=)`.
     """
-    plan = _plan(db, flt, probe_search=False)
+    plan = plan_for(db, flt, probe_search=False)
     if plan.search is not None:
-        return _search_rows(db, plan, skip=max(offset, 0), limit=max(limit, 0))
+        return search_rows(db, plan, skip=max(offset, 0), limit=max(limit, 0))
     sql = (
-        f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {plan.where} {plan.desc()}"
+        f"SELECT {ROW_COLUMNS} FROM conversations c WHERE {plan.where} {plan.desc()}"
         " LIMIT ? OFFSET ?"
     )
-    return [_row(r) for r in db.conn.execute(sql, [*plan.params, max(limit, 0), max(offset, 0)])]
+    return [row_of(r) for r in db.conn.execute(sql, [*plan.params, max(limit, 0), max(offset, 0)])]
 
 
 def conversation_position(
@@ -491,9 +302,9 @@ def conversation_position(
 ) -> int | None:
     """The offset of a conversation in the list under `flt`; None when the filter
     excludes it. One indexed range count: cheap near the top, O(offset) at worst."""
-    plan = _plan(db, flt, probe_search=False)
+    plan = plan_for(db, flt, probe_search=False)
     if plan.search is not None:
-        return _search_position(db, plan, conversation_id)
+        return search_position(db, plan, conversation_id)
     found = db.conn.execute(
         f"SELECT c.last_activity, c.id FROM conversations c WHERE {plan.where} AND c.id = ?",
         [*plan.params, conversation_id],
@@ -505,25 +316,6 @@ def conversation_position(
         f" AND ({plan.la}, {plan.cid}) > (?, ?)",
         [*plan.params, found[0], found[1]],
     ).fetchone()[0]
-
-
-def _search_position(db: Database, plan: _Plan, conversation_id: str) -> int | None:
-    """`conversation_position` under a search: the row's own document is looked up by
-    its key (not the whole match set), then the newer matches are counted."""
-    found = db.conn.execute(
-        f"SELECT c.last_activity, c.id, {SEARCH_KEY_SQL} FROM conversations c"
-        f" WHERE ({plan.rest}) AND c.id = ?",
-        [*plan.rest_params, conversation_id],
-    ).fetchone()
-    if found is None:
-        return None
-    matches = db.conn.execute(
-        "SELECT 1 FROM conversation_fts WHERE conversation_fts MATCH ? AND rowid = ?",
-        [plan.search, found[2]],
-    ).fetchone()
-    if matches is None:
-        return None
-    return _count_matches(db, plan, newer_than=ConversationCursor(found[0], found[1]))
 
 
 def next_unread(
