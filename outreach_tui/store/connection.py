@@ -41,11 +41,10 @@ WRITER_CACHE_KIB = 64 * 1024
 WAL_CHECKPOINT_PAGES = 10_000
 WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024  # the WAL file is truncated back to this after use
 # SQLite calls a read's progress handler every this many virtual-machine steps; each
-# call takes the GIL, which a worker waits for while the UI thread is busy. A worker's
+# call takes the GIL, which a worker may wait for while the UI thread is busy. A worker's
 # cancellable read asks every 1,000,000 steps (a cancelled read stops within ~10 ms of
-# SQLite work): every 1,000 steps, the launch's count over 800,000 rows waited so long
-# that the first rows at 1,000,000 conversations came ~0.4 s later, every 100,000 still
-# ~0.15 s. A time-limited read on the UI thread asks every 10,000 (under a millisecond).
+# SQLite work; a launch's reads at 1,000,000 conversations ask 2-3 times). A
+# time-limited read on the UI thread asks every 10,000 (well under a millisecond).
 PROGRESS_STEPS = 1_000_000
 UI_PROGRESS_STEPS = 10_000
 
