@@ -1,7 +1,7 @@
 """TUI benchmark: the inbox at 100 and 100,000 conversations, in-process and in tmux.
 
-    .venv/bin/python benchmarks/bench_tui.py [--size 100000] [--small 100] [--runs 5]
-                                             [--no-datatable] [--no-tmux]
+    .venv/bin/python benchmarks/bench_tui.py [--conversations 100000] [--small 100]
+        [--runs 5] [--cache PATH] [--no-datatable] [--no-tmux]
 
 In-process (synthetic caches from bench_store's generator, built once into .bench/tui/),
 each launch in a fresh subprocess, the app headless at 120x40 (`App.run_test`):
@@ -13,7 +13,14 @@ each launch in a fresh subprocess, the app headless at 120x40 (`App.run_test`):
    switch (a recount);
 3. RSS after those keys; the longest UI-thread stall (an event-loop lag probe) and the
    longest single call of the list's and inbox's own UI-thread code;
-4. the same launch with Textual's DataTable holding every row, for comparison.
+4. search as you type: `/`, a common 3-letter prefix (matching most conversations), a
+   pause (its search runs), then more letters; the UI thread's longest stall meanwhile
+   and the time from the last key to the result's first row (debounce included);
+5. the same launch with Textual's DataTable holding every row, for comparison.
+
+`--conversations` (`--size` is the old name) is the large cache's size; `--cache PATH`
+copies an existing cache of that size (e.g. the one `bench_store.py --db` built) instead
+of building one. The keys write to the copy (u marks rows read), never to PATH.
 
 From outside (tmux 120x40): `outreach-tui simulator --size N` is synced into a profile with
 `outreach-tui sync` (once, kept in .bench/tui/home-N), then `python -m outreach_tui` is
@@ -47,10 +54,18 @@ KEY_INTERVAL = 0.04  # seconds between two timed key presses (a key's auto-repea
 # --- caches ---------------------------------------------------------------------------
 
 
-def synthetic_cache(count: int) -> Path:
-    """A cache of `count` synthetic conversations (built once, then reused)."""
+def synthetic_cache(count: int, source: Path | None = None) -> Path:
+    """A cache of `count` synthetic conversations (built once, or copied once from
+    `source`, then reused)."""
     path = BENCH_DIR / f"synthetic-{count}.db"
     if path.exists():
+        return path
+    if source is not None:
+        BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        print(f"copying {source} ({source.stat().st_size / 1e9:.1f} GB)…", flush=True)
+        partial = path.with_suffix(".partial")
+        shutil.copyfile(source, partial)
+        partial.rename(path)
         return path
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from bench_store import _pages  # type: ignore[import-not-found]
@@ -207,6 +222,7 @@ async def measure_inbox(db_path: Path, keys: bool) -> dict[str, Any]:
             return result
         conversations = app.screen.query_one(ConversationList)
         result["total"] = conversations.total
+        others = count_in_folder(db_path, "others")
         await pilot.pause(0.3)
         result["launch_longest_ms"] = {k: v * 1000 for k, v in probe.longest.items()}
         probe.longest.clear()  # from here on: the steady state while keys are pressed
@@ -242,9 +258,9 @@ async def measure_inbox(db_path: Path, keys: bool) -> dict[str, Any]:
             await pilot.pause(1.0)  # the edits' reloads land
             times["G_ms"] = await press("G", at_cursor)
             times["g_ms"] = await press("g", at_cursor)
-            app.simulate_key("f")  # primary -> others: nothing there in this cache
+            app.simulate_key("f")  # primary -> others
             await _until(lambda: conversations.filter.folder == "others" or None)
-            await _until(lambda: (conversations.loaded and conversations.total == 0) or None)
+            await _until(lambda: (conversations.total == others) or None, what="others")
             times["folder_ms"] = await press("f", at_cursor)  # -> all folders: recount, rows
             await pilot.pause(0.5)
             app.simulate_key("f")  # back to primary
@@ -261,7 +277,55 @@ async def measure_inbox(db_path: Path, keys: bool) -> dict[str, Any]:
         result["max_lag_ms"] = probe.max_lag * 1000
         result["longest_ms"] = {k: v * 1000 for k, v in probe.longest.items()}
         result["rss_mb"] = _rss_mb()
+        result.update(await type_search(app, probe, conversations))
     return result
+
+
+async def type_search(app: Any, probe: Probe, conversations: Any) -> dict[str, Any]:
+    """Search as a person types it; the UI thread's longest stall meanwhile."""
+    loads: list[tuple[float, str | None]] = []  # (when, search text) of each landed load
+    apply_snapshot = conversations._apply_snapshot
+
+    def applied(snapshot: Any) -> None:
+        apply_snapshot(snapshot)
+        loads.append((time.perf_counter(), conversations.filter.search))
+
+    conversations._apply_snapshot = applied
+    probe.max_lag = 0.0
+    lag = asyncio.get_running_loop().create_task(probe.lag())
+    app.simulate_key("slash")
+    await asyncio.sleep(0.2)
+    for char in "riv":  # a 3-letter prefix of most conversations of the generator
+        app.simulate_key(char)
+        await asyncio.sleep(0.12)
+    await asyncio.sleep(0.5)  # past the debounce: that search runs (and is replaced below)
+    sent = time.perf_counter()
+    for char in "saka":  # (a simulated space does not type one into the Input)
+        app.simulate_key(char)
+        sent = time.perf_counter()
+        await asyncio.sleep(0.12)
+    landed = await _until(lambda: next((t for t, text in loads if text == "rivsaka"), None),
+                          60, "the search")  # fmt: skip
+    await asyncio.sleep(0.1)  # its rows are painted
+    lag.cancel()
+    return {
+        "search_ms": (landed - sent) * 1000,
+        "search_total": conversations.total,
+        "search_max_lag_ms": probe.max_lag * 1000,
+    }
+
+
+def count_in_folder(db_path: Path, folder: str) -> int:
+    """Conversations of `folder` in the cache (bench_store's caches put 20% in others)."""
+    from outreach_tui.store.connection import open_reader
+    from outreach_tui.store.queries.conversations import count_conversations
+    from outreach_tui.store.records import ConversationFilter
+
+    reader = open_reader(db_path)
+    try:
+        return count_conversations(reader, ConversationFilter(folder=folder))
+    finally:
+        reader.close()
 
 
 async def measure_datatable(db_path: Path) -> dict[str, Any]:
@@ -370,7 +434,8 @@ def _p(samples: list[float], q: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--conversations", "--size", dest="size", type=int, default=100_000)
+    parser.add_argument("--cache", type=Path, default=None, help="copy this large cache")
     parser.add_argument("--small", type=int, default=100)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-datatable", action="store_true")
@@ -386,7 +451,7 @@ def main() -> None:
         print(json.dumps(asyncio.run(measure_datatable(args.db))))
         return
 
-    small, large = synthetic_cache(args.small), synthetic_cache(args.size)
+    small, large = synthetic_cache(args.small), synthetic_cache(args.size, args.cache)
     launches = {
         n: [run_child("inbox", db)["launch_ms"] for _ in range(args.runs)]
         for n, db in ((args.small, small), (args.size, large))
@@ -406,6 +471,10 @@ def main() -> None:
     print(f"G (far jump, worker read) {keys['G_ms']:.0f} ms; g {keys['g_ms']:.0f} ms;"
           f" folder switch to all (recount) -> rows {keys['folder_ms']:.0f} ms")  # fmt: skip
     print(f"RSS after the keys: {keys['rss_mb']:.0f} MB (goal < 200 MB)")
+    print(f"search typed ('riv', pause, 'saka'): last key -> the result (count and first page) of"
+          f" {keys['search_total']:,} matches {keys['search_ms']:.0f} ms (0.25 s debounce"
+          " included); longest UI-thread stall meanwhile"
+          f" {keys['search_max_lag_ms']:.1f} ms")  # fmt: skip
     print(f"longest UI-thread stall (loop lag probe): {keys['max_lag_ms']:.1f} ms")
     longest = sorted(keys["longest_ms"].items(), key=lambda item: -item[1])
     print("longest single call of our UI-thread code: "

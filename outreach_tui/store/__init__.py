@@ -18,7 +18,8 @@ their package's `__init__`):
 - `sync_state`       per-resource pull state and freshness
 - `checkpoints`      WAL checkpoints in the background during a sync
 - `effective`        server columns + active outbox items -> effective columns + marker
-- `search`           FTS5 documents and safe queries from user text
+- `search`           FTS5 documents keyed by recency (the newest matches first by a walk
+                     of the index), safe queries from user text
 - `conversation_summary`, `records`, `codec`, `fields`   thread summaries, row records,
                      conversions, the field catalogue
 - `connection`       writer/reader connections

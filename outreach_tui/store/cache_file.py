@@ -358,7 +358,10 @@ def _fts_problems(path: Path, conn: sqlite3.Connection) -> list[str]:
                     path, f"no temporary copy for the full-text check: {error}"
                 ) from None
             try:
-                copy.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('integrity-check')")
+                # rank 1: also against the content table (the text lives outside the index).
+                copy.execute(
+                    f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('integrity-check', 1)"
+                )
             except sqlite3.DatabaseError as error:
                 return [f"full-text index: {error}"]
         finally:

@@ -388,6 +388,46 @@ CREATE TABLE snippets (
 ) WITHOUT ROWID;
 """
 
+# The search documents keyed by recency (issue 16). The document's rowid becomes the
+# conversation's search key, the second of its last_activity times 2**28 plus its seq
+# modulo 2**28 (`search.SEARCH_KEY_SQL`), so the newest matches of any query are a walk
+# of the index from the top. The text moves to `conversation_search`, a table of its own
+# in seq order (FTS5 reads it by key through the unique index): an FTS5 table's own copy
+# is ordered by rowid, and a page of conversations with keys all over the year wrote a
+# random page of it per document. 3-letter prefixes get their own index: at 1,000,000
+# conversations one matches up to ~900,000 documents, which FTS5 otherwise merges term
+# by term for every query. The documents go in in key order (FTS5 writes a segment
+# whenever a rowid goes down). FTS5 merges its segments 8 at a time instead of 4: each
+# page of a sync is a segment of its own, and at 1,000,000 conversations the merges were
+# most of the ingest (measured: 2,550-3,200 -> 3,750-4,050 conversations/s of CPU time;
+# searches walk a few more segments).
+_SEARCH_BY_RECENCY = """
+CREATE TABLE conversation_search (
+    seq INTEGER PRIMARY KEY,           -- conversations.seq
+    key INTEGER NOT NULL UNIQUE,       -- the search key: the document's rowid
+    subject TEXT NOT NULL DEFAULT '',
+    body TEXT NOT NULL DEFAULT '',
+    people TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO conversation_search (seq, key, subject, body, people)
+SELECT c.seq,
+       MIN(MAX(CAST(COALESCE(strftime('%s', c.last_activity), 0) AS INTEGER), 0), 34359738367)
+       * 268435456 + c.seq % 268435456,
+       COALESCE(f.subject, ''), COALESCE(f.body, ''), COALESCE(f.people, '')
+FROM conversation_fts f CROSS JOIN conversations c ON c.seq = f.rowid;
+DROP TABLE conversation_fts;
+CREATE VIRTUAL TABLE conversation_fts USING fts5(
+    subject, body, people,
+    content = 'conversation_search',
+    content_rowid = 'key',
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '3'
+);
+INSERT INTO conversation_fts (conversation_fts, rank) VALUES ('automerge', 8);
+INSERT INTO conversation_fts (rowid, subject, body, people)
+SELECT key, subject, body, people FROM conversation_search ORDER BY key;
+"""
+
 # Index i holds the step that brings version i to version i + 1.
 MIGRATIONS: tuple[str, ...] = (
     _RESOURCES,
@@ -397,6 +437,7 @@ MIGRATIONS: tuple[str, ...] = (
     _RENAMES,
     _REQUEST_PACE,
     _SNIPPETS,
+    _SEARCH_BY_RECENCY,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,8 +1,17 @@
 """Full-text search over conversations (FTS5): one document per conversation.
 
-The document (rowid = `conversations.seq`) holds the subject, the message text bodies
-(capped) and the people: sender name and email and every participant's name and email.
-Ingest keeps it in step with the conversation in the same transaction.
+The document holds the subject, the message text bodies (capped) and the people: sender
+name and email and every participant's name and email. Ingest keeps it in step with the
+conversation in the same transaction.
+
+Its rowid is the conversation's *search key* (`SEARCH_KEY_SQL`): the second of its
+`last_activity` in the high bits, its `seq` in the low `SEQ_BITS`. FTS5 walks a match
+set in rowid order, so "the newest matches first" is a walk of the index from the top
+that stops after a page, whatever the number of matches (`newest_matches`),
+and `rowid % SEQ_SPAN` is the conversation's `seq` (a primary-key lookup). The text
+is kept in `conversation_search` (seq, key, subject, body, people), the index's external
+content table, appended in seq order. The key must follow `last_activity`: whoever
+changes it unindexes the document first and indexes it again after.
 
 User text is never handed to FTS5 as query syntax: `fts_query` turns it into quoted
 phrases (AND-ed, the last one a prefix), so `"`, `AND(`, `*` or `-` are just text.
@@ -11,17 +20,31 @@ phrases (AND-ed, the last one a prefix), so `"`, `AND(`, `*` or `-` are just tex
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Literal
+from typing import Final, Literal
 
 from sqlite_utils import Database
 
 _CHUNK = 500
-# A 1-2 letter prefix matches a large part of the vocabulary and costs ~100 ms at 100,000
-# conversations; below this length the last word must match whole.
+# A 1-2 letter prefix matches a large part of the vocabulary; below this length the last
+# word must match whole. 3-letter prefixes have their own index (`prefix = '3'`).
 MIN_PREFIX_CHARS = 3
-# Below this many matches a recency-ordered search sorts the matches instead of walking
-# the recency index (measured at 100,000 conversations: both plans < 1 ms on their side).
+# Below this many matches the offset list of `queries.conversations` (`ConversationList`,
+# which still pages with the whole match set) drives a search from the matches.
 DRIVE_FROM_MATCHES_BELOW = 2000
+
+SEQ_BITS: Final = 28
+SEQ_SPAN: Final = 1 << SEQ_BITS  # 268,435,456 conversations before keys could collide
+_MAX_SECOND: Final = (1 << 35) - 1  # year 3058: the key stays below 2**63
+
+
+def bucket_sql(time_expr: str) -> str:
+    """SQL for the second of an ISO-8601 time (0 for '' or before 1970, capped)."""
+    return f"MIN(MAX(CAST(COALESCE(strftime('%s', {time_expr}), 0) AS INTEGER), 0), {_MAX_SECOND})"
+
+
+# The search key of conversation row `c`: monotonic in `last_activity` (ties inside one
+# second are sorted exactly by the readers), unique through `seq`.
+SEARCH_KEY_SQL: Final = f"({bucket_sql('c.last_activity')} * {SEQ_SPAN} + c.seq % {SEQ_SPAN})"
 
 
 def fts_query(text: str) -> str | None:
@@ -43,20 +66,152 @@ def fts_query(text: str) -> str | None:
     return " ".join(phrases)
 
 
+def _keys(db: Database, seqs: Sequence[int]) -> dict[int, int]:
+    """seq -> search key of the conversations `seqs`, as their rows are now."""
+    found: dict[int, int] = {}
+    for start in range(0, len(seqs), _CHUNK):
+        chunk = list(seqs[start : start + _CHUNK])
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            db.conn.execute(
+                f"SELECT c.seq, {SEARCH_KEY_SQL} FROM conversations c WHERE c.seq IN ({marks})",
+                chunk,
+            )
+        )
+    return found
+
+
 def index_documents(db: Database, documents: Iterable[tuple[int, str, str, str]]) -> None:
-    """Insert (seq, subject, body, people) documents; call `unindex` first for updates."""
+    """Insert (seq, subject, body, people) documents; call `unindex` first for updates.
+
+    The conversation rows must be written already: the key comes from their
+    `last_activity`. The text goes to `conversation_search` (the index's content table)
+    and the index, both in ascending key order: FTS5 flushes its pending terms whenever
+    a rowid lower than the previous one arrives, and a page in random order would write
+    a tiny segment per document.
+    """
+    docs = list(documents)
+    if not docs:
+        return
+    keys = _keys(db, [d[0] for d in docs])
+    rows = sorted((keys[seq], seq, subject, body, people) for seq, subject, body, people in docs)
+    db.conn.executemany(
+        "INSERT INTO conversation_search (key, seq, subject, body, people) VALUES (?, ?, ?, ?, ?)",
+        rows,
+    )
     db.conn.executemany(
         "INSERT INTO conversation_fts (rowid, subject, body, people) VALUES (?, ?, ?, ?)",
-        documents,
+        [(key, subject, body, people) for key, _seq, subject, body, people in rows],
     )
 
 
 def unindex(db: Database, seqs: Sequence[int]) -> None:
-    """Remove the documents of conversations `seqs`."""
+    """Remove the documents of conversations `seqs` (before the rows change or go).
+
+    The index forgets a document's terms by reading its text back from
+    `conversation_search` (by key), so the text row goes last.
+    """
     for start in range(0, len(seqs), _CHUNK):
         chunk = list(seqs[start : start + _CHUNK])
         marks = ",".join("?" * len(chunk))
-        db.conn.execute(f"DELETE FROM conversation_fts WHERE rowid IN ({marks})", chunk)
+        keys = sorted(
+            r[0]
+            for r in db.conn.execute(
+                f"SELECT key FROM conversation_search WHERE seq IN ({marks})", chunk
+            )
+        )
+        if keys:
+            key_marks = ",".join("?" * len(keys))
+            db.conn.execute(f"DELETE FROM conversation_fts WHERE rowid IN ({key_marks})", keys)
+        db.conn.execute(f"DELETE FROM conversation_search WHERE seq IN ({marks})", chunk)
+
+
+# Rows fetched past a page to see where its last second ends (see `_walk`).
+_SLACK = 16
+
+
+def _walk(
+    db: Database,
+    columns: str,
+    query: str,
+    where: str,
+    params: Sequence[object],
+    *,
+    descending: bool,
+    bound: tuple[str, str] | None,
+    count: int,
+) -> list[tuple[object, ...]]:
+    """The first `count` rows of `columns` (conversation `c`) matching `query` and
+    `where`, in exact (last_activity, id) order, past `bound` in that direction.
+
+    The walk follows the index's rowid (the search key), which orders by the second of
+    `last_activity` only; rows of one second may come in any order. So the walk reads a
+    few rows past the page and, when the page's last second goes on beyond them, reads
+    that whole second too; the rows are then sorted exactly. Each returned tuple starts
+    with (key, last_activity, id).
+    """
+    lt, ge = ("<", ">=") if descending else (">=", "<")
+    sql = (
+        f"SELECT f.rowid, c.last_activity, c.id, {columns} FROM conversation_fts f"
+        f" CROSS JOIN conversations c ON c.seq = f.rowid % {SEQ_SPAN}"
+        f" WHERE f.conversation_fts MATCH ? AND ({where})"
+    )
+    args: list[object] = [query, *params]
+    if bound is not None:
+        second = db.conn.execute(f"SELECT {bucket_sql('?')}", [bound[0]]).fetchone()[0]
+        edge = (second + 1) * SEQ_SPAN if descending else second * SEQ_SPAN
+        sql += (
+            f" AND f.rowid {lt} ? AND (c.last_activity, c.id) {'<' if descending else '>'} (?, ?)"
+        )
+        args += [edge, bound[0], bound[1]]
+    order = " ORDER BY f.rowid DESC" if descending else " ORDER BY f.rowid ASC"
+    rows = db.conn.execute(sql + order + " LIMIT ?", [*args, count + _SLACK]).fetchall()
+    if len(rows) == count + _SLACK:
+        last_second = rows[count - 1][0] // SEQ_SPAN
+        if rows[-1][0] // SEQ_SPAN == last_second:
+            # The page's last second continues past the slack: read all of it.
+            edge = last_second * SEQ_SPAN if descending else (last_second + 1) * SEQ_SPAN
+            rows = db.conn.execute(sql + f" AND f.rowid {ge} ?" + order, [*args, edge]).fetchall()
+    rows.sort(key=lambda r: (r[1], r[2]), reverse=descending)
+    return rows[:count]
+
+
+def newest_matches(
+    db: Database,
+    columns: str,
+    query: str,
+    *,
+    where: str = "1",
+    params: Sequence[object] = (),
+    older_than: tuple[str, str] | None = None,
+    skip: int = 0,
+    limit: int = 50,
+) -> list[tuple[object, ...]]:
+    """Rows [skip, skip + limit) of the conversations matching FTS `query` and `where`
+    (SQL on alias `c`), newest first, older than `older_than` (last_activity, id) when
+    given. Reads about `skip + limit` documents whatever the number of matches.
+
+    Each tuple is (search key, last_activity, id, *columns).
+    """
+    rows = _walk(
+        db, columns, query, where, params, descending=True, bound=older_than, count=skip + limit
+    )
+    return rows[skip:]
+
+
+def oldest_matches(
+    db: Database,
+    columns: str,
+    query: str,
+    *,
+    where: str = "1",
+    params: Sequence[object] = (),
+    newer_than: tuple[str, str],
+    limit: int = 50,
+) -> list[tuple[object, ...]]:
+    """Like `newest_matches` the other way: the `limit` matches just newer than
+    `newer_than`, oldest first."""
+    return _walk(db, columns, query, where, params, descending=False, bound=newer_than, count=limit)
 
 
 def search_conversations(
@@ -76,24 +231,9 @@ def search_conversations(
         return []
     if order == "rank":
         sql = (
-            "SELECT c.id FROM conversation_fts f JOIN conversations c ON c.seq = f.rowid"
-            " WHERE conversation_fts MATCH ? ORDER BY f.rank LIMIT ?"
+            "SELECT c.id FROM conversation_fts f"
+            f" CROSS JOIN conversations c ON c.seq = f.rowid % {SEQ_SPAN}"
+            " WHERE f.conversation_fts MATCH ? ORDER BY f.rank LIMIT ?"
         )
-    else:
-        # Few matches: sort them (`+` keeps SQLite off the recency index). Many: walk the
-        # recency index and stop at `limit` matches. See `queries._plan`.
-        few = (
-            db.conn.execute(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM conversation_fts"
-                " WHERE conversation_fts MATCH ? LIMIT ?)",
-                [query, DRIVE_FROM_MATCHES_BELOW + 1],
-            ).fetchone()[0]
-            <= DRIVE_FROM_MATCHES_BELOW
-        )
-        plus = "+" if few else ""
-        sql = (
-            "SELECT c.id FROM conversations c WHERE c.seq IN"
-            " (SELECT rowid FROM conversation_fts WHERE conversation_fts MATCH ?)"
-            f" ORDER BY {plus}c.last_activity DESC, c.id DESC LIMIT ?"
-        )
-    return [r[0] for r in db.conn.execute(sql, [query, limit])]
+        return [r[0] for r in db.conn.execute(sql, [query, limit])]
+    return [str(row[2]) for row in newest_matches(db, "1", query, limit=limit)]

@@ -165,7 +165,10 @@ def test_check_runs_the_full_text_index_check(filled: Path) -> None:
     # The content and the index of the FTS table disagree: SQLite's integrity check does
     # not look inside FTS5 tables, FTS5's own check does.
     conn = sqlite3.connect(filled)
-    conn.execute("UPDATE conversation_fts_content SET c0 = 'zebra quagga' WHERE id = 1")
+    conn.execute(
+        "UPDATE conversation_search SET subject = 'zebra quagga'"
+        " WHERE seq = (SELECT MIN(seq) FROM conversation_search)"
+    )
     conn.commit()
     assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     conn.close()

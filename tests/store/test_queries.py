@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from outreach_tui.store import edits, outbox
 from outreach_tui.store.fields import LABEL_NONE, LABELS
 from outreach_tui.store.ingest import upsert_campaigns, upsert_conversations, upsert_leads
-from outreach_tui.store.queries import conversations as conversation_queries
+from outreach_tui.store.queries import conversation_plan
 from outreach_tui.store.queries.conversations import (
     ConversationList,
     conversation_position,
@@ -150,7 +150,7 @@ def test_offset_access_matches_the_full_list(inbox_db: Database, flt: Conversati
 def test_both_search_plans_give_the_same_windows(
     inbox_db: Database, monkeypatch: pytest.MonkeyPatch, drive_limit: int
 ) -> None:
-    monkeypatch.setattr(conversation_queries, "SEARCH_DRIVE_LIMIT", drive_limit)
+    monkeypatch.setattr(conversation_plan, "SEARCH_DRIVE_LIMIT", drive_limit)
     for flt in (
         ConversationFilter(search="pricing"),
         ConversationFilter(search="meet", unread=True),

@@ -45,6 +45,7 @@ def sorted_db(db: Database) -> Database:
                 sender=email,
                 sender_name=name,
                 subject=rng.choice(SUBJECTS),
+                text=rng.choice(("about pricing", "about the budget")),
             )
         )
     upsert_conversations(db, page, "primary")
@@ -52,7 +53,9 @@ def sorted_db(db: Database) -> Database:
 
 
 def _reference(db: Database, flt: ConversationFilter) -> list[str]:
-    rows = conversation_window(db, ConversationFilter(folder=flt.folder), limit=10_000)
+    # The rows come from the default order (search included), the order from here.
+    shown = ConversationFilter(folder=flt.folder, search=flt.search)
+    rows = conversation_window(db, shown, limit=10_000)
     if flt.unread:
         rows = [r for r in rows if not r.is_read]
     # Newest first, then a stable sort on the column: equals keep newest on top.
@@ -78,18 +81,26 @@ ORDERS = [
     for sort in SORT_COLUMNS
     for reversed_ in (False, True)
     for unread in (False, True)
+] + [
+    # Search text in another order: the matches are read through the filter and sorted
+    # (the recency walk of the full-text index serves the default order only).
+    ConversationFilter(folder="primary", sort=sort, sort_reversed=reversed_, search="pricing")
+    for sort in SORT_COLUMNS
+    for reversed_ in (False, True)
 ]
 
 
 @pytest.mark.parametrize("indexed", [False, True], ids=["sorting", "indexed"])
-@pytest.mark.parametrize("flt", ORDERS, ids=lambda f: f"{f.sort}-{f.sort_reversed}-{f.unread}")
+@pytest.mark.parametrize(
+    "flt", ORDERS, ids=lambda f: f"{f.sort}-{f.sort_reversed}-{f.unread}-{f.search}"
+)
 def test_every_read_path_follows_the_order(
     sorted_db: Database, flt: ConversationFilter, indexed: bool
 ) -> None:
     if indexed:
         ensure_sort_index(sorted_db, flt.sort)
     expected = _reference(sorted_db, flt)
-    assert len(expected) > 20
+    assert len(expected) > 20 if flt.search is None else len(expected) > 10
     forward: list[ConversationRow] = []
     page = conversation_window(sorted_db, flt, limit=7)
     while page:

@@ -366,13 +366,13 @@ def refresh_summary(
     # is_read stays the server's: a queued outgoing reply does not make a thread read.
     params.pop("is_read")
     assignments = ", ".join(f"{k} = :{k}" for k in params)
+    if reindex and not unindexed:
+        search.unindex(db, [seq])  # before last_activity moves: the key is read from the row
     db.conn.execute(
         f"UPDATE conversations SET {assignments} WHERE id = :id",
         {**params, "id": conversation_id},
     )
     if reindex:
-        if not unindexed:
-            search.unindex(db, [seq])
         search.index_documents(
             db, [(seq, summary.subject, summary.search_body, summary.search_people)]
         )

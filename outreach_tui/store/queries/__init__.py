@@ -3,6 +3,8 @@ throughout (pending edits included); rows whose deletion is queued are hidden. T
 read (the UI runs them on its `connection.open_reader` connection).
 
 - `conversations`   the unified inbox: keyset windows, `ConversationList`, counts, thread
+  `conversation_plan`    the SQL of a conversation filter, shared by the two below
+  `conversation_search`  windows, counts, positions under search text (index walks)
 - `campaigns`       campaign list and detail: daily points, sequences, variants, mailboxes
 - `leads`           a campaign's leads: filtered counts, pages by position and by keyset
 - `mailboxes`       the sending mailboxes (table `inboxes`), the campaigns each sends for,

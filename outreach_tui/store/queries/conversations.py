@@ -2,25 +2,38 @@
 
 The default order is `last_activity` descending, `id` descending as the tie-break. Every
 filter column is the effective one (pending edits included) and each filter has an index
-that leads with it, so a window costs the same at 100 or 100,000 conversations. Sorting
-by sender, label or subject (`ConversationFilter.sort`) has no index: each window sorts
-the filter's rows (a top-N sort, tens of ms at 100,000; see BENCHMARKS.md). These
-functions only read: run them on a reader connection (`connection.open_reader`).
+that leads with it, so a window costs the same at 100 or 100,000 conversations. With
+search text, windows, offsets and positions walk the full-text index in recency order
+instead (`search.newest_matches`): a page costs about the same for a word in every
+conversation as for a rare one. Sorting by sender, label or subject
+(`ConversationFilter.sort`) walks that column's index once it is built
+(`store.sort_index`), or sorts the filter's rows until then. These functions only read:
+run them on a reader connection (`connection.open_reader`).
 """
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from sqlite_utils import Database
 
-from outreach_tui.core.labels import NEEDS_DECISION_LABELS
 from outreach_tui.store.codec import loads
 from outreach_tui.store.connection import data_version
 from outreach_tui.store.fields import LABEL_NONE
+from outreach_tui.store.queries.conversation_plan import (
+    ROW_COLUMNS,
+    FilterPlan,
+    plan_for,
+    row_of,
+)
+from outreach_tui.store.queries.conversation_search import (
+    count_matches,
+    search_position,
+    search_rows,
+)
 from outreach_tui.store.records import (
     AttachmentRow,
     ConversationCursor,
@@ -30,39 +43,7 @@ from outreach_tui.store.records import (
     MessageRow,
     Thread,
 )
-from outreach_tui.store.search import DRIVE_FROM_MATCHES_BELOW, fts_query
-from outreach_tui.store.sort_index import LABEL_NAMES, NO_LABEL_LAST, sort_key_sql
-
-_ROW_COLUMNS = (
-    "c.id, c.folder, c.subject, c.snippet, c.sender_email, c.sender_name, c.label,"
-    " c.ai_label, c.label_override, c.is_read, c.is_positive, c.last_activity,"
-    " c.message_count, c.campaign_id, c.inbox_id, c.lead_id, c.local_state, c.is_local"
-)
-# Below this many matches a search is driven from the FTS matches (see `_plan`).
-SEARCH_DRIVE_LIMIT = DRIVE_FROM_MATCHES_BELOW
-
-
-def _row(values: tuple[Any, ...]) -> ConversationRow:
-    return ConversationRow(
-        id=values[0],
-        folder=values[1],
-        subject=values[2],
-        snippet=values[3],
-        sender_email=values[4],
-        sender_name=values[5],
-        label=values[6],
-        ai_label=values[7],
-        label_override=values[8],
-        is_read=bool(values[9]),
-        is_positive=bool(values[10]),
-        last_activity=values[11],
-        message_count=values[12],
-        campaign_id=values[13],
-        inbox_id=values[14],
-        lead_id=values[15],
-        local_state=values[16],
-        is_local=bool(values[17]),
-    )
+from outreach_tui.store.sort_index import LABEL_NAMES, NO_LABEL_LAST
 
 
 def _sort_value(row: ConversationRow, sort: str) -> str | None:
@@ -81,139 +62,6 @@ def cursor_of(row: ConversationRow, flt: ConversationFilter) -> ConversationCurs
     return ConversationCursor(row.last_activity, row.id, _sort_value(row, flt.sort))
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """The SQL of a filter: conditions on alias `c`, their parameters, and the column
-    expressions to order and page by.
-
-    Display order: by date, `(la, cid)` descending (ascending when reversed). By another
-    column, its value `key` ascending (descending when reversed), then the newest first
-    among equals, so reversing a column keeps each group's newest on top.
-    """
-
-    where: str
-    params: list[Any]
-    # "+c.col" stops SQLite from walking an index for that column; see `_plan`.
-    la: str = "c.last_activity"
-    cid: str = "c.id"
-    key: str | None = None
-    reverse: bool = False
-
-    def desc(self) -> str:
-        """ORDER BY for the display order."""
-        return self._order(backward=False)
-
-    def asc(self) -> str:
-        """ORDER BY for the display order turned round (to read rows above a cursor)."""
-        return self._order(backward=True)
-
-    def _order(self, *, backward: bool) -> str:
-        recent = "ASC" if backward else "DESC"
-        if self.key is None:
-            if self.reverse:
-                recent = "DESC" if backward else "ASC"
-            return f"ORDER BY {self.la} {recent}, {self.cid} {recent}"
-        key = "DESC" if self.reverse != backward else "ASC"
-        return f"ORDER BY {self.key} {key}, {self.la} {recent}, {self.cid} {recent}"
-
-    def beyond(self, cursor: ConversationCursor, *, backward: bool = False) -> tuple[str, list]:
-        """(" AND …", params): the rows after `cursor` in display order (before it when
-        `backward`), the cursor's own row excluded."""
-        older = "<" if not backward else ">"
-        if self.key is None:
-            if self.reverse:
-                older = ">" if older == "<" else "<"
-            return f" AND ({self.la}, {self.cid}) {older} (?, ?)", [cursor.last_activity, cursor.id]
-        later = ">" if self.reverse == backward else "<"
-        value = cursor.sort_value if cursor.sort_value is not None else ""
-        # The first test is implied by the second; it gives SQLite where to start
-        # reading the column's index (an OR alone would read it from its start).
-        return (
-            f" AND {self.key} {later}= ? AND ({self.key} {later} ?"
-            f" OR ({self.la}, {self.cid}) {older} (?, ?))",
-            [value, value, cursor.last_activity, cursor.id],
-        )
-
-
-def _search_matches(db: Database, query: str, cap: int) -> int:
-    """Number of documents matching `query`, counted up to `cap` (cheap below it)."""
-    return db.conn.execute(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM conversation_fts WHERE conversation_fts MATCH ?"
-        " LIMIT ?)",
-        [query, cap],
-    ).fetchone()[0]
-
-
-def _plan(
-    db: Database,
-    flt: ConversationFilter,
-    *,
-    with_label: bool = True,
-    with_unread: bool = True,
-) -> _Plan:
-    """The SQL for a filter.
-
-    With search text SQLite cannot know how many conversations match, and picks one plan
-    for all: walking the recency index and probing the matches is fast for common words
-    but scans the whole folder for rare ones. So the matches are counted first (capped)
-    and, when few, the query is driven from them (`+c.col` disables the other indexes)
-    and sorted: measured at 100,000 conversations, median 0.8 ms instead of 7.6 ms.
-    """
-    drive = False
-    search_query: str | None = None
-    if flt.search is not None and flt.search.strip():
-        search_query = fts_query(flt.search)
-        if search_query is not None:
-            drive = _search_matches(db, search_query, SEARCH_DRIVE_LIMIT + 1) <= (
-                SEARCH_DRIVE_LIMIT
-            )
-    col = "+c." if drive else "c."
-    parts: list[str] = []
-    params: list[Any] = []
-    if flt.folder is not None:
-        parts.append(f"{col}folder = ?")
-        params.append(flt.folder)
-    chosen = flt.label_choice if with_label else ()
-    if chosen:
-        named = [label for label in chosen if label != LABEL_NONE]
-        tests = [f"{col}label IS NULL"] if LABEL_NONE in chosen else []
-        if len(named) == 1:
-            tests.append(f"{col}label = ?")
-        elif named:
-            tests.append(f"{col}label IN ({', '.join('?' * len(named))})")
-        params.extend(named)
-        parts.append(tests[0] if len(tests) == 1 else f"({' OR '.join(tests)})")
-    if with_unread and flt.unread:
-        parts.append(f"{col}is_read = 0")
-    if flt.needs_decision:
-        parts.append(f"{col}label_override IS NULL")
-        parts.append(f"{col}ai_label IN ({', '.join('?' * len(NEEDS_DECISION_LABELS))})")
-        params.extend(NEEDS_DECISION_LABELS)
-    if flt.campaign_id is not None:
-        parts.append(f"{col}campaign_id = ?")
-        params.append(flt.campaign_id)
-    if flt.inbox_id is not None:
-        parts.append(f"{col}inbox_id = ?")
-        params.append(flt.inbox_id)
-    if flt.search is not None and flt.search.strip():
-        if search_query is None:
-            parts.append("0")  # only punctuation: nothing can match
-        else:
-            parts.append(
-                "c.seq IN (SELECT rowid FROM conversation_fts WHERE conversation_fts MATCH ?)"
-            )
-            params.append(search_query)
-    key = sort_key_sql(flt.sort, prefix=col)
-    return _Plan(
-        " AND ".join(parts) or "1",
-        params,
-        f"{col}last_activity",
-        f"{col}id",
-        key=key,
-        reverse=flt.sort_reversed,
-    )
-
-
 def conversation_window(
     db: Database,
     flt: ConversationFilter = ConversationFilter(),  # noqa: B008 - frozen, shared safely
@@ -226,23 +74,25 @@ def conversation_window(
     before `before` (newer rows); the first rows when neither is given."""
     if after is not None and before is not None:
         raise ValueError("give after or before, not both")
-    plan = _plan(db, flt)
+    plan = plan_for(db, flt, probe_search=False)
+    if plan.walks_search:
+        return search_rows(db, plan, after=after, before=before, limit=limit)
     if before is not None:
         keyset, params = plan.beyond(before, backward=True)
         sql = (
-            f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {plan.where}{keyset}"
+            f"SELECT {ROW_COLUMNS} FROM conversations c WHERE {plan.where}{keyset}"
             f" {plan.asc()} LIMIT ?"
         )
         rows = db.conn.execute(sql, [*plan.params, *params, limit])
-        return [_row(r) for r in reversed(rows.fetchall())]
+        return [row_of(r) for r in reversed(rows.fetchall())]
     keyset, params = "", []
     if after is not None:
         keyset, params = plan.beyond(after)
     sql = (
-        f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {plan.where}{keyset}"
+        f"SELECT {ROW_COLUMNS} FROM conversations c WHERE {plan.where}{keyset}"
         f" {plan.desc()} LIMIT ?"
     )
-    return [_row(r) for r in db.conn.execute(sql, [*plan.params, *params, limit])]
+    return [row_of(r) for r in db.conn.execute(sql, [*plan.params, *params, limit])]
 
 
 def count_conversations(
@@ -250,7 +100,9 @@ def count_conversations(
     flt: ConversationFilter = ConversationFilter(),  # noqa: B008
 ) -> int:
     """Number of conversations under `flt`."""
-    plan = _plan(db, flt)
+    plan = plan_for(db, flt, probe_search=False)
+    if plan.search is not None:
+        return count_matches(db, plan)
     return db.conn.execute(
         f"SELECT COUNT(*) FROM conversations c WHERE {plan.where}", plan.params
     ).fetchone()[0]
@@ -261,7 +113,7 @@ def label_counts(
     flt: ConversationFilter = ConversationFilter(),  # noqa: B008
 ) -> LabelCounts:
     """Counts for the sidebar/tabs of a filter (see `LabelCounts`)."""
-    plan = _plan(db, flt, with_label=False)
+    plan = plan_for(db, flt, with_label=False)
     by_label = {
         (label if label is not None else LABEL_NONE): n
         for label, n in db.conn.execute(
@@ -269,7 +121,7 @@ def label_counts(
             plan.params,
         )
     }
-    plan = _plan(db, flt, with_unread=False)
+    plan = plan_for(db, flt, with_unread=False)
     unread = db.conn.execute(
         f"SELECT COUNT(*) FROM conversations c WHERE {plan.where} AND c.is_read = 0",
         plan.params,
@@ -280,16 +132,16 @@ def label_counts(
 def matching_condition(db: Database, flt: ConversationFilter) -> tuple[str, list[Any]]:
     """(SQL condition over `conversations c`, its parameters): the rows `flt` shows, for
     statements that act on all of them at once (`edits.bulk`)."""
-    plan = _plan(db, flt)
+    plan = plan_for(db, flt)
     return plan.where, plan.params
 
 
 def get_conversation(db: Database, conversation_id: str) -> ConversationRow | None:
     """One conversation's list row, or None."""
     values = db.conn.execute(
-        f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE c.id = ?", [conversation_id]
+        f"SELECT {ROW_COLUMNS} FROM conversations c WHERE c.id = ?", [conversation_id]
     ).fetchone()
-    return _row(values) if values else None
+    return row_of(values) if values else None
 
 
 def thread(db: Database, conversation_id: str) -> Thread | None:
@@ -358,18 +210,18 @@ class ConversationList:
         self._keys: list[ConversationCursor] = []
         self._complete = False  # every key up to the end is known
         self._total: int | None = None
-        self._plan: _Plan | None = None
+        self._plan: FilterPlan | None = None
         self._version: tuple[int, int] | None = None
 
-    def _current_plan(self) -> _Plan:
+    def _current_plan(self) -> FilterPlan:
         version = (data_version(self.db), self.db.conn.total_changes)
         if version != self._version or self._plan is None:
-            self._plan = _plan(self.db, self.filter)
+            self._plan = plan_for(self.db, self.filter)
             self._keys, self._complete, self._total = [], False, None
             self._version = version
         return self._plan
 
-    def _key_after(self, plan: _Plan, start: ConversationCursor | None, skip: int) -> bool:
+    def _key_after(self, plan: FilterPlan, start: ConversationCursor | None, skip: int) -> bool:
         """Append the key `skip` rows after `start` (the first row when None)."""
         keyset, params = "", list(plan.params)
         if start is not None:
@@ -386,7 +238,7 @@ class ConversationList:
         self._keys.append(ConversationCursor(*found))
         return True
 
-    def _extend(self, plan: _Plan, *, block: int | None = None, down_to: Any = None) -> None:
+    def _extend(self, plan: FilterPlan, *, block: int | None = None, down_to: Any = None) -> None:
         """Find keys until block `block` is known, or until a key <= `down_to`."""
         while not self._complete:
             if block is not None and len(self._keys) > block:
@@ -417,13 +269,13 @@ class ConversationList:
             return []
         start = self._keys[block]
         sql = (
-            f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {plan.where}"
+            f"SELECT {ROW_COLUMNS} FROM conversations c WHERE {plan.where}"
             f" AND ({plan.la}, {plan.cid}) <= (?, ?) {plan.desc()} LIMIT ? OFFSET ?"
         )
         cursor = self.db.conn.execute(
             sql, [*plan.params, start.last_activity, start.id, limit, offset - block * self.step]
         )
-        return [_row(r) for r in cursor]
+        return [row_of(r) for r in cursor]
 
     def index_of(self, conversation_id: str) -> int | None:
         """The offset of a conversation in the list, None when the filter excludes it."""
@@ -461,12 +313,14 @@ def conversations_at(
     Costs O(offset) (an index scan): for a far jump in a list with nothing cached near
     it; neighbouring pages are cheaper through `conversation_window(after=/before=)`.
     """
-    plan = _plan(db, flt)
+    plan = plan_for(db, flt, probe_search=False)
+    if plan.walks_search:
+        return search_rows(db, plan, skip=max(offset, 0), limit=max(limit, 0))
     sql = (
-        f"SELECT {_ROW_COLUMNS} FROM conversations c WHERE {plan.where} {plan.desc()}"
+        f"SELECT {ROW_COLUMNS} FROM conversations c WHERE {plan.where} {plan.desc()}"
         " LIMIT ? OFFSET ?"
     )
-    return [_row(r) for r in db.conn.execute(sql, [*plan.params, max(limit, 0), max(offset, 0)])]
+    return [row_of(r) for r in db.conn.execute(sql, [*plan.params, max(limit, 0), max(offset, 0)])]
 
 
 def conversation_position(
@@ -476,7 +330,9 @@ def conversation_position(
 ) -> int | None:
     """The offset of a conversation in the list under `flt`; None when the filter
     excludes it. One indexed range count: cheap near the top, O(offset) at worst."""
-    plan = _plan(db, flt)
+    plan = plan_for(db, flt, probe_search=False)
+    if plan.walks_search:
+        return search_position(db, plan, conversation_id)
     found = db.conn.execute(
         f"SELECT c.last_activity, c.id, {plan.key or 'NULL'} FROM conversations c"
         f" WHERE {plan.where} AND c.id = ?",

@@ -30,7 +30,7 @@ from textual.message_pump import MessagePump
 from textual.signal import Signal
 from textual.worker import Worker, get_current_worker
 
-from outreach_tui.store.connection import open_reader, read_snapshot
+from outreach_tui.store.connection import ReadInterrupted, open_reader, read_snapshot
 from outreach_tui.store.edits import EditError
 from outreach_tui.store.records import AttachmentRow
 from outreach_tui.sync.progress import SyncReport, SyncRun
@@ -90,15 +90,18 @@ class Backend:
         group: str,
         what: str = "the cache",
     ) -> Worker[None]:
-        """Run `read(db)` on a worker of `node` (a newer read of `group` replaces it) and
-        `apply(result)` on the UI thread if it is still the newest; a failure is one
-        status line ("Could not read {what}: …")."""
+        """Run `read(db)` on a worker of `node` (a newer read of `group` replaces it and
+        interrupts its SQL) and `apply(result)` on the UI thread if it is still the
+        newest; a failure is one status line ("Could not read {what}: …")."""
 
         def work() -> None:
             worker = get_current_worker()
             try:
-                with read_snapshot(self.db_path) as db:
+                # A newer read of the group cancels this one: SQLite stops at once.
+                with read_snapshot(self.db_path, cancelled=lambda: worker.is_cancelled) as db:
                     result = read(db)
+            except ReadInterrupted:
+                return
             except Exception as error:  # one line, never a traceback on the screen
                 if not worker.is_cancelled:
                     text = f"Could not read {what}: {describe_error(error)}"

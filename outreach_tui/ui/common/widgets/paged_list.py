@@ -8,6 +8,11 @@ offers keyset reads; any other page — a far jump, a reload after the data chan
 read on a worker thread with its own reader connection while its lines show a
 placeholder. So 100,000 rows cost the same to open as 100.
 
+No read holds the UI thread for a frame: a keyset read there runs under a time limit
+(`UI_READ_SECONDS`; past it SQLite aborts the statement and the page is read on a worker
+instead), and a worker's read is interrupted as soon as a newer load replaces it (a
+search typed further, another filter), so a slow stale query does not hold a core.
+
 A subclass says where rows come from and how one looks. Everything below runs on a worker
 thread with `db` a private reader, except `rows_after`/`rows_before` (UI thread, must be a
 keyset query) and `render_row`:
@@ -46,15 +51,17 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
-from outreach_tui.store.connection import open_reader, read_snapshot
+from outreach_tui.store.connection import ReadInterrupted, open_reader, read_snapshot, time_limit
 from outreach_tui.ui.backend import Backend, describe_error
 from outreach_tui.ui.backend.messages import Notice
 from outreach_tui.ui.backend.workers import deliver
 from outreach_tui.ui.common.cache_view import CacheView
 
 RowT = TypeVar("RowT")
+# The longest a keyset read may run on the UI thread: half a frame at 60 Hz.
+UI_READ_SECONDS = 0.008
 
 
 @dataclass(frozen=True)
@@ -228,19 +235,23 @@ class PagedList(ScrollView, Generic[RowT], can_focus=True):
 
     @work(thread=True, exclusive=True, group="paged-list-load", exit_on_error=False)
     def _load(self, generation: int, params: Any, anchor_key: str | None, anchor: int) -> None:
+        worker = get_current_worker()
         # One snapshot: a write landing between the count, the anchor's position and the
         # pages would leave the cursor on another row than the anchor.
-        with read_snapshot(self.db_path) as db:
-            total = self.count_rows(db, params)
-            position = None
-            if anchor_key is not None:
-                position = self.position_of(db, params, anchor_key)
-            cursor = position if position is not None else min(anchor, max(total - 1, 0))
-            size = self.PAGE_SIZE
-            pages = {}
-            for page in (cursor // size - 1, cursor // size, cursor // size + 1):
-                if 0 <= page * size < total:
-                    pages[page] = self.rows_at(db, params, page * size, size)
+        try:
+            with read_snapshot(self.db_path, cancelled=lambda: worker.is_cancelled) as db:
+                total = self.count_rows(db, params)
+                position = None
+                if anchor_key is not None:
+                    position = self.position_of(db, params, anchor_key)
+                cursor = position if position is not None else min(anchor, max(total - 1, 0))
+                size = self.PAGE_SIZE
+                pages = {}
+                for page in (cursor // size - 1, cursor // size, cursor // size + 1):
+                    if 0 <= page * size < total:
+                        pages[page] = self.rows_at(db, params, page * size, size)
+        except ReadInterrupted:
+            return  # a newer load replaced this one
         snapshot = PageSnapshot(generation, total, cursor, pages)
         deliver(self.app, self._apply_snapshot, snapshot)
 
@@ -264,8 +275,16 @@ class PagedList(ScrollView, Generic[RowT], can_focus=True):
 
     @work(thread=True, group="paged-list-page", exit_on_error=False)
     def _fetch_page(self, generation: int, params: Any, page: int) -> None:
-        with read_snapshot(self.db_path) as db:
-            rows = self.rows_at(db, params, page * self.PAGE_SIZE, self.PAGE_SIZE)
+        worker = get_current_worker()
+
+        def stale() -> bool:
+            return worker.is_cancelled or generation != self._generation
+
+        try:
+            with read_snapshot(self.db_path, cancelled=stale) as db:
+                rows = self.rows_at(db, params, page * self.PAGE_SIZE, self.PAGE_SIZE)
+        except ReadInterrupted:
+            return  # replaced by a reload, whose pages clear the pending ones
         deliver(self.app, self._apply_page, generation, page, rows)
 
     def _apply_page(self, generation: int, page: int, rows: list[RowT]) -> None:
@@ -304,10 +323,14 @@ class PagedList(ScrollView, Generic[RowT], can_focus=True):
             return None
         before, after = self._pages.get(page - 1), self._pages.get(page + 1)
         rows = None
-        if before and len(before) == self.PAGE_SIZE:
-            rows = self.rows_after(self._reader, self.params, before[-1], self.PAGE_SIZE)
-        elif after:
-            rows = self.rows_before(self._reader, self.params, after[0], self.PAGE_SIZE)
+        try:
+            with time_limit(self._reader, UI_READ_SECONDS) as reader:
+                if before and len(before) == self.PAGE_SIZE:
+                    rows = self.rows_after(reader, self.params, before[-1], self.PAGE_SIZE)
+                elif after:
+                    rows = self.rows_before(reader, self.params, after[0], self.PAGE_SIZE)
+        except ReadInterrupted:
+            return None  # too slow for the UI thread: read on a worker
         if rows is None:
             return None
         self._store_page(page, rows)
