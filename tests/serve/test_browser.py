@@ -57,14 +57,15 @@ SCREEN_TEXT = """() => {
   }
   return rows.join("\\n");
 }"""
-# The highlighted row of a list: among screen rows 1-6, the one whose background (read at
-# column 10) differs from all the others; -1 while there is none.
+# The highlighted row of the inbox list: among screen rows 2-7 (under the folder bar and
+# the column titles), the one whose background (read at column 10) differs from all the
+# others; -1 while there is none.
 CURSOR_ROW = """() => {
   const terminal = window.__xterm;
   if (!terminal) return -1;
   const buffer = terminal.buffer.active;
   const backgrounds = [];
-  for (let y = 1; y <= 6; y++) {
+  for (let y = 2; y <= 7; y++) {
     const line = buffer.getLine(buffer.viewportY + y);
     const cell = line && line.getCell(10);
     backgrounds.push(cell ? cell.getBgColorMode() + ":" + cell.getBgColor() : "none");
@@ -72,7 +73,7 @@ CURSOR_ROW = """() => {
   const counts = {};
   backgrounds.forEach((bg) => { counts[bg] = (counts[bg] || 0) + 1; });
   const odd = backgrounds.findIndex((bg) => counts[bg] === 1);
-  return odd < 0 ? -1 : odd + 1;
+  return odd < 0 ? -1 : odd + 2;
 }"""
 
 
@@ -120,11 +121,11 @@ def test_the_demo_inbox_works_in_a_browser_tab(start_serve: StartServe, browser_
     page.goto(served.url)
     _wait_for_text(page, r"— [1-9][0-9]* conversations")
     assert page.evaluate("window.location.search") == ""  # the token left the address bar
-    _wait_for_cursor_row(page, 1)  # row 0 is the folder bar
+    _wait_for_cursor_row(page, 2)  # row 0 is the folder bar, row 1 the column titles
 
     page.focus(".xterm-helper-textarea")
     page.keyboard.press("j")
-    second = _wait_for_cursor_row(page, 2)
+    second = _wait_for_cursor_row(page, 3)
     sender = second[4:26].strip()  # the sender column
     assert sender
     page.keyboard.press("Enter")
