@@ -185,10 +185,13 @@ def enqueue_field(
     """
     field_spec(resource, field)  # ValueError for a field that cannot be edited
     with write_transaction(db):
+        # The row's own items only (the `outbox_target` index): listing every open item of
+        # the resource made a batch of N edits cost N² (50,000 labels: minutes).
+        open_states = (PENDING, IN_FLIGHT, FAILED, CONFLICT)
         items = [
             i
-            for i in list_items(db, (PENDING, IN_FLIGHT, FAILED, CONFLICT), resource=resource)
-            if i.resource_id == resource_id and i.field == field and i.op == "update"
+            for i in list_items(db, open_states, resource=resource, resource_id=resource_id)
+            if i.field == field and i.op == "update"
         ]
         open_item = next((i for i in reversed(items) if i.state != IN_FLIGHT), None)
         in_flight = next((i for i in reversed(items) if i.state == IN_FLIGHT), None)
