@@ -264,3 +264,44 @@ async def test_the_users_request_goes_before_the_next_background_page() -> None:
 def test_nonsense_start_rates_are_refused() -> None:
     with pytest.raises(ValueError):
         RequestPacer(start_rate=0)
+
+
+async def test_a_limit_that_changes_mid_sync_is_followed_both_ways() -> None:
+    fake = FakeTime()
+    pacer = _pacer(fake)
+    server = WindowServer(fake, limit=10, window=1.0, announce=True)
+    for _ in range(40):
+        await _fetch(pacer, server, fake)
+    assert pacer.requests_per_second == pytest.approx(10.0)
+    # The server lowers its limit: the next answers announce 4/s and the pace follows,
+    # with at most the one refusal the old pace could still draw in the open window.
+    server.limit = 4
+    before = len(server.statuses)
+    for _ in range(40):
+        await _fetch(pacer, server, fake)
+    assert pacer.requests_per_second == pytest.approx(4.0)
+    assert server.statuses[before:].count(429) <= 1
+    # It raises it again: the pace rises with the announcement, no 429.
+    server.limit = 8
+    before = len(server.statuses)
+    started = fake.now
+    for _ in range(40):
+        await _fetch(pacer, server, fake)
+    assert pacer.requests_per_second == pytest.approx(8.0)
+    assert 429 not in server.statuses[before:]
+    assert fake.now - started <= 1.2 * 40 / 8
+
+
+async def test_a_silent_limit_that_drops_mid_sync_is_relearned_with_few_429s() -> None:
+    fake = FakeTime()
+    pacer = _pacer(fake)
+    server = WindowServer(fake, limit=10, window=1.0, announce=False)
+    for _ in range(60):
+        await _fetch(pacer, server, fake)
+    server.limit = 3
+    before = len(server.statuses)
+    for _ in range(60):
+        await _fetch(pacer, server, fake)
+    refused = server.statuses[before:].count(429)
+    assert 1 <= refused <= 6
+    assert pacer.requests_per_second <= 3.5
