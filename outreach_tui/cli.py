@@ -181,7 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="a label's value, display name or short name (meeting, ooo), or none",
     )
     inbox_list.add_argument("--unread", action="store_true", help="only unread conversations")
-    inbox_list.add_argument("--search", metavar="TEXT", help="full-text search")
+    inbox_list.add_argument(
+        "--search",
+        metavar="TEXT",
+        help='words, "phrases", -word, and from: to: label: campaign: inbox: is: has:'
+        " before: after: (see the README)",
+    )
     inbox_list.add_argument("--limit", type=arguments.limit, default=50)
     inbox_list.add_argument("--json", action="store_true")
 

@@ -23,6 +23,7 @@ from outreach_tui.core.html_text import markdown_to_plain, readable_body
 from outreach_tui.core.labels import display_name, parse_label
 from outreach_tui.core.mergetags import InvalidTemplate
 from outreach_tui.core.plain_html import text_to_html
+from outreach_tui.core.search_syntax import SearchSyntaxError, parse_search
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
 from outreach_tui.store.edits import EditError
 from outreach_tui.store.edits import conversations as edits
@@ -53,6 +54,11 @@ def _when(row: ConversationRow, now: datetime) -> str:
 
 def list_conversations(args: argparse.Namespace) -> int:
     """Print the conversations of the cache, newest activity first."""
+    if args.search:
+        try:
+            parse_search(args.search)  # operators and their values, before the cache
+        except SearchSyntaxError as error:
+            raise CommandError(f"--search: {error}", exit_code=EXIT_USAGE) from None
     context = resolve_context(args)
     db = context.open_db(write=False)
     flt = ConversationFilter(

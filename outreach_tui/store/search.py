@@ -57,11 +57,24 @@ def fts_query(text: str) -> str | None:
     """
     # Control characters (NUL above all: SQLite ends the string there) become spaces.
     text = "".join(ch if ch.isprintable() else " " for ch in text)
-    words = [w for w in text.split() if any(ch.isalnum() for ch in w)]
-    if not words:
+    return fts_phrases(text.split(), prefix_last=True)
+
+
+def fts_phrases(terms: Sequence[str], *, prefix_last: bool) -> str | None:
+    """A safe FTS5 MATCH expression that needs every one of `terms` (a word, or several
+    words that must appear together); the last one also matches as a prefix when
+    `prefix_last` and it is one word of `MIN_PREFIX_CHARS` letters or digits. None when
+    no term holds a letter or digit."""
+    kept = [t for t in terms if any(ch.isalnum() for ch in t)]
+    if not kept:
         return None
-    phrases = ['"' + w.replace('"', '""') + '"' for w in words]
-    if sum(ch.isalnum() for ch in words[-1]) >= MIN_PREFIX_CHARS:
+    phrases = ['"' + " ".join(t.split()).replace('"', '""') + '"' for t in kept]
+    last = kept[-1]
+    if (
+        prefix_last
+        and " " not in last.strip()
+        and sum(ch.isalnum() for ch in last) >= (MIN_PREFIX_CHARS)
+    ):
         phrases[-1] += " *"
     return " ".join(phrases)
 

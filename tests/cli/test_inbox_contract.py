@@ -281,3 +281,23 @@ def test_one_conversation_typed_twice_counts_once(run_main: Run, db: str) -> Non
     outcome = run_main(["--db", db, "inbox", "unread", target, target[:20], target])
     assert outcome.code == 0
     assert "1 conversation(s)" in outcome.out
+
+
+def test_search_operators_return_exactly_the_matching_conversations(run_main: Run, db: str) -> None:
+    everything = _list(run_main, db)
+    wanted = [r for r in everything if r["label"] == "interested" and not r["is_read"]]
+    assert wanted, "the seeded workspace has unread interested replies"
+    domain = wanted[0]["from_email"].rpartition("@")[2]
+    search = f"label:interested is:unread from:{domain}"
+    expected = {
+        r["id"]
+        for r in wanted
+        if domain.lower() in r["from_email"].lower() or domain.lower() in r["from_name"].lower()
+    }
+    found = _list(run_main, db, "--search", search)
+    assert {r["id"] for r in found} == expected
+    negated = _list(run_main, db, "--search", f"label:interested is:unread -from:{domain}")
+    assert {r["id"] for r in negated} == {r["id"] for r in wanted} - expected
+    unknown = run_main(["--db", db, "inbox", "list", "--search", "subject:renewal"])
+    assert unknown.code == 2
+    assert "unknown operator subject:" in unknown.err and "from:" in unknown.err

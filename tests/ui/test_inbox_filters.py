@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from starlette.applications import Starlette
 from textual.message import Message
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
 
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.connection import open_reader
@@ -334,3 +334,29 @@ async def test_at_80_columns_the_subject_gets_the_room(synced_db: Path) -> None:
             subject = sanitize_line(row.subject, 200)
             assert subject[: min(len(subject), 30)] in line, line
             assert len(line) <= 80
+
+
+async def test_search_operators_narrow_the_list_and_an_unknown_one_is_said_inline(
+    synced_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(inbox_module, "SEARCH_DEBOUNCE", 0.05)
+    app = make_app(synced_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        conversations = await open_inbox(pilot)
+        total = conversations.total
+        await pilot.press("slash", *"is:unread")
+        expected = _count(synced_db, ConversationFilter(folder="primary", search="is:unread"))
+        assert 0 < expected == _count(synced_db, ConversationFilter(folder="primary", unread=True))
+        await wait_for(pilot, lambda: conversations.loaded and conversations.total == expected)
+        # An operator the search does not know (pasted in one go): said under the box,
+        # the list keeps the last search that made sense.
+        search = app.screen.query_one("#search", Input)
+        search.value = "is:unread subject:x"
+        await wait_for_text(pilot, "unknown operator subject:")
+        await pilot.pause(0.3)
+        assert conversations.total == expected
+        search.value = "is:unread"
+        await wait_for(pilot, lambda: "unknown operator" not in screen_text(app))
+        await pilot.press("escape")  # leave the box
+        await pilot.press("escape")  # clear the search
+        await wait_for(pilot, lambda: conversations.total == total)

@@ -13,9 +13,10 @@ from typing import Any
 from sqlite_utils import Database
 
 from outreach_tui.core.labels import NEEDS_DECISION_LABELS
+from outreach_tui.core.search_syntax import SearchTerm, parse_search
 from outreach_tui.store.fields import LABEL_NONE
 from outreach_tui.store.records import ConversationCursor, ConversationFilter, ConversationRow
-from outreach_tui.store.search import DRIVE_FROM_MATCHES_BELOW, SEQ_SPAN, fts_query
+from outreach_tui.store.search import DRIVE_FROM_MATCHES_BELOW, SEQ_SPAN, fts_phrases
 from outreach_tui.store.sort_index import sort_key_sql
 
 ROW_COLUMNS = (
@@ -128,6 +129,71 @@ def _search_matches(db: Database, query: str, cap: int) -> int:
     ).fetchone()[0]
 
 
+def _like(value: str) -> str:
+    """`value` as a LIKE pattern matching it anywhere (its own % and _ escaped)."""
+    return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+_ESC = " ESCAPE '\\'"
+
+
+def _term_sql(term: SearchTerm) -> tuple[str | None, list[Any]]:
+    """An operator as a condition on alias `c` (None for a plain word; a negated word is
+    a condition too: no match of it in the index)."""
+    value = term.value
+    match term.operator:
+        case None:
+            if not term.negated:
+                return None, []
+            query = fts_phrases([value], prefix_last=False)
+            if query is None:
+                return None, []
+            return (
+                f"c.seq IN (SELECT rowid % {SEQ_SPAN} FROM conversation_fts"
+                " WHERE conversation_fts MATCH ?)",
+                [query],
+            )
+        case "from":
+            return f"(c.sender_email LIKE ?{_ESC} OR c.sender_name LIKE ?{_ESC})", [
+                _like(value),
+                _like(value),
+            ]
+        case "to":
+            return (
+                "(EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id"
+                f" AND m.to_recipients LIKE ?{_ESC})"
+                f" OR c.inbox_id IN (SELECT id FROM inboxes WHERE email LIKE ?{_ESC}))",
+                [_like(value), _like(value)],
+            )
+        case "label":
+            if value == LABEL_NONE:
+                return "c.label IS NULL", []
+            return "c.label = ?", [value]
+        case "campaign":
+            return (
+                "c.campaign_id IN (SELECT id FROM campaigns WHERE is_deleted = 0"
+                f" AND (name LIKE ?{_ESC} OR id = ?))",
+                [_like(value), value],
+            )
+        case "inbox":
+            return f"c.inbox_id IN (SELECT id FROM inboxes WHERE email LIKE ?{_ESC})", [
+                _like(value)
+            ]
+        case "is":
+            return {
+                "unread": "c.is_read = 0",
+                "read": "c.is_read = 1",
+                "pending": "c.local_state IS NOT NULL",
+            }[value], []
+        case "has":
+            return "EXISTS (SELECT 1 FROM attachments a WHERE a.conversation_id = c.id)", []
+        case "before":
+            return "c.last_activity < ?", [value]  # ISO text: earlier days sort first
+        case "after":
+            return "c.last_activity >= ?", [value]  # from the start of that day (UTC)
+    raise ValueError(f"no SQL for operator {term.operator!r}")
+
+
 def plan_for(
     db: Database,
     flt: ConversationFilter,
@@ -149,8 +215,12 @@ def plan_for(
     """
     drive = False
     search_query: str | None = None
-    if flt.search is not None and flt.search.strip():
-        search_query = fts_query(flt.search)
+    typed = flt.search is not None and bool(flt.search.strip())
+    terms = parse_search(flt.search) if flt.search is not None and typed else ()
+    words = [t for t in terms if t.operator is None and not t.negated]
+    if words:
+        # Search as you type: the last word is a prefix while it is the last thing typed.
+        search_query = fts_phrases([t.value for t in words], prefix_last=terms[-1] is words[-1])
         if search_query is not None and probe_search:
             drive = _search_matches(db, search_query, SEARCH_DRIVE_LIMIT + 1) <= (
                 SEARCH_DRIVE_LIMIT
@@ -183,16 +253,22 @@ def plan_for(
     if flt.inbox_id is not None:
         parts.append(f"{col}inbox_id = ?")
         params.append(flt.inbox_id)
+    for term in terms:
+        condition, values = _term_sql(term)
+        if condition is not None:
+            parts.append(f"NOT COALESCE(({condition}), 0)" if term.negated else condition)
+            params.extend(values)
+    if typed and not words and not any(t.operator or t.negated for t in terms):
+        parts.append("0")  # only punctuation: nothing can match
     rest, rest_params = " AND ".join(parts) or "1", tuple(params)
-    if flt.search is not None and flt.search.strip():
-        if search_query is None:
-            parts.append("0")  # only punctuation: nothing can match
-        else:
-            parts.append(
-                f"c.seq IN (SELECT rowid % {SEQ_SPAN} FROM conversation_fts"
-                " WHERE conversation_fts MATCH ?)"
-            )
-            params.append(search_query)
+    if search_query is not None:
+        parts.append(
+            f"c.seq IN (SELECT rowid % {SEQ_SPAN} FROM conversation_fts"
+            " WHERE conversation_fts MATCH ?)"
+        )
+        params.append(search_query)
+    elif words and len(words) == len(terms):
+        parts.append("0")  # words without a letter or digit: nothing can match
     return FilterPlan(
         " AND ".join(parts) or "1",
         params,

@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 
 from outreach_tui.core.labels import display_name
 from outreach_tui.core.sanitize import sanitize_line
+from outreach_tui.core.search_syntax import SearchSyntaxError, parse_search
 from outreach_tui.store.fields import LABEL_NONE
 from outreach_tui.store.queries import campaigns as campaign_queries
 from outreach_tui.store.queries import conversations as conversation_queries
@@ -74,6 +75,8 @@ class InboxScreen(Screen[None]):
     InboxScreen #filter-bar { height: 1; padding: 0 1; background: $boost; }
     InboxScreen #search { display: none; height: 3; }
     InboxScreen #search.visible { display: block; }
+    InboxScreen #search-problem { display: none; height: auto; padding: 0 1; color: $error; }
+    InboxScreen #search-problem.visible { display: block; }
     """
 
     def __init__(self, backend: Backend, triage: Triage, *, mark_read_on_open: bool = True) -> None:
@@ -91,7 +94,11 @@ class InboxScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="filter-bar")
-        yield Input(placeholder="Search subjects, bodies, names, emails…", id="search")
+        yield Input(
+            placeholder='Search: words, "a phrase", -word, from: label: is:unread before: …',
+            id="search",
+        )
+        yield Static(id="search-problem", markup=False)
         yield ConversationHeader(id="columns")
         yield ConversationList(self.backend, self.filter, id="conversations")
         yield StatusBar(self.backend.status, id="status")
@@ -294,6 +301,15 @@ class InboxScreen(Screen[None]):
         if self._search_timer is not None:
             self._search_timer.stop()
         text = event.value.strip() or None
+        problem = self.query_one("#search-problem", Static)
+        try:
+            parse_search(text or "")
+        except SearchSyntaxError as error:
+            # Said where the person types; the list keeps the last search that made sense.
+            problem.update(str(error))
+            problem.add_class("visible")
+            return
+        problem.remove_class("visible")
         self._search_timer = self.set_timer(
             SEARCH_DEBOUNCE, lambda: self._set_filter(replace(self.filter, search=text))
         )
