@@ -173,7 +173,8 @@ def link_text(link: Link, text_chars: int = 60, href_chars: int = 200) -> Text:
     text.append(" → ")
     text.append(sanitize_line(link.href, href_chars), style="underline")
     if link.deceptive:
-        text.append("  ⚠ the text shows a different address", style="bold red")
+        # On a line of its own: a warning cut by a wrap in the middle is read less.
+        text.append("\n    ⚠ the text shows a different address", style="bold red")
     return text
 
 
