@@ -360,3 +360,18 @@ async def test_search_operators_narrow_the_list_and_an_unknown_one_is_said_inlin
         await pilot.press("escape")  # leave the box
         await pilot.press("escape")  # clear the search
         await wait_for(pilot, lambda: conversations.total == total)
+
+
+async def test_escape_clears_a_search_that_never_applied(synced_db: Path) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        conversations = await open_inbox(pilot)
+        total = conversations.total
+        await pilot.press("slash")
+        app.screen.query_one("#search", Input).value = "subject:x"
+        await wait_for_text(pilot, "unknown operator subject:")
+        await pilot.press("escape", "escape")  # leave the box, then clear it
+        await wait_for(pilot, lambda: "unknown operator" not in screen_text(app))
+        search = app.screen.query_one("#search", Input)
+        assert search.value == "" and not search.has_class("visible")
+        assert conversations.total == total

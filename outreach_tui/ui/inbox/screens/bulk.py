@@ -11,8 +11,6 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from outreach_tui.ui.common.screens.confirm import key_hints
-
 # key → what the dialog answers
 BULK_KEYS = {"l": "label", "0": "clear", "r": "read", "U": "unread"}
 
@@ -30,6 +28,7 @@ class BulkPicker(ModalScreen[str | None]):
         border: round $accent; background: $panel;
     }
     BulkPicker .title { text-style: bold; margin-bottom: 1; }
+    BulkPicker .keys { margin-top: 1; }
     BulkPicker .hint { color: $text-muted; margin-top: 1; }
     """
 
@@ -46,16 +45,18 @@ class BulkPicker(ModalScreen[str | None]):
                 markup=False,
             )
             yield Static(Text(self.summary), markup=False)
-            yield Static(
-                key_hints(
-                    ("l", "Label…"),
-                    ("0", "Clear label"),
-                    ("r", "Mark read"),
-                    ("U", "Mark unread"),
-                    ("esc", "Cancel"),
-                ),
-                classes="hint",
-            )
+            lines = Text()
+            for key, label in (
+                ("l", "Label…"),
+                ("0", "Clear the label (back to the AI's)"),
+                ("r", "Mark read"),
+                ("U", "Mark unread"),
+            ):
+                lines.append(f" {key} ", style="bold reverse")
+                lines.append(f"  {label}\n")
+            lines.append("esc", style="bold reverse")
+            lines.append("  Cancel")
+            yield Static(lines, classes="keys")
             yield Static("z undoes the whole batch.", classes="hint", markup=False)
 
     def on_key(self, event: events.Key) -> None:

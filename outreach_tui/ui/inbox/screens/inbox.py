@@ -326,10 +326,12 @@ class InboxScreen(Screen[None]):
             if not search.value:
                 search.remove_class("visible")
             return
-        if self.filter.search:
+        if self.filter.search or search.value:
+            # A search that never applied (an unknown operator) goes too, with its error.
             search.value = ""
             search.remove_class("visible")
-            self._set_filter(replace(self.filter, search=None))
+            if self.filter.search:
+                self._set_filter(replace(self.filter, search=None))
             return
         conversation_list = self.conversation_list
         if conversation_list.selected:
