@@ -19,6 +19,10 @@ Conventions shared by the tables:
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+from typing import Final
+
 from sqlite_utils import Database
 
 _RESOURCES = """
@@ -440,10 +444,32 @@ MIGRATIONS: tuple[str, ...] = (
     _SEARCH_BY_RECENCY,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+# Steps that rewrite every conversation's search document: minutes at 1,000,000
+# conversations (measured 95–170 s), so they are announced before they start.
+SLOW_STEPS: Final = frozenset({MIGRATIONS.index(_SEARCH_BY_RECENCY)})
+ANNOUNCE_FROM_CONVERSATIONS = 20_000
+
+log = logging.getLogger("outreach_tui.store")
 
 
 class SchemaTooNewError(RuntimeError):
     """The database was written by a newer outreach-tui than this one."""
+
+
+def _announce(db: Database, version: int) -> None:
+    """Say (stderr, before the screen is drawn) that a slow step starts on a big cache;
+    nothing else would show for a minute or more."""
+    try:
+        count = db.conn.execute("SELECT COUNT(*) FROM conversations").fetchone()[0]
+    except sqlite3.Error:
+        return  # no conversations table yet: a new cache, nothing to rewrite
+    if count >= ANNOUNCE_FROM_CONVERSATIONS:
+        log.warning(
+            "Upgrading the cache to schema %d: rebuilding the search index of %s"
+            " conversations (about a minute per 500,000; do not interrupt)…",
+            version,
+            f"{count:,}",
+        )
 
 
 def schema_version(db: Database) -> int:
@@ -466,6 +492,8 @@ def migrate(db: Database, target: int = SCHEMA_VERSION) -> int:
     conn = db.conn
     for version in range(current, target):
         script = MIGRATIONS[version]
+        if version in SLOW_STEPS:
+            _announce(db, version + 1)
         try:
             # One script keeps the step and its version bump in one transaction;
             # executescript would commit an open transaction first, so none is open here.

@@ -197,3 +197,29 @@ def test_migration_keys_existing_documents_by_recency(tmp_path: Path) -> None:
     assert search_conversations(db, "pri") == ["a", "b"]
     assert search_conversations(db, "budget") == ["c"]
     db.close()
+
+
+def test_the_slow_search_step_is_announced_on_a_big_cache_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import outreach_tui.store.schema as schema
+
+    for name, rows, announced in (("small.db", 2, False), ("big.db", 3, True)):
+        conn = sqlite3.connect(tmp_path / name, isolation_level=None)
+        db = Database(conn, execute_plugins=False)
+        migrate(db, target=len(MIGRATIONS) - 1)
+        for seq in range(1, rows + 1):
+            conn.execute(
+                "INSERT INTO conversations (seq, id, subject, last_activity)"
+                " VALUES (?, ?, 'Hi', '2024-05-01T10:00:00Z')",
+                [seq, f"c{seq}"],
+            )
+        monkeypatch.setattr(schema, "ANNOUNCE_FROM_CONVERSATIONS", 3)
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="outreach_tui.store"):
+            migrate(db)
+        said = [r.getMessage() for r in caplog.records if r.name == "outreach_tui.store"]
+        assert bool(said) is announced, said
+        if announced:
+            assert "rebuilding the search index of 3 conversations" in said[0]
+        db.close()
