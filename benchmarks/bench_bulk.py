@@ -17,11 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_store import _pages  # the same synthetic workspace as the store benchmark
+from bench_store import fill_cache  # the store benchmark's workspace
 
 from outreach_tui.store.connection import open_writer
 from outreach_tui.store.edits.bulk import label_matching, read_matching, undo_batch
-from outreach_tui.store.ingest import upsert_conversations
 from outreach_tui.store.records import ConversationFilter
 
 
@@ -35,9 +34,7 @@ def main() -> None:
     args = parser.parse_args()
     path = Path(tempfile.mkdtemp(prefix="bench-bulk-")) / "bulk.db"
     db = open_writer(path)
-    for start in range(0, args.conversations, 10_000):
-        for page in _pages(start, min(start + 10_000, args.conversations), seed=start):
-            upsert_conversations(db, page, "primary")
+    fill_cache(db, args.conversations)
     print(f"{args.conversations:,} conversations; peak RSS after building: {_peak_mb():.0f} MB")
     everything = ConversationFilter()
     for name, run in (

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench_store import _pages  # the same synthetic workspace as the store benchmark
+from bench_store import _pages, fill_cache  # the store benchmark's workspace
 from sqlite_utils import Database
 
 from outreach_tui.store.connection import open_reader, open_writer
@@ -81,9 +81,7 @@ def main() -> None:
     args = parser.parse_args()
     path = Path(tempfile.mkdtemp(prefix="bench-sort-")) / "sort.db"
     writer = open_writer(path)
-    for start in range(0, args.conversations, 10_000):
-        for page in _pages(start, min(start + 10_000, args.conversations), seed=start):
-            upsert_conversations(writer, page, "primary")
+    fill_cache(writer, args.conversations)
     print(f"{args.conversations:,} conversations, medians of {args.runs} runs")
     reader = open_reader(path)
     date = _windows(reader, "date", args.conversations, args.runs)

@@ -16,6 +16,7 @@ from typing import Final
 from sqlite_utils import Database
 
 from outreach_tui.core.labels import LABELS
+from outreach_tui.store.records import ConversationRow
 
 # Conversations without a label sort after every label.
 NO_LABEL_LAST: Final = "\U0010ffff"
@@ -40,6 +41,18 @@ def sort_key_sql(sort: str, prefix: str = "c.") -> str | None:
     expression is the index's: keep both from here."""
     template = _SORT_SQL.get(sort)
     return None if template is None else template.format(c=prefix)
+
+
+def sort_value(row: ConversationRow, sort: str) -> str | None:
+    """`row`'s value of the sort column, as `sort_key_sql` computes it (None for date):
+    the keyset cursor of a page carries it."""
+    if sort == "sender":
+        return row.sender_name or row.sender_email or ""
+    if sort == "subject":
+        return row.subject or ""
+    if sort == "label":
+        return NO_LABEL_LAST if row.label is None else LABEL_NAMES.get(row.label, row.label)
+    return None
 
 
 def _index_name(sort: str) -> str:

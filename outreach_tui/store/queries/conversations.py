@@ -43,23 +43,12 @@ from outreach_tui.store.records import (
     MessageRow,
     Thread,
 )
-from outreach_tui.store.sort_index import LABEL_NAMES, NO_LABEL_LAST
-
-
-def _sort_value(row: ConversationRow, sort: str) -> str | None:
-    """`row`'s value of the sort column, as `sort_key_sql` computes it (None for date)."""
-    if sort == "sender":
-        return row.sender_name or row.sender_email or ""
-    if sort == "subject":
-        return row.subject or ""
-    if sort == "label":
-        return NO_LABEL_LAST if row.label is None else LABEL_NAMES.get(row.label, row.label)
-    return None
+from outreach_tui.store.sort_index import sort_value
 
 
 def cursor_of(row: ConversationRow, flt: ConversationFilter) -> ConversationCursor:
     """`row`'s position in the list's order under `flt` (for `conversation_window`)."""
-    return ConversationCursor(row.last_activity, row.id, _sort_value(row, flt.sort))
+    return ConversationCursor(row.last_activity, row.id, sort_value(row, flt.sort))
 
 
 def conversation_window(

@@ -15,7 +15,6 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static, TextArea
 
-from outreach_tui.core.draft_tags import fill_known
 from outreach_tui.core.sanitize import sanitize_line
 from outreach_tui.store.edits.body import BodyRejected, check_body
 from outreach_tui.store.queries.leads import recipient_variables
@@ -23,8 +22,8 @@ from outreach_tui.store.queries.snippets import Snippet
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.common.discard import DiscardGuard
 from outreach_tui.ui.common.widgets.footer import AppFooter
-from outreach_tui.ui.inbox.screens.merge_gate import MergeTagGate, missing_sentence
-from outreach_tui.ui.inbox.screens.reply import insert_into
+from outreach_tui.ui.inbox.screens.merge_gate import MergeTagGate
+from outreach_tui.ui.inbox.screens.reply import fill_snippet_into
 from outreach_tui.ui.inbox.screens.snippet_picker import SnippetPicker
 
 AUTO_INBOX = "__auto__"
@@ -183,10 +182,7 @@ class ComposeScreen(ModalScreen[Draft | None]):
             return
         recipients = parse_recipients(self.query_one("#compose-to", Input).value)
         variables, seed_key = self._recipient(recipients)
-        filled = fill_known(snippet.body, variables, seed_key=seed_key)
-        insert_into(self.query_one("#compose-body", TextArea), filled.text)
-        if filled.missing:
-            self._error(
-                f"{missing_sentence(filled.missing)}: the tags stay in the email;"
-                " edit them, or they go out empty."
-            )
+        area = self.query_one("#compose-body", TextArea)
+        problem = fill_snippet_into(area, snippet, variables, seed_key=seed_key, draft="email")
+        if problem:
+            self._error(problem)

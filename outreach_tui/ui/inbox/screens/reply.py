@@ -138,13 +138,11 @@ class ReplyScreen(ModalScreen[str | None]):
         """Insert `snippet` filled with the lead's variables (replacing an empty draft)."""
         if snippet is None:
             return
-        filled = fill_known(snippet.body, self.variables, seed_key=self.seed_key)
-        insert_into(self.query_one(TextArea), filled.text)
-        if filled.missing:
-            self._say(
-                f"{missing_sentence(filled.missing)}: the tags stay in the reply;"
-                " edit them, or they go out empty."
-            )
+        problem = fill_snippet_into(
+            self.query_one(TextArea), snippet, self.variables, seed_key=self.seed_key, draft="reply"
+        )
+        if problem:
+            self._say(problem)
 
     def action_external_editor(self) -> None:
         """Edit the draft in $VISUAL/$EDITOR (the TUI is suspended meanwhile)."""
@@ -159,6 +157,26 @@ class ReplyScreen(ModalScreen[str | None]):
             self.notify(f"Could not run {editor}: {error}", severity="error")
             return
         self.query_one(TextArea).text = text
+
+
+def fill_snippet_into(
+    area: TextArea,
+    snippet: Snippet,
+    variables: Mapping[str, str],
+    *,
+    seed_key: str,
+    draft: str,
+) -> str | None:
+    """Fill `snippet`'s tags known from `variables` and insert it into `area`; the
+    sentence to show when some tags stay in the `draft` ("reply", "email"), else None."""
+    filled = fill_known(snippet.body, variables, seed_key=seed_key)
+    insert_into(area, filled.text)
+    if not filled.missing:
+        return None
+    return (
+        f"{missing_sentence(filled.missing)}: the tags stay in the {draft};"
+        " edit them, or they go out empty."
+    )
 
 
 def insert_into(area: TextArea, text: str) -> None:
