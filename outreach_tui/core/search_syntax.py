@@ -19,7 +19,7 @@ from outreach_tui.core.labels import parse_label
 from outreach_tui.core.sanitize import sanitize_line
 
 OPERATORS: Final = ("from", "to", "label", "campaign", "inbox", "is", "has", "before", "after")
-IS_VALUES: Final = ("unread", "read", "pending")
+IS_VALUES: Final = ("unread", "read", "pending", "snoozed")
 HAS_VALUES: Final = ("attachment",)
 
 # `name:value`, the name in letters only; `value` may be "quoted".

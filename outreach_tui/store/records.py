@@ -38,7 +38,9 @@ class ConversationFilter:
     (date: newest first; the others A to Z, newest first among equals) and
     `sort_reversed` turns that column's order round; neither narrows the list.
     `needs_decision` keeps conversations with no label of the user's and an AI label in
-    `core.labels.NEEDS_DECISION_LABELS` (for the `N` key).
+    `core.labels.NEEDS_DECISION_LABELS` (for the `N` key). Snoozed conversations
+    (`store.edits.snooze`) show only with `snoozed` (the Snoozed view: then only they
+    show) or the search `is:snoozed`.
     """
 
     folder: str | None = None
@@ -51,6 +53,7 @@ class ConversationFilter:
     sort: str = "date"
     sort_reversed: bool = False
     needs_decision: bool = False
+    snoozed: bool = False
 
     def __post_init__(self) -> None:
         if self.sort not in SORT_COLUMNS:
@@ -82,7 +85,10 @@ class ConversationFilter:
     def cleared(self) -> ConversationFilter:
         """The same folder and order with every restriction removed."""
         return ConversationFilter(
-            folder=self.folder, sort=self.sort, sort_reversed=self.sort_reversed
+            folder=self.folder,
+            sort=self.sort,
+            sort_reversed=self.sort_reversed,
+            snoozed=self.snoozed,
         )
 
 
@@ -108,6 +114,8 @@ class ConversationRow:
     lead_id: str | None
     local_state: str | None
     is_local: bool
+    # When a snoozed conversation comes back (UTC text); None when not snoozed.
+    snoozed_until: str | None = None
 
     @property
     def overridden(self) -> bool:

@@ -432,6 +432,21 @@ INSERT INTO conversation_fts (rowid, subject, body, people)
 SELECT key, subject, body, people FROM conversation_search ORDER BY key;
 """
 
+# Snoozed conversations (issue 17): local to the cache, the API has no such field. A row
+# hides its conversation from every list but the Snoozed view until `until`; then it is
+# deleted and the conversation's `returned_at` set, which lifts its `last_activity` (the
+# list's order) to the moment it came back: ingest keeps the later of the two. `seq` (the
+# rowid, in every index) lets the lists test "snoozed?" without reading the table row.
+_SNOOZES = """
+CREATE TABLE snoozes (
+    seq INTEGER PRIMARY KEY REFERENCES conversations (seq) ON DELETE CASCADE,
+    until TEXT NOT NULL,                    -- UTC, `codec.sortable_time` form
+    snoozed_at TEXT NOT NULL                -- a newer incoming message wakes it early
+);
+CREATE INDEX snoozes_until ON snoozes (until);
+ALTER TABLE conversations ADD COLUMN returned_at TEXT;
+"""
+
 # Index i holds the step that brings version i to version i + 1.
 MIGRATIONS: tuple[str, ...] = (
     _RESOURCES,
@@ -442,6 +457,7 @@ MIGRATIONS: tuple[str, ...] = (
     _REQUEST_PACE,
     _SNIPPETS,
     _SEARCH_BY_RECENCY,
+    _SNOOZES,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Steps that rewrite every conversation's search document: minutes at 1,000,000

@@ -19,7 +19,8 @@ phrases (AND-ed, the last one a prefix), so `"`, `AND(`, `*` or `-` are just tex
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Final, Literal
 
 from sqlite_utils import Database
@@ -137,6 +138,24 @@ def unindex(db: Database, seqs: Sequence[int]) -> None:
             key_marks = ",".join("?" * len(keys))
             db.conn.execute(f"DELETE FROM conversation_fts WHERE rowid IN ({key_marks})", keys)
         db.conn.execute(f"DELETE FROM conversation_search WHERE seq IN ({marks})", chunk)
+
+
+@contextmanager
+def keys_moving(db: Database, seqs: Sequence[int]) -> Iterator[None]:
+    """Around a change of `last_activity` that keeps the text (a snoozed conversation
+    coming back): the documents of `seqs` leave the index before and return under
+    their new keys after."""
+    documents: list[tuple[int, str, str, str]] = []
+    for start in range(0, len(seqs), _CHUNK):
+        chunk = list(seqs[start : start + _CHUNK])
+        marks = ",".join("?" * len(chunk))
+        documents += db.conn.execute(
+            f"SELECT seq, subject, body, people FROM conversation_search WHERE seq IN ({marks})",
+            chunk,
+        ).fetchall()
+    unindex(db, seqs)
+    yield
+    index_documents(db, documents)
 
 
 # Rows fetched past a page to see where its last second ends (see `_walk`).

@@ -157,7 +157,11 @@ def _plan_of(db: Database, flt: ConversationFilter, after: ConversationRow) -> s
         conversation_window(db, flt, after=cursor_of(after, flt), limit=5)
     finally:
         db.conn.set_trace_callback(None)
-    sql = next(q for q in captured if q.lstrip().startswith("SELECT") and "LIMIT" in q)
+    sql = next(
+        q
+        for q in captured
+        if q.lstrip().startswith("SELECT") and "FROM conversations" in q and "LIMIT" in q
+    )
     rows = db.conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
     return "\n".join(row[-1] for row in rows)
 

@@ -23,11 +23,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from outreach_tui.store import search
-from outreach_tui.store.codec import as_bool, loads, recipients_json
+from outreach_tui.store.codec import as_bool, loads, recipients_json, sortable_time
 from outreach_tui.store.connection import write_transaction
 from outreach_tui.store.conversation_summary import ThreadSummary, summarize
 from outreach_tui.store.effective import active_items_by_row, refresh_rows
 from outreach_tui.store.ingest.result import IngestResult
+from outreach_tui.store.queries.snoozes import snoozed_until
 
 _CHUNK = 500
 
@@ -73,7 +74,8 @@ ON CONFLICT (id) DO UPDATE SET
     sender_email = excluded.sender_email,
     sender_name = excluded.sender_name,
     message_count = excluded.message_count,
-    last_activity = excluded.last_activity,
+    -- A snoozed conversation that came back stays where it came back to (edits.snooze).
+    last_activity = MAX(excluded.last_activity, COALESCE(conversations.returned_at, '')),
     created_at = excluded.created_at,
     updated_at = excluded.updated_at,
     content_hash = excluded.content_hash,
@@ -307,6 +309,8 @@ def _write(
     conn.executemany(_INSERT_MESSAGE, messages)
     conn.executemany(_INSERT_ATTACHMENT, attachments)
 
+    _wake_on_reply(db, {cid: _messages_of(items[cid]) for cid in existing})
+
     seqs = {cid: cached[cid][3] for cid in existing}
     new = [cid for cid in items if cid not in cached]
     for start in range(0, len(new), _CHUNK):
@@ -326,6 +330,22 @@ def _write(
         refresh_summary(db, cid, reindex=True, unindexed=True)
     if marked:
         refresh_rows(db, "conversation", marked)
+
+
+def _wake_on_reply(db: Database, threads: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
+    """End the snoozes (`edits.snooze`) of conversations among `threads` (id -> API
+    messages) that received an incoming message after they were snoozed: the message's
+    time puts them on top of the list."""
+    if not threads or db.conn.execute("SELECT 1 FROM snoozes LIMIT 1").fetchone() is None:
+        return
+    woken = []
+    for cid, (_until, snoozed_at) in snoozed_until(db, list(threads)).items():
+        incoming = (m.get("email_date") for m in threads[cid] if m.get("direction") != "outgoing")
+        if max(map(sortable_time, incoming), default="") > snoozed_at:
+            woken.append((cid,))
+    db.conn.executemany(
+        "DELETE FROM snoozes WHERE seq = (SELECT seq FROM conversations WHERE id = ?)", woken
+    )
 
 
 def thread_messages(db: Database, conversation_id: str) -> list[dict[str, Any]]:
@@ -365,7 +385,9 @@ def refresh_summary(
     params = _summary_params(summary)
     # is_read stays the server's: a queued outgoing reply does not make a thread read.
     params.pop("is_read")
-    assignments = ", ".join(f"{k} = :{k}" for k in params)
+    assignments = ", ".join(f"{k} = :{k}" for k in params if k != "last_activity")
+    # A snoozed conversation that came back stays where it came back to (edits.snooze).
+    assignments += ", last_activity = MAX(:last_activity, COALESCE(returned_at, ''))"
     if reindex and not unindexed:
         search.unindex(db, [seq])  # before last_activity moves: the key is read from the row
     db.conn.execute(

@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from outreach_tui.core.labels import NEEDS_DECISION_LABELS
 from outreach_tui.core.search_syntax import SearchTerm, parse_search
 from outreach_tui.store.fields import LABEL_NONE
+from outreach_tui.store.queries.snoozes import SNOOZED_SQL, any_snoozed
 from outreach_tui.store.records import ConversationCursor, ConversationFilter, ConversationRow
 from outreach_tui.store.search import DRIVE_FROM_MATCHES_BELOW, SEQ_SPAN, fts_phrases
 from outreach_tui.store.sort_index import sort_key_sql
@@ -22,7 +23,8 @@ from outreach_tui.store.sort_index import sort_key_sql
 ROW_COLUMNS = (
     "c.id, c.folder, c.subject, c.snippet, c.sender_email, c.sender_name, c.label,"
     " c.ai_label, c.label_override, c.is_read, c.is_positive, c.last_activity,"
-    " c.message_count, c.campaign_id, c.inbox_id, c.lead_id, c.local_state, c.is_local"
+    " c.message_count, c.campaign_id, c.inbox_id, c.lead_id, c.local_state, c.is_local,"
+    " (SELECT s.until FROM snoozes s WHERE s.seq = c.seq)"
 )
 # Below this many matches a search is driven from the FTS matches (see `plan_for`).
 SEARCH_DRIVE_LIMIT = DRIVE_FROM_MATCHES_BELOW
@@ -48,6 +50,7 @@ def row_of(values: tuple[Any, ...]) -> ConversationRow:
         lead_id=values[15],
         local_state=values[16],
         is_local=bool(values[17]),
+        snoozed_until=values[18],
     )
 
 
@@ -184,6 +187,7 @@ def _term_sql(term: SearchTerm) -> tuple[str | None, list[Any]]:
                 "unread": "c.is_read = 0",
                 "read": "c.is_read = 1",
                 "pending": "c.local_state IS NOT NULL",
+                "snoozed": SNOOZED_SQL,
             }[value], []
         case "has":
             return "EXISTS (SELECT 1 FROM attachments a WHERE a.conversation_id = c.id)", []
@@ -247,6 +251,13 @@ def plan_for(
         parts.append(f"{col}label_override IS NULL")
         parts.append(f"{col}ai_label IN ({', '.join('?' * len(NEEDS_DECISION_LABELS))})")
         params.extend(NEEDS_DECISION_LABELS)
+    snoozed_term = any(t.operator == "is" and t.value == "snoozed" for t in terms)
+    if flt.snoozed:
+        parts.append(SNOOZED_SQL)
+    elif not snoozed_term and any_snoozed(db):
+        # Snoozed conversations show only where asked for (the Snoozed view, is:snoozed).
+        # `seq` is the rowid, in every index: the test reads no table row.
+        parts.append(f"NOT {SNOOZED_SQL}")
     if flt.campaign_id is not None:
         parts.append(f"{col}campaign_id = ?")
         params.append(flt.campaign_id)

@@ -34,6 +34,7 @@ from outreach_tui.store.queries.conversation_search import (
     search_position,
     search_rows,
 )
+from outreach_tui.store.queries.snoozes import SNOOZED_SQL, any_snoozed
 from outreach_tui.store.records import (
     AttachmentRow,
     ConversationCursor,
@@ -387,14 +388,16 @@ def _next_within(
 
 def unread_by_folder(db: Database, folders: Sequence[str]) -> dict[str | None, int]:
     """Unread conversations in each of `folders`, and in all of them under None (the
-    folder tabs' counts; each an indexed range count)."""
+    folder tabs' counts; each an indexed range count). Snoozed ones are not counted."""
+    awake = f" AND NOT {SNOOZED_SQL}" if any_snoozed(db) else ""
     counts: dict[str | None, int] = {}
     for folder in folders:
         counts[folder] = db.conn.execute(
-            "SELECT COUNT(*) FROM conversations WHERE folder = ? AND is_read = 0", [folder]
+            f"SELECT COUNT(*) FROM conversations c WHERE folder = ? AND is_read = 0{awake}",
+            [folder],
         ).fetchone()[0]
     counts[None] = db.conn.execute(
-        "SELECT COUNT(*) FROM conversations WHERE is_read = 0"
+        f"SELECT COUNT(*) FROM conversations c WHERE is_read = 0{awake}"
     ).fetchone()[0]
     return counts
 
