@@ -67,6 +67,12 @@ def land_incoming_reply(workspace: Workspace) -> str:
     return conversation.id
 
 
+def land_reply_in(workspace: Workspace, conversation_id: str) -> None:
+    """Land an incoming reply in one conversation (tests and demos that need a reply
+    to a thread they chose). Raises KeyError for an unknown id."""
+    _append_reply(workspace, workspace.conversations[conversation_id])
+
+
 def _reply_text(workspace: Workspace, label: str | None, peer_name: str) -> tuple[str, str]:
     line = pick(workspace.live_rng, texts.REPLIES.get(label or "", texts.UNLABELLED_REPLIES))
     first = peer_name.split(" ")[0] if peer_name else ""

@@ -78,6 +78,7 @@ class Launch:
 
 ANSI_THEMES = ("ansi-dark", "ansi-light")
 STATUS_REFRESH_SECONDS = 30  # how often "synced 2m ago" is worked out again
+SNOOZE_CHECK_SECONDS = 10.0  # how late a snoozed conversation may come back, at most
 
 
 class OutreachApp(App[str | None]):
@@ -209,6 +210,8 @@ class OutreachApp(App[str | None]):
         self.set_interval(CHANGE_INTERVAL, self.backend.flush_changes)
         # "synced 2m ago" ages even when nothing changes.
         self.set_interval(STATUS_REFRESH_SECONDS, self._refresh_status)
+        self.triage.wake_due()  # snoozes that ended while the app was closed
+        self.set_interval(SNOOZE_CHECK_SECONDS, self.triage.wake_due)
         if self.backend.can_sync:
             interval = self.launch.sync_interval_seconds
             if interval is None:

@@ -28,7 +28,6 @@ from outreach_tui.store.connection import write_transaction
 from outreach_tui.store.conversation_summary import ThreadSummary, summarize
 from outreach_tui.store.effective import active_items_by_row, refresh_rows
 from outreach_tui.store.ingest.result import IngestResult
-from outreach_tui.store.queries.snoozes import snoozed_until
 
 _CHUNK = 500
 
@@ -336,10 +335,15 @@ def _wake_on_reply(db: Database, threads: Mapping[str, Sequence[Mapping[str, Any
     """End the snoozes (`edits.snooze`) of conversations among `threads` (id -> API
     messages) that received an incoming message after they were snoozed: the message's
     time puts them on top of the list."""
-    if not threads or db.conn.execute("SELECT 1 FROM snoozes LIMIT 1").fetchone() is None:
+    if not threads:
         return
     woken = []
-    for cid, (_until, snoozed_at) in snoozed_until(db, list(threads)).items():
+    # Snoozes are few (a person's handful): all of them, rather than a lookup per page.
+    for cid, snoozed_at in db.conn.execute(
+        "SELECT c.id, s.snoozed_at FROM snoozes s JOIN conversations c ON c.seq = s.seq"
+    ):
+        if cid not in threads:
+            continue
         incoming = (m.get("email_date") for m in threads[cid] if m.get("direction") != "outgoing")
         if max(map(sortable_time, incoming), default="") > snoozed_at:
             woken.append((cid,))

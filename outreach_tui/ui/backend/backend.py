@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import concurrent.futures
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -58,6 +59,9 @@ class Backend:
         self.app = app
         self.db_path = db_path
         self.writer = writer
+        # What time it is, for everything that depends on it (snoozes); tests set a
+        # fake clock here. Aware, UTC.
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self.status = StatusLine(app, profile)
         self.changed: Signal[None] = Signal(app, "cache-changed")
         self.sync = SyncControl(self)

@@ -7,7 +7,7 @@ Every change is applied locally at once (marked pending) and pushed by the next 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from rich.text import Text
 from sqlite_utils import Database
@@ -25,11 +25,11 @@ from outreach_tui.store.fields import LABEL_NONE
 from outreach_tui.store.queries import campaigns as campaign_queries
 from outreach_tui.store.queries import conversations as conversation_queries
 from outreach_tui.store.queries import mailboxes as mailbox_queries
+from outreach_tui.store.queries.snoozes import count_snoozed
 from outreach_tui.store.records import (
     ConversationCursor,
     ConversationFilter,
     ConversationRow,
-    LabelCounts,
 )
 from outreach_tui.store.sort_index import ensure_sort_index, has_sort_index
 from outreach_tui.ui.backend import Backend
@@ -37,7 +37,6 @@ from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.footer import AppFooter
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
 from outreach_tui.ui.inbox.screens.bulk import BulkPicker
-from outreach_tui.ui.inbox.screens.filters import FilterScreen
 from outreach_tui.ui.inbox.screens.sort_picker import SortPicker, next_sort
 from outreach_tui.ui.inbox.screens.thread import ThreadScreen
 from outreach_tui.ui.inbox.screens.triage import QUICK_LABELS, Triage, label_key_bindings
@@ -46,6 +45,21 @@ from outreach_tui.ui.inbox.widgets.conversation_list import ConversationHeader, 
 SEARCH_DEBOUNCE = 0.25
 UNREAD_ONLY = "unread only"
 FOLDERS: tuple[str | None, ...] = ("primary", "others", None)
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A tab of the filter bar, cycled by `f`: a folder, all of them, or the snoozed."""
+
+    title: str
+    folder: str | None = None
+    snoozed: bool = False
+
+
+TABS: tuple[Tab, ...] = (
+    *(Tab((folder or "all").capitalize(), folder) for folder in FOLDERS),
+    Tab("Snoozed", snoozed=True),
+)
 
 
 class InboxScreen(Screen[None]):
@@ -57,6 +71,7 @@ class InboxScreen(Screen[None]):
         *label_key_bindings("inbox", shown="inm"),
         Binding("u", "toggle_read", "Read/unread", id="inbox.toggle_read"),
         Binding("r", "reply", "Reply", id="inbox.reply"),
+        Binding("s", "snooze", "Snooze", id="inbox.snooze"),
         Binding("slash", "search", "Search", id="inbox.search"),
         Binding("v", "filters", "Filters", id="inbox.filters"),
         Binding("V", "clear_filters", "Show all", id="inbox.clear_filters"),
@@ -91,6 +106,7 @@ class InboxScreen(Screen[None]):
         self._campaign_names: dict[str, str] = {}
         self._inbox_emails: dict[str, str] = {}
         self._unread: dict[str | None, int] = {}
+        self._snoozed = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="filter-bar")
@@ -114,13 +130,11 @@ class InboxScreen(Screen[None]):
         self._update_filter_bar()
         self.conversation_list.focus()
 
-    def _apply_names(
-        self, names: tuple[dict[str, str], dict[str, str], bool, dict[str | None, int]]
-    ) -> None:
-        campaigns, inboxes, linked, unread = names
+    def _apply_names(self, names: ListNames) -> None:
+        campaigns, inboxes, linked, unread, snoozed = names
         self._campaign_names, self._inbox_emails = campaigns, inboxes
-        if unread != self._unread:
-            self._unread = unread
+        if (unread, snoozed) != (self._unread, self._snoozed):
+            self._unread, self._snoozed = unread, snoozed
             listed = self.conversation_list
             self._update_filter_bar(listed.total if listed.loaded else None)
         self.conversation_list.set_names(campaigns, inboxes, show_campaigns=linked)
@@ -131,11 +145,11 @@ class InboxScreen(Screen[None]):
     def _update_filter_bar(self, total: int | None = None) -> None:
         flt = self.filter
         text = Text(no_wrap=True, overflow="ellipsis")
-        for folder in FOLDERS:
-            name = (folder or "all").capitalize()
-            unread = self._unread.get(folder, 0)
-            label = f" {name} {unread} " if unread else f" {name} "  # unread per folder
-            text.append(label, style="bold reverse" if folder == flt.folder else "dim")
+        for tab in TABS:
+            # Unread per folder; the Snoozed tab counts its conversations.
+            count = self._snoozed if tab.snoozed else self._unread.get(tab.folder, 0)
+            label = f" {tab.title} {count} " if count else f" {tab.title} "
+            text.append(label, style="bold reverse" if tab == _tab_of(flt) else "dim")
         for words in self._filter_words(flt):
             text.append(f"  {words}", style="bold" if words == UNREAD_ONLY else "")
         if total is not None:
@@ -352,7 +366,7 @@ class InboxScreen(Screen[None]):
                 if choice is not None:
                     self.triage.act_on_matching(flt, count, choice)
 
-            folder = f"folder: {flt.folder or 'all'}"
+            folder = "snoozed" if flt.snoozed else f"folder: {flt.folder or 'all'}"
             summary = " · ".join([folder, *self._filter_words(flt)])
             self.app.push_screen(BulkPicker(count, summary), chosen)
 
@@ -411,41 +425,43 @@ class InboxScreen(Screen[None]):
         self.backend.edit(lambda db: ensure_sort_index(db, column), on_result=built)
 
     def action_cycle_folder(self) -> None:
-        index = FOLDERS.index(self.filter.folder) if self.filter.folder in FOLDERS else 0
-        self._set_filter(replace(self.filter, folder=FOLDERS[(index + 1) % len(FOLDERS)]))
+        """The next tab: Primary, Others, All, Snoozed."""
+        current = _tab_of(self.filter)
+        index = TABS.index(current) if current in TABS else 0
+        tab = TABS[(index + 1) % len(TABS)]
+        self._set_filter(replace(self.filter, folder=tab.folder, snoozed=tab.snoozed))
 
-    def action_toggle_unread_only(self) -> None:
-        self._set_filter(replace(self.filter, unread=not self.filter.unread))
+    def action_snooze(self) -> None:
+        """Snooze the conversation (or the selection) until a preset or typed time; on
+        snoozed ones the picker also offers to bring them back now."""
+        rows = self._targets()
+        conversation_list = self.conversation_list
 
-    def action_filters(self) -> None:
-        flt = self.filter
+        def done() -> None:
+            # The rows leave this list: the cursor stays on the same line, the next one.
+            if conversation_list.selected:
+                conversation_list.clear_selection()
+                self._update_filter_bar(conversation_list.total)
 
-        def read(db: Database) -> tuple[LabelCounts, dict[str, str], dict[str, str]]:
-            # The names are read here too: the dialog may open before the names landed.
-            return (conversation_queries.label_counts(db, flt), *_names(db))
-
-        self.backend.read(self, read, self._show_filters, group="inbox-filters", what="filters")
-
-    def _show_filters(self, loaded: tuple[LabelCounts, dict[str, str], dict[str, str]]) -> None:
-        counts, campaign_names, inbox_emails = loaded
-        campaigns = sorted(campaign_names.items(), key=lambda item: item[1].lower())
-        inboxes = sorted(inbox_emails.items(), key=lambda item: item[1].lower())
-
-        def chosen(flt: ConversationFilter | None) -> None:
-            if flt is not None:
-                self._set_filter(flt)
-
-        self.app.push_screen(FilterScreen(self.filter, counts, campaigns, inboxes), chosen)
+        self.triage.pick_snooze(rows, then=done)
 
 
-def _read_names(
-    db: Database,
-) -> tuple[dict[str, str], dict[str, str], bool, dict[str | None, int]]:
-    """The list's column names, whether any conversation has a campaign, and the unread
-    count of each folder tab."""
+def _tab_of(flt: ConversationFilter) -> Tab | None:
+    """The tab a filter shows (None: a folder no tab has)."""
+    return next((t for t in TABS if (t.folder, t.snoozed) == (flt.folder, flt.snoozed)), None)
+
+
+# Campaign names, inbox emails, whether any conversation has a campaign, the unread
+# count of each folder tab, the number of snoozed conversations.
+ListNames = tuple[dict[str, str], dict[str, str], bool, dict[str | None, int], int]
+
+
+def _read_names(db: Database) -> ListNames:
+    """What the list and the tabs show besides the rows (see `ListNames`)."""
     folders = [folder for folder in FOLDERS if folder is not None]
     unread = conversation_queries.unread_by_folder(db, folders)
-    return (*_names(db), conversation_queries.any_campaign_linked(db), unread)
+    linked = conversation_queries.any_campaign_linked(db)
+    return (*_names(db), linked, unread, count_snoozed(db))
 
 
 def _names(db: Database) -> tuple[dict[str, str], dict[str, str]]:

@@ -63,6 +63,7 @@ class ThreadScreen(Screen[None]):
         Binding("h", "toggle_quoted", "Quoted history", id="thread.quoted"),
         Binding("g", "links", "Links", id="thread.links"),
         Binding("s", "save_attachment", "Save attachment", id="thread.save"),
+        Binding("S", "snooze", "Snooze", id="thread.snooze"),
         Binding("z", "undo", "Undo", id="thread.undo"),
         Binding("p", "toggle_lead", "Lead", id="thread.lead"),
         Binding("b", "block_address", "Block sender", show=False, id="thread.block"),
@@ -266,6 +267,10 @@ class ThreadScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_snooze(self) -> None:
+        """Snooze this conversation (`s` in the inbox) and go back to the list."""
+        self.triage.pick_snooze([self.row], then=self.action_back)
 
     def action_next_conversation(self) -> None:
         self._step(+1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,16 +18,21 @@ from textual.binding import Binding
 
 from outreach_tui.core.labels import PickerChoice, display_name
 from outreach_tui.core.plain_html import text_to_html
+from outreach_tui.core.snooze_time import describe
 from outreach_tui.store import outbox
+from outreach_tui.store.codec import sortable_time
 from outreach_tui.store.edits import bulk
 from outreach_tui.store.edits import conversations as edits
+from outreach_tui.store.edits import snooze as snoozes
 from outreach_tui.store.queries.leads import conversation_variables
 from outreach_tui.store.queries.mailboxes import list_inboxes
+from outreach_tui.store.queries.snoozes import next_wake
 from outreach_tui.store.records import AttachmentRow, ConversationFilter, ConversationRow
 from outreach_tui.ui.backend import Backend
 from outreach_tui.ui.inbox.screens.compose import ComposeScreen, Draft
 from outreach_tui.ui.inbox.screens.label_picker import LabelPicker
 from outreach_tui.ui.inbox.screens.reply import ReplyScreen
+from outreach_tui.ui.inbox.screens.snooze_picker import SnoozeChoice, SnoozePicker
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -173,6 +179,89 @@ class Triage:
         """Unread rows become read; if all are read, they become unread."""
         if rows:
             self.set_read(rows, any(not row.is_read for row in rows))
+
+    def pick_snooze(
+        self, rows: Sequence[ConversationRow], then: Callable[[], None] | None = None
+    ) -> None:
+        """Open the snooze picker for `rows` (it offers to wake them when some are
+        snoozed); `then` runs after a choice was applied."""
+        if not rows:
+            return
+
+        def chosen(choice: SnoozeChoice | None) -> None:
+            if choice is None:
+                return
+            if choice.until is None:
+                self.wake(rows)
+            else:
+                self.snooze(rows, choice.until)
+            if then is not None:
+                then()
+
+        now = self.backend.clock().astimezone()  # presets are in the user's local time
+        offer_wake = any(row.snoozed_until for row in rows)
+        self.app.push_screen(SnoozePicker(now, len(rows), offer_wake=offer_wake), chosen)
+
+    def snooze(self, rows: Sequence[ConversationRow], until: datetime) -> None:
+        """Hide `rows` until `until` (the Snoozed view lists them); undo restores the
+        snoozes they had."""
+        if not rows:
+            return
+        ids = [row.id for row in rows]
+        stamp, now = until.astimezone(UTC).isoformat(), self.backend.clock().isoformat()
+
+        def edit(db: Database) -> list[snoozes.SnoozeState]:
+            before = snoozes.states(db, ids)
+            snoozes.snooze(db, ids, stamp, now)
+            return before
+
+        many = f" {len(ids):,} conversations" if len(ids) > 1 else ""
+        when = describe(until, self.backend.clock().astimezone())
+        self._run_snooze(
+            edit,
+            f"Snoozed{many} until {when} (the Snoozed tab lists them: f)",
+            f"snooze of {len(ids)} conversation(s)",
+        )
+
+    def wake(self, rows: Sequence[ConversationRow]) -> None:
+        """End the snoozes of `rows` now: back on top of the inbox; undo snoozes again."""
+        ids = [row.id for row in rows]
+        now = self.backend.clock().isoformat()
+
+        def edit(db: Database) -> list[snoozes.SnoozeState]:
+            before = snoozes.states(db, ids)
+            snoozes.wake(db, ids, now)
+            return before
+
+        self._run_snooze(edit, "Back in the inbox", f"unsnooze of {len(ids)} conversation(s)")
+
+    def _run_snooze(
+        self, edit: Callable[[Database], list[snoozes.SnoozeState]], done: str, what: str
+    ) -> None:
+        def landed(before: list[snoozes.SnoozeState]) -> None:
+            self.undo_stack.append(UndoStep(what, lambda db: snoozes.restore(db, before)))
+            del self.undo_stack[:-UNDO_DEPTH]
+
+        self.backend.edit(edit, done=done, on_result=landed)
+
+    def wake_due(self) -> None:
+        """Bring back the snoozed conversations whose time has come (the app's timer);
+        nothing is written, and no view reloads, while none is due."""
+        due = next_wake(self.backend.reader)
+        now = self.backend.clock()
+        if due is None or due > sortable_time(now.isoformat()):
+            return
+
+        def woken(ids: list[str]) -> None:
+            if ids:
+                many = (
+                    f"{len(ids)} snoozed conversations are"
+                    if len(ids) > 1
+                    else "A snoozed conversation is"
+                )
+                self.app.notify(f"{many} back on top of the inbox.", timeout=5)
+
+        self.backend.edit(lambda db: snoozes.wake_due(db, now.isoformat()), on_result=woken)
 
     def queue_reply(self, row: ConversationRow, text: str) -> None:
         """Queue a reply (plain text) to `row`; undo withdraws it while still pending."""

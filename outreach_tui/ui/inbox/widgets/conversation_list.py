@@ -39,6 +39,7 @@ from textual.widget import Widget
 
 from outreach_tui.core.labels import ColourRole, colour_role, display_name
 from outreach_tui.core.sanitize import SafeText, sanitize_text
+from outreach_tui.core.snooze_time import describe
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
 from outreach_tui.store.queries import conversations as conversation_queries
 from outreach_tui.store.records import ConversationFilter, ConversationRow
@@ -94,6 +95,14 @@ def _relative(stamp: str | None, now: datetime) -> str:
         return relative_time(parse_timestamp(stamp), now)
     except ValueError:
         return ""
+
+
+def _until(stamp: str, now: datetime) -> str:
+    """When a snooze ends, in the user's local time ("tomorrow 09:00")."""
+    try:
+        return describe(parse_timestamp(stamp), now.astimezone())
+    except ValueError:
+        return stamp
 
 
 class ConversationList(PagedList[ConversationRow]):
@@ -281,8 +290,12 @@ class ConversationList(PagedList[ConversationRow]):
         tail.append((" ", 1, Style()))
         tail.append((_relative(row.last_activity, self.now).rjust(TIME_WIDTH), TIME_WIDTH, dim))
         rest = layout.subject
-        subject_width = min(cell_len(subject.text), rest)
         segments = [Segment(_cell(text, w), style + s) for text, w, s in head]
+        if row.snoozed_until and rest > 0:  # the Snoozed view (or is:snoozed)
+            back = _fit(f"until {_until(row.snoozed_until, self.now)} · ", rest)
+            segments.append(Segment(back, style + mark))
+            rest -= cell_len(back)
+        subject_width = min(cell_len(subject.text), rest)
         segments.append(Segment(_cell(subject.text, subject_width), style + weight))
         if rest > subject_width:
             snippet = _safe(row.snippet, max(rest, 1)).text
