@@ -93,7 +93,7 @@ async def test_slash_searches_as_you_type_once_typing_pauses(
         assert screen.filter.search is None
 
 
-async def test_f_cycles_primary_others_all(synced_db: Path) -> None:
+async def test_f_cycles_primary_others_all_snoozed(synced_db: Path) -> None:
     app = make_app(synced_db)
     async with app.run_test(size=(120, 40)) as pilot:
         conversations = await open_inbox(pilot)
@@ -112,6 +112,9 @@ async def test_f_cycles_primary_others_all(synced_db: Path) -> None:
                 db.close()
             assert folders == ({expected_folder} if expected_folder else {"primary", "others"})
         await wait_for_text(pilot, f"— {43 + others} conversations")
+        await pilot.press("f")  # the Snoozed tab: nothing snoozed yet
+        await wait_for(pilot, lambda: conversations.loaded and conversations.total == 0)
+        await wait_for_text(pilot, "— 0 conversations")
         await pilot.press("f")
         await wait_for(pilot, lambda: conversations.total == 43)
 

@@ -30,6 +30,7 @@ from outreach_tui.store.records import (
     ConversationCursor,
     ConversationFilter,
     ConversationRow,
+    LabelCounts,
 )
 from outreach_tui.store.sort_index import ensure_sort_index, has_sort_index
 from outreach_tui.ui.backend import Backend
@@ -37,6 +38,7 @@ from outreach_tui.ui.common.cache_view import CacheView
 from outreach_tui.ui.common.widgets.footer import AppFooter
 from outreach_tui.ui.common.widgets.status_bar import StatusBar
 from outreach_tui.ui.inbox.screens.bulk import BulkPicker
+from outreach_tui.ui.inbox.screens.filters import FilterScreen
 from outreach_tui.ui.inbox.screens.sort_picker import SortPicker, next_sort
 from outreach_tui.ui.inbox.screens.thread import ThreadScreen
 from outreach_tui.ui.inbox.screens.triage import QUICK_LABELS, Triage, label_key_bindings
@@ -71,10 +73,10 @@ class InboxScreen(Screen[None]):
         *label_key_bindings("inbox", shown="inm"),
         Binding("u", "toggle_read", "Read/unread", id="inbox.toggle_read"),
         Binding("r", "reply", "Reply", id="inbox.reply"),
-        Binding("s", "snooze", "Snooze", id="inbox.snooze"),
         Binding("slash", "search", "Search", id="inbox.search"),
         Binding("v", "filters", "Filters", id="inbox.filters"),
         Binding("V", "clear_filters", "Show all", id="inbox.clear_filters"),
+        Binding("s", "snooze", "Snooze", id="inbox.snooze"),
         Binding("z", "undo", "Undo", id="inbox.undo"),
         Binding("space", "next_unread", "Next unread", id="inbox.next_unread"),
         Binding("N", "next_decision", "Next decision", show=False, id="inbox.next_decision"),
@@ -444,6 +446,29 @@ class InboxScreen(Screen[None]):
                 self._update_filter_bar(conversation_list.total)
 
         self.triage.pick_snooze(rows, then=done)
+
+    def action_toggle_unread_only(self) -> None:
+        self._set_filter(replace(self.filter, unread=not self.filter.unread))
+
+    def action_filters(self) -> None:
+        flt = self.filter
+
+        def read(db: Database) -> tuple[LabelCounts, dict[str, str], dict[str, str]]:
+            # The names are read here too: the dialog may open before the names landed.
+            return (conversation_queries.label_counts(db, flt), *_names(db))
+
+        self.backend.read(self, read, self._show_filters, group="inbox-filters", what="filters")
+
+    def _show_filters(self, loaded: tuple[LabelCounts, dict[str, str], dict[str, str]]) -> None:
+        counts, campaign_names, inbox_emails = loaded
+        campaigns = sorted(campaign_names.items(), key=lambda item: item[1].lower())
+        inboxes = sorted(inbox_emails.items(), key=lambda item: item[1].lower())
+
+        def chosen(flt: ConversationFilter | None) -> None:
+            if flt is not None:
+                self._set_filter(flt)
+
+        self.app.push_screen(FilterScreen(self.filter, counts, campaigns, inboxes), chosen)
 
 
 def _tab_of(flt: ConversationFilter) -> Tab | None:
