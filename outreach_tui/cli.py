@@ -214,6 +214,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="send a merge tag with no value and no fallback as empty (default: refuse)",
     )
 
+    inbox_snooze = inbox_command(
+        "snooze", "snooze", "hide conversations until a time (local to this cache)"
+    )
+    inbox_snooze.add_argument("ids", nargs="+", metavar="ID")
+    inbox_snooze.add_argument(
+        "--until",
+        required=True,
+        metavar="WHEN",
+        help="3d, 2h, tomorrow, fri 14:00, mon 9am, 2026-12-24 08:30 (local time)",
+    )
+    inbox_snooze.add_argument("--json", action="store_true")
+    inbox_unsnooze = inbox_command("unsnooze", "unsnooze", "bring snoozed conversations back now")
+    inbox_unsnooze.add_argument("ids", nargs="+", metavar="ID")
+    inbox_unsnooze.add_argument("--json", action="store_true")
+
     campaigns = command(
         "campaigns", "outreach_tui.commands.campaigns:missing_subcommand", "campaigns"
     )

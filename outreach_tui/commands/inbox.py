@@ -24,13 +24,17 @@ from outreach_tui.core.labels import display_name, parse_label
 from outreach_tui.core.mergetags import InvalidTemplate
 from outreach_tui.core.plain_html import text_to_html
 from outreach_tui.core.search_syntax import SearchSyntaxError, parse_search
+from outreach_tui.core.snooze_time import SnoozeTimeError, describe, parse_snooze
 from outreach_tui.core.timefmt import parse_timestamp, relative_time
+from outreach_tui.store.codec import sortable_time
 from outreach_tui.store.edits import EditError
 from outreach_tui.store.edits import conversations as edits
+from outreach_tui.store.edits import snooze as snooze_edits
 from outreach_tui.store.edits.body import BodyRejected, check_body
 from outreach_tui.store.outbox import OutboxItem
 from outreach_tui.store.queries import conversations
 from outreach_tui.store.queries.leads import conversation_variables
+from outreach_tui.store.queries.snoozes import next_wake
 from outreach_tui.store.records import ConversationFilter, ConversationRow
 
 _MARKERS = {None: " ", "pending": "~", "failed": "!", "conflict": "?"}
@@ -39,7 +43,8 @@ _MARKERS = {None: " ", "pending": "~", "failed": "!", "conflict": "?"}
 def missing_subcommand(args: argparse.Namespace) -> int:
     """`inbox` alone is a usage error."""
     raise CommandError(
-        "inbox needs a subcommand: list, show, label, read, unread, reply", exit_code=EXIT_USAGE
+        "inbox needs a subcommand: list, show, label, read, unread, reply, snooze, unsnooze",
+        exit_code=EXIT_USAGE,
     )
 
 
@@ -61,6 +66,16 @@ def list_conversations(args: argparse.Namespace) -> int:
             raise CommandError(f"--search: {error}", exit_code=EXIT_USAGE) from None
     context = resolve_context(args)
     db = context.open_db(write=False)
+    if _snooze_due(db):
+        # Snoozes whose time came while no app ran come back first (a write: done only
+        # when one is due, so a listing of a read-only cache still works otherwise).
+        db.close()
+        writer = context.open_db()
+        try:
+            snooze_edits.wake_due(writer, datetime.now(UTC).isoformat())
+        finally:
+            writer.close()
+        db = context.open_db(write=False)
     flt = ConversationFilter(
         folder=args.folder, label=args.label, unread=args.unread, search=args.search
     )
@@ -86,6 +101,52 @@ def list_conversations(args: argparse.Namespace) -> int:
     print_table(table, ["", "ID", "FROM", "LABEL", "WHEN", "SUBJECT"])
     if not rows:
         print("no conversations match (run `outreach-tui sync` to fill the cache)", file=sys.stderr)
+    return 0
+
+
+def _snooze_due(db: Database) -> bool:
+    due = next_wake(db)
+    return due is not None and due <= sortable_time(datetime.now(UTC).isoformat())
+
+
+def snooze(args: argparse.Namespace) -> int:
+    """`inbox snooze ID... --until WHEN`: hide them until then (local to the cache)."""
+    now = datetime.now().astimezone()  # typed times are the user's local time
+    try:
+        until = parse_snooze(args.until, now)
+    except SnoozeTimeError as error:
+        raise CommandError(f"--until: {error}", exit_code=EXIT_USAGE) from None
+    context = resolve_context(args)
+    db = context.open_db()
+    try:
+        ids = list(dict.fromkeys(_require_conversation(db, typed).id for typed in args.ids))
+        snooze_edits.snooze(db, ids, until.astimezone(UTC).isoformat(), now.isoformat())
+    finally:
+        db.close()
+    stamp = sortable_time(until.isoformat())
+    if args.json:
+        print_json({"snoozed": ids, "until": stamp})
+        return 0
+    print(
+        f"snoozed {len(ids)} conversation(s) until {describe(until, now)}"
+        " (in this cache only; `inbox unsnooze` brings them back sooner)"
+    )
+    return 0
+
+
+def unsnooze(args: argparse.Namespace) -> int:
+    """`inbox unsnooze ID...`: back on top of the inbox now."""
+    context = resolve_context(args)
+    db = context.open_db()
+    try:
+        ids = list(dict.fromkeys(_require_conversation(db, typed).id for typed in args.ids))
+        woken = snooze_edits.wake(db, ids, datetime.now(UTC).isoformat())
+    finally:
+        db.close()
+    if args.json:
+        print_json({"unsnoozed": woken})
+        return 0
+    print(f"unsnoozed {woken} conversation(s)" if woken else "none of them was snoozed")
     return 0
 
 

@@ -331,7 +331,8 @@ class OutreachApp(App[str | None]):
     def action_help(self) -> None:
         screen = self.screen
         rows = describe_bindings(screen.active_bindings, self.get_key_display)
-        self.push_screen(HelpScreen(type(screen).__name__.removesuffix("Screen"), rows))
+        title = type(screen).__name__.removesuffix("Screen")
+        self.push_screen(HelpScreen(title, rows, getattr(screen, "HELP_NOTES", "")))
 
     def action_outbox(self) -> None:
         if not isinstance(self.screen, OutboxScreen):

@@ -196,3 +196,15 @@ async def test_the_picker_offers_to_wake_a_snoozed_one_and_the_thread_snoozes_to
         await pilot.press("up", "enter")  # the last choice
         await wait_for(pilot, lambda: conversations.loaded and _ids(conversations) == [])
         assert _snoozes(synced_db, [row.id]) == {}
+
+
+async def test_help_says_snoozes_are_local_and_survive_restarts(synced_db: Path) -> None:
+    app = make_app(synced_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_inbox(pilot)
+        await pilot.press("question_mark")
+        text = " ".join(
+            line.strip(" │") for line in (await wait_for_text(pilot, "Snooze")).splitlines()
+        )
+        for said in ("s snoozes", "cache only", "survive restarts", "is:snoozed"):
+            assert said in text, said

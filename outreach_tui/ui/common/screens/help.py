@@ -23,18 +23,22 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > Vertical {
-        width: 90; height: 80%; border: round $accent; background: $panel; padding: 0 1;
+        width: 90; max-width: 100%; height: 80%; border: round $accent; background: $panel;
+        padding: 0 1;
     }
     HelpScreen .title { text-style: bold; }
     HelpScreen .hint { color: $text-muted; }
     HelpScreen DataTable { height: 1fr; }
+    HelpScreen .notes { height: auto; margin-top: 1; }
     """
 
-    def __init__(self, title: str, rows: list[tuple[str, str, str]]) -> None:
-        """`rows`: (keys as shown, what it does, binding id)."""
+    def __init__(self, title: str, rows: list[tuple[str, str, str]], notes: str = "") -> None:
+        """`rows`: (keys as shown, what it does, binding id); `notes`: what the keys
+        alone do not say (the screen's `HELP_NOTES`)."""
         super().__init__()
         self.title_text = title
         self.rows = rows
+        self.notes = notes
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -46,6 +50,8 @@ class HelpScreen(ModalScreen[None]):
                 # Text cells: a plain str cell would be parsed as markup (a key like "[").
                 table.add_row(*(Text(cell) for cell in row))
             yield table
+            if self.notes:
+                yield Static(self.notes, classes="notes", markup=False)
             yield Static(
                 "ctrl+p opens the command palette (every screen and action, themes).",
                 classes="hint",

@@ -88,6 +88,13 @@ class InboxScreen(Screen[None]):
         Binding("escape", "clear", "Clear", show=False, id="inbox.clear_selection"),
     ]
 
+    HELP_NOTES = (
+        "s snoozes: the conversation leaves the list until its time (f shows the Snoozed"
+        " tab), then comes back on top, or sooner when a new reply arrives. Snoozes live"
+        " in this computer's cache only (Reachkit has no snooze): they survive restarts,"
+        " not another machine. Search: is:snoozed."
+    )
+
     DEFAULT_CSS = """
     InboxScreen #filter-bar { height: 1; padding: 0 1; background: $boost; }
     InboxScreen #search { display: none; height: 3; }

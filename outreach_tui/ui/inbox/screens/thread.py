@@ -72,6 +72,11 @@ class ThreadScreen(Screen[None]):
         Binding("up", "scroll_up", "Scroll", show=False, id="thread.scroll_up"),
     ]
 
+    HELP_NOTES = (
+        "S snoozes this conversation and goes back to the list (s in the inbox). Snoozes"
+        " live in this computer's cache only: they survive restarts, not another machine."
+    )
+
     DEFAULT_CSS = """
     ThreadScreen #thread-title { height: auto; padding: 0 1; background: $panel; }
     ThreadScreen #thread-main { height: 1fr; }
