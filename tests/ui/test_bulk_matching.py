@@ -3,7 +3,13 @@ and one undo for the batch (the store side: tests/store/test_bulk_edits.py)."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from outreach_tui.store.connection import open_reader
 from outreach_tui.store.queries import conversations as conversation_queries
@@ -79,3 +85,24 @@ async def test_label_every_search_match_through_the_picker(synced_db: Path) -> N
                 < expected
             ),
         )
+
+
+@pytest.mark.slow
+def test_all_matching_on_50000_conversations_stays_under_200_mb(tmp_path: Path) -> None:
+    """The whole batch is never loaded: the app's process (its own, for a clean peak)
+    marks 50,000 unread conversations read and takes it back in one undo."""
+    count = 50_000
+    completed = subprocess.run(
+        [sys.executable, "-m", "tests.ui.bulk_pilot", str(tmp_path / "big.db"), str(count)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "TZ": "UTC"},
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    seen = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert f"All {count:,} matching conversations" in seen["dialog"]
+    assert (seen["after"], seen["undone"]) == (0, count)
+    assert seen["peak_rss_mb"] < 200, seen["peak_rss_mb"]
