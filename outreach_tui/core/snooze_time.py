@@ -58,6 +58,8 @@ def presets(now: datetime) -> list[SnoozePreset]:
         later = SnoozePreset(f"In {LATER_HOURS} hours", ahead + timedelta(hours=1))
     tomorrow = _at(now.date() + timedelta(days=1), DAY_STARTS, now)
     monday = now.date() + timedelta(days=7 - now.weekday())
+    if monday == tomorrow.date():
+        monday += timedelta(days=7)  # on a Sunday "tomorrow" is Monday already
     return [
         later,
         SnoozePreset("Tomorrow", tomorrow),

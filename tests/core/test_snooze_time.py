@@ -90,3 +90,10 @@ def test_describe() -> None:
     assert describe(at(3, 9), NOW) == "tomorrow 09:00"
     assert describe(at(7, 9), NOW) == "Mon 7 Dec 09:00"
     assert describe(datetime(2027, 1, 4, 8, 0, tzinfo=UTC), NOW) == "Mon 4 Jan 2027 09:00"
+
+
+def test_on_a_sunday_next_monday_is_not_tomorrow() -> None:
+    sunday = datetime(2026, 12, 6, 10, 0, tzinfo=ZONE)
+    tomorrow, monday = presets(sunday)[1:]
+    assert tomorrow.until == datetime(2026, 12, 7, 9, 0, tzinfo=ZONE)
+    assert monday.until == datetime(2026, 12, 14, 9, 0, tzinfo=ZONE)

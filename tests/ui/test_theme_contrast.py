@@ -17,6 +17,7 @@ from outreach_tui.ui.campaigns.screens.campaigns import CampaignsScreen
 from outreach_tui.ui.campaigns.screens.detail import CampaignDetailScreen
 from outreach_tui.ui.inbox.screens.reply import ReplyScreen
 from outreach_tui.ui.inbox.screens.snippet_picker import SnippetPicker
+from outreach_tui.ui.inbox.screens.snooze_picker import SnoozePicker
 from outreach_tui.ui.inbox.screens.thread import ThreadScreen
 from outreach_tui.ui.sequences.screens.editor import SequenceScreen
 from outreach_tui.ui.warmup.screens.warmup import WarmupScreen
@@ -79,6 +80,13 @@ async def _snippet_picker(app: OutreachApp, pilot: Pilot[object]) -> None:
     await pilot.press("down")  # the highlight on the second snippet
 
 
+async def _snooze_picker(app: OutreachApp, pilot: Pilot[object]) -> None:
+    await open_inbox(pilot)
+    await pilot.press("s")
+    await wait_for_screen(pilot, SnoozePicker)
+    await pilot.press("down", *"fri 25")  # a highlight, typed text and its problem
+
+
 SCREENS: dict[str, Opener] = {
     "inbox": _inbox,
     "thread": _thread,
@@ -87,6 +95,7 @@ SCREENS: dict[str, Opener] = {
     "warmup": _warmup,
     "sequence editor": _sequence_editor,
     "snippet picker": _snippet_picker,
+    "snooze picker": _snooze_picker,
 }
 
 

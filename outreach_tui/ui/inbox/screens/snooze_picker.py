@@ -18,7 +18,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from outreach_tui.core.snooze_time import (
-    EXAMPLES,
     SnoozePreset,
     SnoozeTimeError,
     describe,
@@ -45,6 +44,8 @@ class SnoozePicker(ModalScreen[SnoozeChoice | None]):
         Binding("up", "move(-1)", "Previous", show=False, id="snooze_picker.up"),
         Binding("down", "move(1)", "Next", show=False, id="snooze_picker.down"),
     ]
+
+    AUTO_FOCUS = "#snooze-typed"
 
     DEFAULT_CSS = """
     SnoozePicker { align: center middle; }
@@ -75,7 +76,7 @@ class SnoozePicker(ModalScreen[SnoozeChoice | None]):
         with Vertical():
             yield Static(f"Snooze {many} until…", classes="title", markup=False)
             yield Static(self._choice_lines(), id="snooze-choices")
-            yield Input(placeholder=f"or type: {EXAMPLES}", id="snooze-typed")
+            yield Input(placeholder="or type: 3d, fri 14:00, tomorrow 9am…", id="snooze-typed")
             yield Static("", id="snooze-when", markup=False)
             yield Static(
                 "↑↓ choose · enter snooze · esc cancel. Snoozes live in this cache only.",
@@ -94,9 +95,6 @@ class SnoozePicker(ModalScreen[SnoozeChoice | None]):
             if index < len(rows) - 1:
                 lines.append("\n")
         return lines
-
-    def on_mount(self) -> None:
-        self.query_one("#snooze-typed", Input).focus()
 
     def action_move(self, delta: int) -> None:
         self.highlighted = (self.highlighted + delta) % self._choices

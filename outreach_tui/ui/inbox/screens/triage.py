@@ -219,7 +219,7 @@ class Triage:
         when = describe(until, self.backend.clock().astimezone())
         self._run_snooze(
             edit,
-            f"Snoozed{many} until {when} (the Snoozed tab lists them: f)",
+            f"Snoozed{many} until {when} — f: the Snoozed tab",
             f"snooze of {len(ids)} conversation(s)",
         )
 
