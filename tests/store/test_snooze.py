@@ -10,6 +10,7 @@ from outreach_tui.store.edits import snooze as snoozes
 from outreach_tui.store.edits.common import EditError
 from outreach_tui.store.ingest import upsert_conversations
 from outreach_tui.store.queries.conversations import (
+    ConversationList,
     conversation_position,
     conversation_window,
     count_conversations,
@@ -51,8 +52,12 @@ def test_snoozed_conversations_show_only_in_the_snoozed_view(inbox: Database) ->
     assert count_conversations(inbox, PRIMARY) == 8
     assert count_conversations(inbox, ConversationFilter()) == 8
     assert unread_by_folder(inbox, ["primary"]) == {"primary": 1, None: 1}  # conv-5
-    assert label_counts(inbox, PRIMARY).total == 8
+    assert (label_counts(inbox, PRIMARY).total, label_counts(inbox, PRIMARY).unread) == (8, 1)
+    assert sum(label_counts(inbox, PRIMARY).by_label.values()) == 8
     assert conversation_position(inbox, "conv-3", PRIMARY) is None
+    listed_by_offset = ConversationList(inbox, PRIMARY)
+    assert len(listed_by_offset) == 8
+    assert [r.id for r in listed_by_offset.rows(0, 100)] == listed
     assert ids(inbox, SNOOZED) == ["conv-7", "conv-3"]
     assert [r.snoozed_until for r in conversation_window(inbox, SNOOZED)] == [
         "2024-06-03T09:00:00.000000Z"

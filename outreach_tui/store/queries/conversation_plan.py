@@ -77,6 +77,9 @@ class FilterPlan:
     # The sort column's value (`store.sort_index`; None: by date) and its direction.
     key: str | None = None
     reverse: bool = False
+    # `where` without its test that hides snoozed conversations, when it has one (same
+    # parameters): whole-list counts subtract the few snoozed rows instead (`_count`).
+    awake_where: str | None = None
 
     @property
     def walks_search(self) -> bool:
@@ -254,10 +257,8 @@ def plan_for(
     snoozed_term = any(t.operator == "is" and t.value == "snoozed" for t in terms)
     if flt.snoozed:
         parts.append(SNOOZED_SQL)
-    elif not snoozed_term and any_snoozed(db):
-        # Snoozed conversations show only where asked for (the Snoozed view, is:snoozed).
-        # `seq` is the rowid, in every index: the test reads no table row.
-        parts.append(f"NOT {SNOOZED_SQL}")
+    # Snoozed conversations show only where asked for (the Snoozed view, is:snoozed).
+    hide_snoozed = not flt.snoozed and not snoozed_term and any_snoozed(db)
     if flt.campaign_id is not None:
         parts.append(f"{col}campaign_id = ?")
         params.append(flt.campaign_id)
@@ -271,7 +272,9 @@ def plan_for(
             params.extend(values)
     if typed and not words and not any(t.operator or t.negated for t in terms):
         parts.append("0")  # only punctuation: nothing can match
-    rest, rest_params = " AND ".join(parts) or "1", tuple(params)
+    # Last, so that it adds no parameter in the middle: `awake_where` is `where` without it.
+    hidden = [f"NOT {SNOOZED_SQL}"] if hide_snoozed else []
+    rest, rest_params = " AND ".join(parts + hidden) or "1", tuple(params)
     if search_query is not None:
         parts.append(
             f"c.seq IN (SELECT rowid % {SEQ_SPAN} FROM conversation_fts"
@@ -280,8 +283,9 @@ def plan_for(
         params.append(search_query)
     elif words and len(words) == len(terms):
         parts.append("0")  # words without a letter or digit: nothing can match
+    awake_where = (" AND ".join(parts) or "1") if hide_snoozed else None
     return FilterPlan(
-        " AND ".join(parts) or "1",
+        " AND ".join(parts + hidden) or "1",
         params,
         f"{col}last_activity",
         f"{col}id",
@@ -290,4 +294,5 @@ def plan_for(
         rest_params,
         key=sort_key_sql(flt.sort, prefix=col),
         reverse=flt.sort_reversed,
+        awake_where=awake_where,
     )

@@ -34,7 +34,6 @@ from outreach_tui.store.queries.conversation_search import (
     search_position,
     search_rows,
 )
-from outreach_tui.store.queries.snoozes import SNOOZED_SQL, any_snoozed
 from outreach_tui.store.records import (
     AttachmentRow,
     ConversationCursor,
@@ -85,6 +84,28 @@ def conversation_window(
     return [row_of(r) for r in db.conn.execute(sql, [*plan.params, *params, limit])]
 
 
+def _count(db: Database, plan: FilterPlan, extra: str = "", params: Sequence[Any] = ()) -> int:
+    """COUNT(*) of the rows `plan` shows, narrowed by `extra` (" AND …" with `params`).
+
+    When the plan hides snoozed conversations, every row's test against `snoozes` cost
+    ~40 ms per 800,000 rows (measured at 1,000,000): the rows are counted without it and
+    the few snoozed ones among them subtracted.
+    """
+    if plan.awake_where is None:
+        sql = f"SELECT COUNT(*) FROM conversations c WHERE {plan.where}{extra}"
+        return db.conn.execute(sql, [*plan.params, *params]).fetchone()[0]
+    every = f"SELECT COUNT(*) FROM conversations c WHERE {plan.awake_where}{extra}"
+    snoozed = (
+        "SELECT COUNT(*) FROM snoozes s CROSS JOIN conversations c ON c.seq = s.seq"
+        f" WHERE {plan.awake_where}{extra}"
+    )
+    values = [*plan.params, *params]
+    return (
+        db.conn.execute(every, values).fetchone()[0]
+        - (db.conn.execute(snoozed, values).fetchone()[0])
+    )
+
+
 def count_conversations(
     db: Database,
     flt: ConversationFilter = ConversationFilter(),  # noqa: B008
@@ -93,9 +114,7 @@ def count_conversations(
     plan = plan_for(db, flt, probe_search=False)
     if plan.search is not None:
         return count_matches(db, plan)
-    return db.conn.execute(
-        f"SELECT COUNT(*) FROM conversations c WHERE {plan.where}", plan.params
-    ).fetchone()[0]
+    return _count(db, plan)
 
 
 def label_counts(
@@ -111,11 +130,7 @@ def label_counts(
             plan.params,
         )
     }
-    plan = plan_for(db, flt, with_unread=False)
-    unread = db.conn.execute(
-        f"SELECT COUNT(*) FROM conversations c WHERE {plan.where} AND c.is_read = 0",
-        plan.params,
-    ).fetchone()[0]
+    unread = _count(db, plan_for(db, flt, with_unread=False), " AND c.is_read = 0")
     return LabelCounts(total=count_conversations(db, flt), unread=unread, by_label=by_label)
 
 
@@ -243,9 +258,7 @@ class ConversationList:
     def __len__(self) -> int:
         plan = self._current_plan()
         if self._total is None:
-            self._total = self.db.conn.execute(
-                f"SELECT COUNT(*) FROM conversations c WHERE {plan.where}", plan.params
-            ).fetchone()[0]
+            self._total = _count(self.db, plan)
         return self._total
 
     def rows(self, offset: int, limit: int) -> list[ConversationRow]:
@@ -389,16 +402,9 @@ def _next_within(
 def unread_by_folder(db: Database, folders: Sequence[str]) -> dict[str | None, int]:
     """Unread conversations in each of `folders`, and in all of them under None (the
     folder tabs' counts; each an indexed range count). Snoozed ones are not counted."""
-    awake = f" AND NOT {SNOOZED_SQL}" if any_snoozed(db) else ""
     counts: dict[str | None, int] = {}
-    for folder in folders:
-        counts[folder] = db.conn.execute(
-            f"SELECT COUNT(*) FROM conversations c WHERE folder = ? AND is_read = 0{awake}",
-            [folder],
-        ).fetchone()[0]
-    counts[None] = db.conn.execute(
-        f"SELECT COUNT(*) FROM conversations c WHERE is_read = 0{awake}"
-    ).fetchone()[0]
+    for folder in (*folders, None):
+        counts[folder] = _count(db, plan_for(db, ConversationFilter(folder=folder, unread=True)))
     return counts
 
 
