@@ -20,6 +20,8 @@ _COUNTS = {
     "inboxes": "SELECT COUNT(*) FROM inboxes",
     "leads": "SELECT COUNT(*) FROM leads",
     "blocklist": "SELECT COUNT(*) FROM blocklist",
+    "snippets": "SELECT COUNT(*) FROM snippets",
+    "snoozed": "SELECT COUNT(*) FROM snoozes",
 }
 
 

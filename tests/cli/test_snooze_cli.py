@@ -50,6 +50,8 @@ def test_snooze_hides_until_unsnoozed(run_main: Run, db: str) -> None:
     )
     assert [row["id"] for row in found] == [second, third]
     assert all(row["snoozed_until"] for row in found)
+    status = json.loads(run_main(["--db", db, "status", "--json"]).out)
+    assert status["counts"]["snoozed"] == 2
     text = run_main(["--db", db, "inbox", "unsnooze", third])
     assert (text.code, text.out.strip()) == (0, "unsnoozed 1 conversation(s)")
     assert _ids(run_main, db)[0] == third  # back on top, now
