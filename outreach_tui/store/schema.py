@@ -432,6 +432,20 @@ INSERT INTO conversation_fts (rowid, subject, body, people)
 SELECT key, subject, body, people FROM conversation_search ORDER BY key;
 """
 
+# Search documents stored but not yet in the full-text index (issue 16): a sync's pages
+# write their documents' text to `conversation_search` and their keys here, and the
+# documents of many pages go into `conversation_fts` together, in key order, in a
+# transaction of their own (`search.deferred_indexing`). Writing the index page by page
+# made a segment of 100 documents per page, and merging them was most of the ingest at
+# 1,000,000 conversations. A key is here exactly while its document is in
+# `conversation_search` and not in the index; opening the cache indexes what a crash
+# left here.
+_SEARCH_PENDING = """
+CREATE TABLE search_pending (
+    key INTEGER PRIMARY KEY            -- conversation_search.key
+);
+"""
+
 # Index i holds the step that brings version i to version i + 1.
 MIGRATIONS: tuple[str, ...] = (
     _RESOURCES,
@@ -442,6 +456,7 @@ MIGRATIONS: tuple[str, ...] = (
     _REQUEST_PACE,
     _SNIPPETS,
     _SEARCH_BY_RECENCY,
+    _SEARCH_PENDING,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Steps that rewrite every conversation's search document: minutes at 1,000,000

@@ -24,7 +24,7 @@ from typing import Any
 
 from outreach_tui.api import MalformedResponseError, NotFoundError, Page, SkippedRecord
 from outreach_tui.api.pagination import PageWalk
-from outreach_tui.store import ingest, sync_state
+from outreach_tui.store import ingest, search, sync_state
 from outreach_tui.store.ingest import IngestResult
 from outreach_tui.sync.progress import SyncRun
 
@@ -172,7 +172,11 @@ async def pull_conversations(
         return result
 
     pages = _pages(lambda number: run.client.list_conversations(number, PAGE_SIZE, folder=folder))
-    walk = await _walk(run, resource, pages, store, early_stop=not full)
+    # The pages' search documents go into the index in batches of many pages (one small
+    # index segment per page made merging them most of the ingest); all of them are
+    # indexed when the walk ends, whichever way it ends.
+    with search.deferred_indexing(run.db):
+        walk = await _walk(run, resource, pages, store, early_stop=not full)
     if full and walk.complete:
         ingest.remove_missing(run.db, "conversation", walk.seen, scope=folder)
     sync_state.mark_pulled(run.db, "conversations", folder, full=full and walk.complete)
