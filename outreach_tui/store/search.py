@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Final, Literal
 
 from sqlite_utils import Database
@@ -170,19 +169,57 @@ def unindex(db: Database, seqs: Sequence[int]) -> None:
 DEFERRED_BATCH: Final = 2000
 
 
-@dataclass
-class _Deferral:
-    batch: int
-    pending: int = 0
+class DeferredIndex:
+    """Search documents held back from the index and put into it in batches.
+
+    Documents that `index_documents` stores inside `holding()` (a sync's pages) get
+    their text and their keys in `search_pending` in the page's transaction, and go into
+    the index `batch` at a time (`index_pending_when_due`, after a page's transaction)
+    and when the `with` block of this object ends, however it ends. Outside `holding()`
+    (an edit made between two pages) documents are indexed with their transaction.
+    `deferred_indexing` holds everything inside its block.
+    """
+
+    def __init__(self, db: Database, batch: int = DEFERRED_BATCH) -> None:
+        self.db = db
+        self.batch = batch
+        self.pending = 0
+
+    @contextlib.contextmanager
+    def holding(self) -> Iterator[None]:
+        """Hold the documents stored inside back (joins a hold already on)."""
+        key = id(self.db.conn)
+        if key in _DEFERRALS:
+            yield
+            return
+        _DEFERRALS[key] = self
+        try:
+            yield
+        finally:
+            del _DEFERRALS[key]
+
+    def __enter__(self) -> DeferredIndex:
+        return self
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> None:
+        if error is None:
+            if has_pending(self.db):
+                index_pending(self.db)
+            return
+        # Index what was stored before the failure if the database lets us; if not, the
+        # documents wait in `search_pending` for the next open (`connection.open_writer`).
+        with contextlib.suppress(sqlite3.Error):
+            if not self.db.conn.in_transaction and has_pending(self.db):
+                index_pending(self.db)
 
 
-# Writer connections (by id) inside `deferred_indexing`. A writer is used by one thread
-# at a time, and so is this entry.
-_DEFERRALS: dict[int, _Deferral] = {}
+# Writer connections (by id) holding documents back. A writer is used by one thread at
+# a time, and so is this entry.
+_DEFERRALS: dict[int, DeferredIndex] = {}
 
 
 def _insert_pending(db: Database) -> int:
-    count = db.conn.execute(
+    count: int = db.conn.execute(
         "INSERT INTO conversation_fts (rowid, subject, body, people)"
         " SELECT s.key, s.subject, s.body, s.people"
         " FROM search_pending p CROSS JOIN conversation_search s ON s.key = p.key"
@@ -227,35 +264,22 @@ def index_pending_when_due(db: Database) -> None:
 
 
 @contextlib.contextmanager
-def deferred_indexing(db: Database, batch: int = DEFERRED_BATCH) -> Iterator[None]:
-    """Hold the search documents of the pages stored inside back, and put them into the
-    index `batch` at a time (`index_pending_when_due`) and when the block ends.
+def deferred_indexing(db: Database, batch: int = DEFERRED_BATCH) -> Iterator[DeferredIndex]:
+    """Hold back the search documents stored inside the block, index them `batch` at a
+    time and all of them when it ends (`DeferredIndex`, holding the whole block).
 
-    For a sync's pages: each page's rows, text and `search_pending` keys still commit
-    together, so nothing is lost on a crash (opening the cache indexes what was left
-    waiting, `connection.open_writer`); the index gets a few big sorted batches instead
-    of one small segment per page. A search meanwhile misses the conversations stored
-    since the last batch, at most `batch`; all of them are found once the block is left.
-    Nested use joins the outer one.
+    Each page's rows, text and `search_pending` keys still commit together, so nothing is
+    lost on a crash (opening the cache indexes what was left waiting); the index gets a
+    few big sorted batches instead of a small segment per page. A search meanwhile misses
+    the conversations stored since the last batch, at most `batch`. Nested in another
+    hold, it joins it.
     """
-    key = id(db.conn)
-    if key in _DEFERRALS:
-        yield
+    outer = _DEFERRALS.get(id(db.conn))
+    if outer is not None:  # nested: the outer block's batches
+        yield outer
         return
-    _DEFERRALS[key] = _Deferral(batch)
-    try:
-        yield
-    except BaseException:
-        del _DEFERRALS[key]
-        # Index what the pages stored before the failure, if the database lets us; if
-        # not, the documents wait in `search_pending` for the next open.
-        with contextlib.suppress(sqlite3.Error):
-            if not db.conn.in_transaction and has_pending(db):
-                index_pending(db)
-        raise
-    del _DEFERRALS[key]
-    if has_pending(db):
-        index_pending(db)
+    with DeferredIndex(db, batch) as deferred, deferred.holding():
+        yield deferred
 
 
 # Rows fetched past a page to see where its last second ends (see `_walk`).

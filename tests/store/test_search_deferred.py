@@ -174,3 +174,17 @@ def test_a_killed_sync_leaves_every_stored_conversation_searchable_after_a_resta
             _assert_index_complete(db)
     finally:
         db.close()
+
+
+def test_a_write_between_two_held_pages_is_indexed_with_its_transaction(db: Database) -> None:
+    with search.DeferredIndex(db, batch=1000) as indexing:
+        with indexing.holding():
+            upsert_conversations(db, _page(0, 2), "primary")
+        # A push's answer (or an edit) on the same writer between two pages of a sync.
+        upsert_conversations(db, [conversation("x1", text="walrus solo")], None)
+        assert search_conversations(db, "solo") == ["x1"]
+        with indexing.holding():
+            upsert_conversations(db, _page(2, 2), "primary")
+        assert _pending(db) == 4
+    assert len(search_conversations(db, "walrus")) == 5
+    _assert_index_complete(db)

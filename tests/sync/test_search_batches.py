@@ -28,9 +28,12 @@ def _batches(monkeypatch: pytest.MonkeyPatch, db: Database) -> list[int]:
         return sizes[-1]
 
     monkeypatch.setattr(search, "_insert_pending", recording)
-    monkeypatch.setattr(search, "DEFERRED_BATCH", 150)
-    original = search.deferred_indexing
-    monkeypatch.setattr(search, "deferred_indexing", lambda db: original(db, 150))
+    original = search.DeferredIndex.__init__
+
+    def small_batches(self: search.DeferredIndex, db: Database, batch: int = 0) -> None:
+        original(self, db, 150)
+
+    monkeypatch.setattr(search.DeferredIndex, "__init__", small_batches)
     return sizes
 
 
