@@ -439,11 +439,14 @@ SELECT key, subject, body, people FROM conversation_search ORDER BY key;
 # made a segment of 100 documents per page, and merging them was most of the ingest at
 # 1,000,000 conversations. A key is here exactly while its document is in
 # `conversation_search` and not in the index; opening the cache indexes what a crash
-# left here.
+# left here. FTS5 now merges 16 segments at a time (8 before): fewer levels, each
+# document's postings rewritten fewer times. Measured, growing a cache to 1,000,000 in
+# the same run: 4,406 -> 4,728 conversations/s; searches the same (p90 7.1 / 6.9 ms).
 _SEARCH_PENDING = """
 CREATE TABLE search_pending (
     key INTEGER PRIMARY KEY            -- conversation_search.key
 );
+INSERT INTO conversation_fts (conversation_fts, rank) VALUES ('automerge', 16);
 """
 
 # Index i holds the step that brings version i to version i + 1.

@@ -188,3 +188,8 @@ def test_a_write_between_two_held_pages_is_indexed_with_its_transaction(db: Data
         assert _pending(db) == 4
     assert len(search_conversations(db, "walrus")) == 5
     _assert_index_complete(db)
+
+
+def test_the_index_merges_16_segments_at_a_time(db: Database) -> None:
+    config = dict(db.conn.execute("SELECT k, v FROM conversation_fts_config"))
+    assert config["automerge"] == 16
