@@ -25,12 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_store import _pages  # noqa: E402
+from bench_store import _pages
 
-from outreach_tui.store import search  # noqa: E402
-from outreach_tui.store.checkpoints import BackgroundCheckpoints  # noqa: E402
-from outreach_tui.store.connection import open_writer  # noqa: E402
-from outreach_tui.store.ingest import upsert_conversations  # noqa: E402
+from outreach_tui.store import search
+from outreach_tui.store.checkpoints import BackgroundCheckpoints
+from outreach_tui.store.connection import open_writer
+from outreach_tui.store.ingest import upsert_conversations
 
 
 def _written_bytes() -> int:
@@ -68,11 +68,13 @@ def main() -> None:
     written = _written_bytes()
     cpu = time.process_time()
     started = time.perf_counter()
-    with BackgroundCheckpoints(db) as checkpoints:
-        with batches(db) if batches else contextlib.nullcontext():
-            for page in pages:
-                upsert_conversations(db, page, "primary")
-                checkpoints.nudge()
+    with (
+        BackgroundCheckpoints(db) as checkpoints,
+        batches(db) if batches else contextlib.nullcontext(),
+    ):
+        for page in pages:
+            upsert_conversations(db, page, "primary")
+            checkpoints.nudge()
     wall = time.perf_counter() - started
     cpu = time.process_time() - cpu
     written = _written_bytes() - written
