@@ -2,7 +2,8 @@
 
 The document holds the subject, the message text bodies (capped) and the people: sender
 name and email and every participant's name and email. Ingest keeps it in step with the
-conversation in the same transaction.
+conversation in the same transaction, except a sync's pages: their documents wait in
+`search_pending` and go into the index in batches (`DeferredIndex`).
 
 Its rowid is the conversation's *search key* (`SEARCH_KEY_SQL`): the second of its
 `last_activity` in the high bits, its `seq` in the low `SEQ_BITS`. FTS5 walks a match
@@ -218,13 +219,17 @@ class DeferredIndex:
 _DEFERRALS: dict[int, DeferredIndex] = {}
 
 
+# The documents waiting in `search_pending` into the index, in key order (then empty it).
+INDEX_PENDING_SQL: Final = (
+    "INSERT INTO conversation_fts (rowid, subject, body, people)"
+    " SELECT s.key, s.subject, s.body, s.people"
+    " FROM search_pending p CROSS JOIN conversation_search s ON s.key = p.key"
+    " ORDER BY p.key"
+)
+
+
 def _insert_pending(db: Database) -> int:
-    count: int = db.conn.execute(
-        "INSERT INTO conversation_fts (rowid, subject, body, people)"
-        " SELECT s.key, s.subject, s.body, s.people"
-        " FROM search_pending p CROSS JOIN conversation_search s ON s.key = p.key"
-        " ORDER BY p.key"
-    ).rowcount
+    count: int = db.conn.execute(INDEX_PENDING_SQL).rowcount
     db.conn.execute("DELETE FROM search_pending")
     deferral = _DEFERRALS.get(id(db.conn))
     if deferral is not None:

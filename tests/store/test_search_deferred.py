@@ -19,6 +19,7 @@ import pytest
 from sqlite_utils import Database
 
 from outreach_tui.store import search
+from outreach_tui.store.cache_file import check_cache
 from outreach_tui.store.connection import open_for_reading, open_writer
 from outreach_tui.store.ingest import upsert_conversations
 from outreach_tui.store.ingest.reconcile import remove_missing
@@ -193,3 +194,16 @@ def test_a_write_between_two_held_pages_is_indexed_with_its_transaction(db: Data
 def test_the_index_merges_16_segments_at_a_time(db: Database) -> None:
     config = dict(db.conn.execute("SELECT k, v FROM conversation_fts_config"))
     assert config["automerge"] == 16
+
+
+def test_the_cache_check_passes_while_documents_wait(db: Database, db_path: Path) -> None:
+    upsert_conversations(db, _page(0, 3), "primary")
+    with search.deferred_indexing(db, batch=1000):
+        upsert_conversations(db, _page(3, 3), "primary")
+        assert _pending(db) == 3
+        # FTS5's check compares the index with its content table, which holds the text
+        # of the waiting documents too: the check indexes them in its copy first.
+        result = check_cache(db_path)
+        assert result.ok, result.problems
+        assert _pending(db) == 3
+    _assert_index_complete(db)
