@@ -72,6 +72,7 @@ def synthetic_cache(count: int, source: Path | None = None) -> Path:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from bench_store import _pages  # type: ignore[import-not-found]
 
+    from outreach_tui.store import search
     from outreach_tui.store.connection import open_writer
     from outreach_tui.store.ingest import upsert_conversations
 
@@ -81,9 +82,10 @@ def synthetic_cache(count: int, source: Path | None = None) -> Path:
         leftover.unlink()
     print(f"building a synthetic cache of {count:,} conversations…", flush=True)
     db = open_writer(partial)
-    for start in range(0, count, 10_000):
-        for page in _pages(start, min(start + 10_000, count), seed=start):
-            upsert_conversations(db, page, "primary")
+    with search.deferred_indexing(db):
+        for start in range(0, count, 10_000):
+            for page in _pages(start, min(start + 10_000, count), seed=start):
+                upsert_conversations(db, page, "primary")
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     partial.rename(path)

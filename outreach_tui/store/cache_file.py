@@ -31,6 +31,7 @@ from typing import Final
 from urllib.parse import quote
 
 from outreach_tui.store.schema import MIGRATIONS, SCHEMA_VERSION, SchemaTooNewError
+from outreach_tui.store.search import INDEX_PENDING_SQL
 
 APPLICATION_ID: Final = int.from_bytes(b"ORTU", "big")  # 0x4F525455, header offset 68
 SQLITE_MAGIC: Final = b"SQLite format 3\x00"
@@ -358,6 +359,13 @@ def _fts_problems(path: Path, conn: sqlite3.Connection) -> list[str]:
                     path, f"no temporary copy for the full-text check: {error}"
                 ) from None
             try:
+                # Documents stored but not indexed yet (a sync between two batches, or
+                # killed): indexed in the copy first, as opening the cache would.
+                if copy.execute(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'search_pending'"
+                ).fetchone():
+                    copy.execute(INDEX_PENDING_SQL)
+                    copy.execute("DELETE FROM search_pending")
                 # rank 1: also against the content table (the text lives outside the index).
                 copy.execute(
                     f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('integrity-check', 1)"

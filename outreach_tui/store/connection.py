@@ -26,6 +26,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from outreach_tui.store import search
 from outreach_tui.store.cache_file import (
     APPLICATION_ID,
     CacheKind,
@@ -154,6 +155,9 @@ def _writer(path: Path | str) -> Database:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         db = Database(conn, execute_plugins=False)
         migrate(db)
+        # Documents a killed sync stored but had not indexed yet: searchable from now on.
+        if search.has_pending(db):
+            search.index_pending(db)
     except BaseException:
         conn.close()
         raise
@@ -174,12 +178,23 @@ def open_for_reading(path: Path | str) -> Database:
         return open_writer(path)
     _make_private(path)
     try:
-        return Database(connect_read_only(path), execute_plugins=False)
+        db = Database(connect_read_only(path), execute_plugins=False)
+        pending = search.has_pending(db)
     except sqlite3.Error as error:
         problem = cache_error(path, error)
         if problem is None:
             raise
         raise problem from None
+    if pending:
+        # A sync was killed before its last search batch: index it first (as any
+        # command would on open), unless the file cannot be written.
+        try:
+            writer = open_writer(path)
+        except CacheReadOnlyError:
+            return db
+        db.close()
+        return writer
+    return db
 
 
 def open_reader(path: Path | str) -> Database:

@@ -2,7 +2,8 @@
 
 The document holds the subject, the message text bodies (capped) and the people: sender
 name and email and every participant's name and email. Ingest keeps it in step with the
-conversation in the same transaction.
+conversation in the same transaction, except a sync's pages: their documents wait in
+`search_pending` and go into the index in batches (`DeferredIndex`).
 
 Its rowid is the conversation's *search key* (`SEARCH_KEY_SQL`): the second of its
 `last_activity` in the high bits, its `seq` in the low `SEQ_BITS`. FTS5 walks a match
@@ -19,8 +20,9 @@ phrases (AND-ed, the last one a prefix), so `"`, `AND(`, `*` or `-` are just tex
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from typing import Final, Literal
 
 from sqlite_utils import Database
@@ -102,7 +104,8 @@ def index_documents(db: Database, documents: Iterable[tuple[int, str, str, str]]
     `last_activity`. The text goes to `conversation_search` (the index's content table)
     and the index, both in ascending key order: FTS5 flushes its pending terms whenever
     a rowid lower than the previous one arrives, and a page in random order would write
-    a tiny segment per document.
+    a tiny segment per document. Inside `deferred_indexing` the index part waits: the
+    keys go to `search_pending` and the documents into the index with the next batch.
     """
     docs = list(documents)
     if not docs:
@@ -113,6 +116,13 @@ def index_documents(db: Database, documents: Iterable[tuple[int, str, str, str]]
         "INSERT INTO conversation_search (key, seq, subject, body, people) VALUES (?, ?, ?, ?, ?)",
         rows,
     )
+    deferral = _DEFERRALS.get(id(db.conn))
+    if deferral is not None:
+        db.conn.executemany(
+            "INSERT INTO search_pending (key) VALUES (?)", [(row[0],) for row in rows]
+        )
+        deferral.pending += len(rows)
+        return
     db.conn.executemany(
         "INSERT INTO conversation_fts (rowid, subject, body, people) VALUES (?, ?, ?, ?)",
         [(key, subject, body, people) for key, _seq, subject, body, people in rows],
@@ -123,7 +133,9 @@ def unindex(db: Database, seqs: Sequence[int]) -> None:
     """Remove the documents of conversations `seqs` (before the rows change or go).
 
     The index forgets a document's terms by reading its text back from
-    `conversation_search` (by key), so the text row goes last.
+    `conversation_search` (by key), so the text row goes last. A document still waiting
+    in `search_pending` was never in the index: only its key and text go (FTS5 would
+    corrupt its index "deleting" terms it does not hold).
     """
     for start in range(0, len(seqs), _CHUNK):
         chunk = list(seqs[start : start + _CHUNK])
@@ -136,11 +148,22 @@ def unindex(db: Database, seqs: Sequence[int]) -> None:
         )
         if keys:
             key_marks = ",".join("?" * len(keys))
+            waiting = {
+                r[0]
+                for r in db.conn.execute(
+                    f"SELECT key FROM search_pending WHERE key IN ({key_marks})", keys
+                )
+            }
+            if waiting:
+                db.conn.execute(f"DELETE FROM search_pending WHERE key IN ({key_marks})", keys)
+                keys = [key for key in keys if key not in waiting]
+        if keys:
+            key_marks = ",".join("?" * len(keys))
             db.conn.execute(f"DELETE FROM conversation_fts WHERE rowid IN ({key_marks})", keys)
         db.conn.execute(f"DELETE FROM conversation_search WHERE seq IN ({marks})", chunk)
 
 
-@contextmanager
+@contextlib.contextmanager
 def keys_moving(db: Database, seqs: Sequence[int]) -> Iterator[None]:
     """Around a change of `last_activity` that keeps the text (a snoozed conversation
     coming back): the documents of `seqs` leave the index before and return under
@@ -156,6 +179,130 @@ def keys_moving(db: Database, seqs: Sequence[int]) -> Iterator[None]:
     unindex(db, seqs)
     yield
     index_documents(db, documents)
+
+
+# Documents a sync holds back before they go into the index together (see
+# `deferred_indexing`): 20 pages of 100. FTS5 makes a segment of every ~1 MB of pending
+# terms (~600 documents here) whatever the batch; past that, a bigger batch only makes a
+# search miss more of the conversations just stored, for a few seconds.
+DEFERRED_BATCH: Final = 2000
+
+
+class DeferredIndex:
+    """Search documents held back from the index and put into it in batches.
+
+    Documents that `index_documents` stores inside `holding()` (a sync's pages) get
+    their text and their keys in `search_pending` in the page's transaction, and go into
+    the index `batch` at a time (`index_pending_when_due`, after a page's transaction)
+    and when the `with` block of this object ends, however it ends. Outside `holding()`
+    (an edit made between two pages) documents are indexed with their transaction.
+    `deferred_indexing` holds everything inside its block.
+    """
+
+    def __init__(self, db: Database, batch: int = DEFERRED_BATCH) -> None:
+        self.db = db
+        self.batch = batch
+        self.pending = 0
+
+    @contextlib.contextmanager
+    def holding(self) -> Iterator[None]:
+        """Hold the documents stored inside back (joins a hold already on)."""
+        key = id(self.db.conn)
+        if key in _DEFERRALS:
+            yield
+            return
+        _DEFERRALS[key] = self
+        try:
+            yield
+        finally:
+            del _DEFERRALS[key]
+
+    def __enter__(self) -> DeferredIndex:
+        return self
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> None:
+        if error is None:
+            if has_pending(self.db):
+                index_pending(self.db)
+            return
+        # Index what was stored before the failure if the database lets us; if not, the
+        # documents wait in `search_pending` for the next open (`connection.open_writer`).
+        with contextlib.suppress(sqlite3.Error):
+            if not self.db.conn.in_transaction and has_pending(self.db):
+                index_pending(self.db)
+
+
+# Writer connections (by id) holding documents back. A writer is used by one thread at
+# a time, and so is this entry.
+_DEFERRALS: dict[int, DeferredIndex] = {}
+
+
+# The documents waiting in `search_pending` into the index, in key order (then empty it).
+INDEX_PENDING_SQL: Final = (
+    "INSERT INTO conversation_fts (rowid, subject, body, people)"
+    " SELECT s.key, s.subject, s.body, s.people"
+    " FROM search_pending p CROSS JOIN conversation_search s ON s.key = p.key"
+    " ORDER BY p.key"
+)
+
+
+def _insert_pending(db: Database) -> int:
+    count: int = db.conn.execute(INDEX_PENDING_SQL).rowcount
+    db.conn.execute("DELETE FROM search_pending")
+    deferral = _DEFERRALS.get(id(db.conn))
+    if deferral is not None:
+        deferral.pending = 0
+    return count
+
+
+def has_pending(db: Database) -> bool:
+    """True when some stored documents are not in the index yet (a sync is between two
+    batches, or one was killed before its last batch)."""
+    return db.conn.execute("SELECT 1 FROM search_pending LIMIT 1").fetchone() is not None
+
+
+def index_pending(db: Database) -> int:
+    """Put the documents waiting in `search_pending` into the index, in key order, and
+    forget them, in one transaction (the caller's when one is open); returns how many."""
+    conn = db.conn
+    if conn.in_transaction:
+        return _insert_pending(db)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        count = _insert_pending(db)
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return count
+
+
+def index_pending_when_due(db: Database) -> None:
+    """Inside `deferred_indexing`, after a page's transaction: index the documents held
+    back once there are a batch of them (in a transaction of its own)."""
+    deferral = _DEFERRALS.get(id(db.conn))
+    if deferral is not None and deferral.pending >= deferral.batch:
+        index_pending(db)
+
+
+@contextlib.contextmanager
+def deferred_indexing(db: Database, batch: int = DEFERRED_BATCH) -> Iterator[DeferredIndex]:
+    """Hold back the search documents stored inside the block, index them `batch` at a
+    time and all of them when it ends (`DeferredIndex`, holding the whole block).
+
+    Each page's rows, text and `search_pending` keys still commit together, so nothing is
+    lost on a crash (opening the cache indexes what was left waiting); the index gets a
+    few big sorted batches instead of a small segment per page. A search meanwhile misses
+    the conversations stored since the last batch, at most `batch`. Nested in another
+    hold, it joins it.
+    """
+    outer = _DEFERRALS.get(id(db.conn))
+    if outer is not None:  # nested: the outer block's batches
+        yield outer
+        return
+    with DeferredIndex(db, batch) as deferred, deferred.holding():
+        yield deferred
 
 
 # Rows fetched past a page to see where its last second ends (see `_walk`).

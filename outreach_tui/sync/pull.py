@@ -24,7 +24,7 @@ from typing import Any
 
 from outreach_tui.api import MalformedResponseError, NotFoundError, Page, SkippedRecord
 from outreach_tui.api.pagination import PageWalk
-from outreach_tui.store import ingest, sync_state
+from outreach_tui.store import ingest, search, sync_state
 from outreach_tui.store.ingest import IngestResult
 from outreach_tui.sync.progress import SyncRun
 
@@ -166,13 +166,21 @@ async def pull_conversations(
     full = full or _full_due(run, "conversations", folder, full_every)
     resource = f"conversations:{folder}"
 
+    # The pages' search documents go into the index in batches of many pages (a small
+    # index segment per page made merging them most of the ingest), and all of them when
+    # the walk ends, whichever way it ends. Edits made between two pages are indexed at
+    # once, as always.
+    indexing = search.DeferredIndex(run.db)
+
     def store(items: list[Any]) -> IngestResult:
-        result = ingest.upsert_conversations(run.db, _dump(items), folder)
+        with indexing.holding():
+            result = ingest.upsert_conversations(run.db, _dump(items), folder)
         run.fresh_conversations.update(item.id for item in items)
         return result
 
     pages = _pages(lambda number: run.client.list_conversations(number, PAGE_SIZE, folder=folder))
-    walk = await _walk(run, resource, pages, store, early_stop=not full)
+    with indexing:
+        walk = await _walk(run, resource, pages, store, early_stop=not full)
     if full and walk.complete:
         ingest.remove_missing(run.db, "conversation", walk.seen, scope=folder)
     sync_state.mark_pulled(run.db, "conversations", folder, full=full and walk.complete)

@@ -28,9 +28,12 @@ from outreach_tui.store.queries.conversations import (
     count_conversations,
 )
 from outreach_tui.store.records import ConversationCursor, ConversationFilter
-from outreach_tui.store.schema import migrate
+from outreach_tui.store.schema import SLOW_STEPS, migrate
 from outreach_tui.store.search import SEARCH_KEY_SQL, SEQ_SPAN, fts_query, search_conversations
 from tests.store.factories import conversation, message
+
+# The version just before the step that keys the documents by recency.
+_BEFORE_RECENCY = min(SLOW_STEPS)
 
 WORDS = ("pricing", "meeting", "budget", "renewal", "prime", "primer", "zebra")
 
@@ -175,7 +178,7 @@ def test_migration_keys_existing_documents_by_recency(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
     old = Database(conn, execute_plugins=False)
-    migrate(old, target=7)  # the schema before step 8, search documents keyed by recency
+    migrate(old, target=_BEFORE_RECENCY)
     old.close()
     # Write the rows with the previous step's FTS layout (rowid = seq), as an old cache has.
     conn = sqlite3.connect(path, isolation_level=None)
@@ -207,7 +210,7 @@ def test_the_slow_search_step_is_announced_on_a_big_cache_only(
     for name, rows, announced in (("small.db", 2, False), ("big.db", 3, True)):
         conn = sqlite3.connect(tmp_path / name, isolation_level=None)
         db = Database(conn, execute_plugins=False)
-        migrate(db, target=7)  # the schema before step 8, search documents keyed by recency
+        migrate(db, target=_BEFORE_RECENCY)
         for seq in range(1, rows + 1):
             conn.execute(
                 "INSERT INTO conversations (seq, id, subject, last_activity)"

@@ -240,6 +240,7 @@ def upsert_conversations(
         write_ids = new_ids + changed_ids
         if write_ids:
             _write(db, {cid: by_id[cid] for cid in write_ids}, hashes, folder, cached)
+    search.index_pending_when_due(db)
     return IngestResult(
         new_ids=tuple(new_ids),
         changed_ids=tuple(changed_ids),
