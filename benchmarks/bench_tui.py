@@ -419,8 +419,9 @@ def tmux_launch_ms(home: Path, db: Path | None = None) -> float:
         while True:
             pane = subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True, text=True)
             lines = pane.stdout.splitlines()
-            # Row 2 holds the first conversation once it is painted (its time column).
-            if len(lines) > 1 and "conversations" in lines[0] and lines[1].strip():
+            # Line 1 is the filter bar (its count once loaded), 2 the column titles, 3 the
+            # first conversation once it is painted.
+            if len(lines) > 2 and "conversations" in lines[0] and lines[2].strip():
                 return (time.perf_counter() - started) * 1000
             if time.perf_counter() - started > 60:
                 raise SystemExit(f"the TUI did not show its rows:\n{pane.stdout}")
