@@ -27,7 +27,9 @@ from outreach_tui.api import ReachkitClient
 from outreach_tui.commands import auth, context
 from outreach_tui.simulator import create_app
 from outreach_tui.simulator.server import base_url, bind_socket, serve_in_thread
-from tests.sync.conftest import FAST_RETRIES, KEY
+from outreach_tui.store.connection import open_writer
+from outreach_tui.sync.engine import run_sync
+from tests.sync.conftest import FAST_RETRIES, KEY, client_for
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -39,6 +41,19 @@ class Outcome:
     code: int
     out: str
     err: str
+
+
+async def synced_cache(app: Starlette, path: Path) -> str:
+    """`path` filled by one sync of the in-process simulator `app` (closed after); the
+    cache's path as a string, for `--db`."""
+    writer = open_writer(path)
+    try:
+        async with client_for(app) as client:
+            assert (await run_sync(client, writer)).ok
+    finally:
+        writer.close()
+        app.state.simulator.close()
+    return str(path)
 
 
 def check_output(outcome: Outcome, key: str = KEY) -> Outcome:

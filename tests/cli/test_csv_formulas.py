@@ -17,14 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from starlette.applications import Starlette
 
 from outreach_tui.commands.output import csv_cell
 from outreach_tui.simulator import create_app
-from outreach_tui.store.connection import open_writer
-from outreach_tui.sync.engine import run_sync
-from tests.cli.conftest import Outcome
-from tests.sync.conftest import KEY, client_for
+from tests.cli.conftest import Outcome, synced_cache
+from tests.sync.conftest import KEY
 
 Run = Callable[..., Outcome]
 
@@ -90,17 +87,6 @@ def _assert_no_formula(out: str) -> list[list[str]]:
     return rows
 
 
-async def _synced(app: Starlette, path: Path) -> str:
-    writer = open_writer(path)
-    try:
-        async with client_for(app) as client:
-            assert (await run_sync(client, writer)).ok
-    finally:
-        writer.close()
-        app.state.simulator.close()
-    return str(path)
-
-
 @pytest.fixture
 async def hostile_db(tmp_path: Path) -> str:
     """A synced cache of a workspace whose campaign and inbox text fields are formulas."""
@@ -115,7 +101,7 @@ async def hostile_db(tmp_path: Path) -> str:
         inbox.email = f"{FORMULAS[n % len(FORMULAS)]}@-2+3"
         inbox.first_name, inbox.last_name = HYPERLINK, "+1"
         inbox.signature = "@SUM(A1)"
-    return await _synced(app, tmp_path / "hostile.db")
+    return await synced_cache(app, tmp_path / "hostile.db")
 
 
 def test_campaigns_list_csv_has_no_formula(run_main: Run, hostile_db: str) -> None:

@@ -17,9 +17,8 @@ import pytest
 from outreach_tui.core.html_text import markdown_to_plain, readable_body
 from outreach_tui.simulator import create_app
 from outreach_tui.store.connection import open_writer
-from outreach_tui.sync.engine import run_sync
-from tests.cli.conftest import Outcome
-from tests.sync.conftest import KEY, client_for
+from tests.cli.conftest import Outcome, synced_cache
+from tests.sync.conftest import KEY
 
 Run = Callable[..., Outcome]
 REQUIRED_KEYS = {"id", "subject", "from_email", "label", "is_read", "pending"}
@@ -28,13 +27,7 @@ REQUIRED_KEYS = {"id", "subject", "from_email", "label", "is_read", "pending"}
 @pytest.fixture
 async def db(tmp_path: Path) -> str:
     """A cache filled by one sync of a small simulator workspace."""
-    app = create_app(api_keys=[KEY], size=60, seed=21)
-    path = tmp_path / "cache.db"
-    writer = open_writer(path)
-    async with client_for(app) as client:
-        assert (await run_sync(client, writer)).ok
-    writer.close()
-    return str(path)
+    return await synced_cache(create_app(api_keys=[KEY], size=60, seed=21), tmp_path / "cache.db")
 
 
 def _list(run_main: Run, db: str, *args: str) -> list[dict]:

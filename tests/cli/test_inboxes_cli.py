@@ -19,30 +19,17 @@ from starlette.applications import Starlette
 from outreach_tui.simulator import create_app
 from outreach_tui.simulator.clock import last_days
 from outreach_tui.simulator.inboxes import WarmupDay
-from outreach_tui.store.connection import open_writer
-from outreach_tui.sync.engine import run_sync
-from tests.cli.conftest import Outcome
-from tests.sync.conftest import KEY, client_for
+from tests.cli.conftest import Outcome, synced_cache
+from tests.sync.conftest import KEY
 
 Run = Callable[..., Outcome]
 HOSTILE_EMAIL = "mallory\x1b]8;;https://evil.example\x07\u202e@evil.example"
 
 
-async def _synced(app: Starlette, path: Path) -> str:
-    writer = open_writer(path)
-    try:
-        async with client_for(app) as client:
-            assert (await run_sync(client, writer)).ok
-    finally:
-        writer.close()
-        app.state.simulator.close()
-    return str(path)
-
-
 @pytest.fixture
 async def db(tmp_path: Path) -> str:
     """The seeded workspace, synced: a failing inbox and a broken connection among others."""
-    return await _synced(create_app(api_keys=[KEY], size=30, seed=21), tmp_path / "cache.db")
+    return await synced_cache(create_app(api_keys=[KEY], size=30, seed=21), tmp_path / "cache.db")
 
 
 def _healthy_app() -> Starlette:
@@ -64,7 +51,7 @@ def _healthy_app() -> Starlette:
 @pytest.fixture
 async def healthy_db(tmp_path: Path) -> str:
     """Every inbox connected, fully ramped up and landing nowhere near spam."""
-    return await _synced(_healthy_app(), tmp_path / "healthy.db")
+    return await synced_cache(_healthy_app(), tmp_path / "healthy.db")
 
 
 def _inboxes(run_main: Run, db: str) -> list[dict]:
@@ -167,7 +154,7 @@ async def test_check_prints_a_notice_alone_but_exits_0(run_main: Run, tmp_path: 
     app = _healthy_app()
     inbox = next(iter(app.state.simulator.workspace(KEY).inboxes.values()))
     inbox.connection_status = "pending"
-    db = await _synced(app, tmp_path / "notice.db")
+    db = await synced_cache(app, tmp_path / "notice.db")
     outcome = run_main(["--db", db, "inboxes", "check"])
     assert outcome.code == 0
     assert outcome.out == f"{inbox.email}: connection pending: not yet validated (notice)\n"
@@ -188,7 +175,7 @@ async def test_hostile_email_never_reaches_the_terminal(run_main: Run, tmp_path:
     app = create_app(api_keys=[KEY], size=30, seed=21)
     inbox = next(iter(app.state.simulator.workspace(KEY).inboxes.values()))
     inbox.email, inbox.connection_status = HOSTILE_EMAIL, "error"
-    db = await _synced(app, tmp_path / "hostile.db")
+    db = await synced_cache(app, tmp_path / "hostile.db")
     for argv in (["inboxes", "check"], ["inboxes", "list"], ["inboxes", "list", "--csv"]):
         outcome = run_main(["--db", db, *argv])
         assert "mallory" in outcome.out
