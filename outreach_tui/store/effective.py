@@ -19,12 +19,11 @@ from sqlite_utils import Database
 
 from outreach_tui.store.codec import loads, to_column
 from outreach_tui.store.fields import RESOURCE_TABLES, field_spec, fields_of
+from outreach_tui.store.id_lists import in_chunks
 
 ACTIVE_STATES: tuple[str, ...] = ("pending", "in_flight", "failed", "conflict")
 _SEVERITY = {"pending": 1, "in_flight": 1, "failed": 2, "conflict": 3}
 _MARKER = {1: "pending", 2: "failed", 3: "conflict"}
-
-_CHUNK = 500  # stays under SQLite's bound-parameter limit
 
 
 def marker_for(states: Iterable[str]) -> str | None:
@@ -39,9 +38,7 @@ def active_items_by_row(
     """The active outbox rows (as dicts, oldest first) of the given rows of `resource`."""
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
     states = ",".join(f"'{s}'" for s in ACTIVE_STATES)
-    for start in range(0, len(ids), _CHUNK):
-        chunk = list(ids[start : start + _CHUNK])
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(ids):
         cursor = db.conn.execute(
             f"SELECT id, resource_id, op, field, value, state FROM outbox"
             f" WHERE resource = ? AND resource_id IN ({marks}) AND state IN ({states})"
@@ -105,9 +102,7 @@ def marked_ids(db: Database, resource: str, ids: Sequence[str]) -> list[str]:
     """Those of `ids` whose row currently carries a marker (has active outbox items)."""
     table = RESOURCE_TABLES[resource]
     found: list[str] = []
-    for start in range(0, len(ids), _CHUNK):
-        chunk = list(ids[start : start + _CHUNK])
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(ids):
         found.extend(
             r[0]
             for r in db.conn.execute(

@@ -27,7 +27,8 @@ from typing import Final, Literal
 
 from sqlite_utils import Database
 
-_CHUNK = 500
+from outreach_tui.store.id_lists import in_chunks
+
 # A 1-2 letter prefix matches a large part of the vocabulary; below this length the last
 # word must match whole. 3-letter prefixes have their own index (`prefix = '3'`).
 MIN_PREFIX_CHARS = 3
@@ -85,9 +86,7 @@ def fts_phrases(terms: Sequence[str], *, prefix_last: bool) -> str | None:
 def _keys(db: Database, seqs: Sequence[int]) -> dict[int, int]:
     """seq -> search key of the conversations `seqs`, as their rows are now."""
     found: dict[int, int] = {}
-    for start in range(0, len(seqs), _CHUNK):
-        chunk = list(seqs[start : start + _CHUNK])
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(seqs):
         found.update(
             db.conn.execute(
                 f"SELECT c.seq, {SEARCH_KEY_SQL} FROM conversations c WHERE c.seq IN ({marks})",
@@ -137,9 +136,7 @@ def unindex(db: Database, seqs: Sequence[int]) -> None:
     in `search_pending` was never in the index: only its key and text go (FTS5 would
     corrupt its index "deleting" terms it does not hold).
     """
-    for start in range(0, len(seqs), _CHUNK):
-        chunk = list(seqs[start : start + _CHUNK])
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(seqs):
         keys = sorted(
             r[0]
             for r in db.conn.execute(
@@ -169,9 +166,7 @@ def keys_moving(db: Database, seqs: Sequence[int]) -> Iterator[None]:
     coming back): the documents of `seqs` leave the index before and return under
     their new keys after."""
     documents: list[tuple[int, str, str, str]] = []
-    for start in range(0, len(seqs), _CHUNK):
-        chunk = list(seqs[start : start + _CHUNK])
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(seqs):
         documents += db.conn.execute(
             f"SELECT seq, subject, body, people FROM conversation_search WHERE seq IN ({marks})",
             chunk,

@@ -25,9 +25,8 @@ from outreach_tui.store import search
 from outreach_tui.store.codec import sortable_time
 from outreach_tui.store.connection import write_transaction
 from outreach_tui.store.edits.common import EditError
+from outreach_tui.store.id_lists import in_chunks
 from outreach_tui.store.queries.snoozes import snoozed_until
-
-_CHUNK = 500
 
 # (conversation id, until, snoozed_at) as a snooze was before an action; until None:
 # it was not snoozed. What `restore` takes to undo.
@@ -36,9 +35,7 @@ SnoozeState = tuple[str, str | None, str | None]
 
 def _seqs(db: Database, conversation_ids: Sequence[str]) -> dict[str, int]:
     found: dict[str, int] = {}
-    for start in range(0, len(conversation_ids), _CHUNK):
-        chunk = list(conversation_ids[start : start + _CHUNK])
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(conversation_ids):
         found.update(
             db.conn.execute(
                 f"SELECT id, seq FROM conversations WHERE id IN ({marks})", chunk

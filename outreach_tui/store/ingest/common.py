@@ -1,21 +1,14 @@
-"""Small pieces shared by the ingest modules: id lists, cached hashes, field reading."""
+"""Small pieces shared by the ingest modules: cached hashes, field reading."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlite_utils import Database
 
 from outreach_tui.store.codec import content_hash
-
-CHUNK = 500  # stays under SQLite's bound-parameter limit
-
-
-def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[list[Any]]:
-    """`values` in lists of at most `size`."""
-    for start in range(0, len(values), size):
-        yield list(values[start : start + size])
+from outreach_tui.store.id_lists import in_chunks
 
 
 def with_ids(items: Iterable[Any]) -> tuple[dict[str, Mapping[str, Any]], int]:
@@ -33,8 +26,7 @@ def with_ids(items: Iterable[Any]) -> tuple[dict[str, Mapping[str, Any]], int]:
 def cached_hashes(db: Database, table: str, ids: Sequence[str]) -> dict[str, str | None]:
     """id -> content_hash of the rows of `table` among `ids` that exist."""
     found: dict[str, str | None] = {}
-    for chunk in chunks(ids):
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(ids):
         found.update(
             db.conn.execute(
                 f"SELECT id, content_hash FROM {table} WHERE id IN ({marks})", chunk
@@ -73,8 +65,7 @@ def present(row: dict[str, Any]) -> dict[str, Any]:
 def existing_ids(db: Database, table: str, ids: Sequence[str]) -> set[str]:
     """Those of `ids` that have a row in `table`."""
     found: set[str] = set()
-    for chunk in chunks(ids):
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(ids):
         found.update(
             r[0] for r in db.conn.execute(f"SELECT id FROM {table} WHERE id IN ({marks})", chunk)
         )

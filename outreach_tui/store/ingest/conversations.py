@@ -27,9 +27,8 @@ from outreach_tui.store.codec import as_bool, loads, recipients_json, sortable_t
 from outreach_tui.store.connection import write_transaction
 from outreach_tui.store.conversation_summary import ThreadSummary, summarize
 from outreach_tui.store.effective import active_items_by_row, refresh_rows
+from outreach_tui.store.id_lists import in_chunks
 from outreach_tui.store.ingest.result import IngestResult
-
-_CHUNK = 500
 
 _UPSERT = """
 INSERT INTO conversations (
@@ -163,9 +162,7 @@ def _summary_params(summary: ThreadSummary) -> dict[str, Any]:
 
 def _lead_campaigns(db: Database, lead_ids: Sequence[str]) -> dict[str, str]:
     found: dict[str, str] = {}
-    for start in range(0, len(lead_ids), _CHUNK):
-        chunk = list(lead_ids[start : start + _CHUNK])
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(lead_ids):
         found.update(
             db.conn.execute(
                 f"SELECT id, campaign_id FROM leads WHERE id IN ({marks})", chunk
@@ -177,9 +174,7 @@ def _lead_campaigns(db: Database, lead_ids: Sequence[str]) -> dict[str, str]:
 def _cached(db: Database, ids: Sequence[str]) -> dict[str, tuple[str, str, str | None, int]]:
     """id -> (content_hash, folder, local_state, seq) of the cached rows among `ids`."""
     found: dict[str, tuple[str, str, str | None, int]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = list(ids[start : start + _CHUNK])
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(ids):
         for row in db.conn.execute(
             f"SELECT id, content_hash, folder, local_state, seq FROM conversations"
             f" WHERE id IN ({marks})",
@@ -313,9 +308,7 @@ def _write(
 
     seqs = {cid: cached[cid][3] for cid in existing}
     new = [cid for cid in items if cid not in cached]
-    for start in range(0, len(new), _CHUNK):
-        chunk = new[start : start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(new):
         seqs.update(conn.execute(f"SELECT id, seq FROM conversations WHERE id IN ({marks})", chunk))
     search.index_documents(
         db,

@@ -10,9 +10,9 @@ from sqlite_utils import Database
 from outreach_tui.store.codec import as_bool, dumps
 from outreach_tui.store.connection import write_transaction
 from outreach_tui.store.effective import marked_ids, refresh_rows
+from outreach_tui.store.id_lists import in_chunks
 from outreach_tui.store.ingest.common import (
     cached_hashes,
-    chunks,
     existing_ids,
     hash_without,
     pick,
@@ -64,8 +64,7 @@ def upsert_leads(
             rows.append({**lead_row(campaign_id, item), "content_hash": digest})
         if rows:
             db["leads"].upsert_all(rows, pk="id")
-        for chunk in chunks(list(by_id)):
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(list(by_id)):
             db.conn.execute(
                 f"UPDATE conversations SET campaign_id = ? WHERE lead_id IN ({marks})"
                 f" AND campaign_id IS NOT ?",

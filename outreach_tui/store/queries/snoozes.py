@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sqlite_utils import Database
 
-_CHUNK = 500
+from outreach_tui.store.id_lists import in_chunks
 
 # The rows the lists hide (every view but the Snoozed one), as SQL on alias `c`.
 SNOOZED_SQL = "c.seq IN (SELECT seq FROM snoozes)"
@@ -31,9 +31,7 @@ def next_wake(db: Database) -> str | None:
 def snoozed_until(db: Database, conversation_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
     """id -> (until, snoozed_at) of the snoozed conversations among `conversation_ids`."""
     found: dict[str, tuple[str, str]] = {}
-    for start in range(0, len(conversation_ids), _CHUNK):
-        chunk = list(conversation_ids[start : start + _CHUNK])
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(conversation_ids):
         for cid, until, snoozed_at in db.conn.execute(
             "SELECT c.id, s.until, s.snoozed_at FROM snoozes s"
             f" JOIN conversations c ON c.seq = s.seq WHERE c.id IN ({marks})",
