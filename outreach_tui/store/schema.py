@@ -404,7 +404,9 @@ CREATE TABLE snippets (
 # whenever a rowid goes down). FTS5 merges its segments 8 at a time instead of 4: each
 # page of a sync is a segment of its own, and at 1,000,000 conversations the merges were
 # most of the ingest (measured: 2,550-3,200 -> 3,750-4,050 conversations/s of CPU time;
-# searches walk a few more segments).
+# searches walk a few more segments). Each row copied and indexed calls
+# `migration_progress()` (always true; added after the step's release, it changes nothing
+# in the result) so that the upgrade of a big cache says how far it got.
 _SEARCH_BY_RECENCY = """
 CREATE TABLE conversation_search (
     seq INTEGER PRIMARY KEY,           -- conversations.seq
@@ -418,7 +420,8 @@ SELECT c.seq,
        MIN(MAX(CAST(COALESCE(strftime('%s', c.last_activity), 0) AS INTEGER), 0), 34359738367)
        * 268435456 + c.seq % 268435456,
        COALESCE(f.subject, ''), COALESCE(f.body, ''), COALESCE(f.people, '')
-FROM conversation_fts f CROSS JOIN conversations c ON c.seq = f.rowid;
+FROM conversation_fts f CROSS JOIN conversations c ON c.seq = f.rowid
+WHERE migration_progress();
 DROP TABLE conversation_fts;
 CREATE VIRTUAL TABLE conversation_fts USING fts5(
     subject, body, people,
@@ -429,7 +432,8 @@ CREATE VIRTUAL TABLE conversation_fts USING fts5(
 );
 INSERT INTO conversation_fts (conversation_fts, rank) VALUES ('automerge', 8);
 INSERT INTO conversation_fts (rowid, subject, body, people)
-SELECT key, subject, body, people FROM conversation_search ORDER BY key;
+SELECT key, subject, body, people FROM conversation_search WHERE migration_progress()
+ORDER BY key;
 """
 
 # Snoozed conversations (issue 17): local to the cache, the API has no such field. A row
@@ -490,20 +494,48 @@ class SchemaTooNewError(RuntimeError):
     """The database was written by a newer outreach-tui than this one."""
 
 
-def _announce(db: Database, version: int) -> None:
-    """Say (stderr, before the screen is drawn) that a slow step starts on a big cache;
-    nothing else would show for a minute or more."""
-    try:
-        count = db.conn.execute("SELECT COUNT(*) FROM conversations").fetchone()[0]
-    except sqlite3.Error:
-        return  # no conversations table yet: a new cache, nothing to rewrite
-    if count >= ANNOUNCE_FROM_CONVERSATIONS:
-        log.warning(
-            "Upgrading the cache to schema %d: rebuilding the search index of %s"
-            " conversations (about a minute per 500,000; do not interrupt)…",
-            version,
-            f"{count:,}",
-        )
+class _SlowStepProgress:
+    """Counts the rows a slow step calls `migration_progress()` for (each conversation's
+    document is copied, then indexed: two per conversation) and says every tenth done.
+
+    Silent on a cache under `ANNOUNCE_FROM_CONVERSATIONS`: a small upgrade is quick."""
+
+    def __init__(self, db: Database, version: int) -> None:
+        self.version = version
+        try:
+            self.conversations = db.conn.execute("SELECT COUNT(*) FROM conversations").fetchone()[0]
+        except sqlite3.Error:
+            self.conversations = 0  # no conversations table yet: a new cache
+        self.enabled = self.conversations >= ANNOUNCE_FROM_CONVERSATIONS
+        self.rows = 0
+        self.said = 0  # tenths reported so far
+
+    def announce(self) -> None:
+        """Say, before the step starts, that it will take a while (nothing else shows)."""
+        if self.enabled:
+            log.warning(
+                "Upgrading the cache to schema %d: rebuilding the search index of %s"
+                " conversations (about a minute per 500,000; do not interrupt)…",
+                self.version,
+                f"{self.conversations:,}",
+            )
+
+    def finished(self) -> None:
+        """Say the step is committed (its last tenth includes the commit's writes)."""
+        if self.enabled:
+            log.warning("Upgrading the cache to schema %d: done", self.version)
+
+    def tick(self) -> int:
+        """One row done; reports each further tenth. Always 1 (the SQL's WHERE)."""
+        if self.enabled:
+            self.rows += 1
+            tenths = min(10 * self.rows // (2 * self.conversations), 9)
+            if tenths > self.said:
+                self.said = tenths
+                log.warning(
+                    "Upgrading the cache to schema %d: %d%% done", self.version, tenths * 10
+                )
+        return 1
 
 
 def schema_version(db: Database) -> int:
@@ -526,8 +558,10 @@ def migrate(db: Database, target: int = SCHEMA_VERSION) -> int:
     conn = db.conn
     for version in range(current, target):
         script = MIGRATIONS[version]
-        if version in SLOW_STEPS:
-            _announce(db, version + 1)
+        progress = _SlowStepProgress(db, version + 1) if version in SLOW_STEPS else None
+        if progress is not None:
+            progress.announce()
+            conn.create_function("migration_progress", 0, progress.tick)
         try:
             # One script keeps the step and its version bump in one transaction;
             # executescript would commit an open transaction first, so none is open here.
@@ -538,4 +572,6 @@ def migrate(db: Database, target: int = SCHEMA_VERSION) -> int:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        if progress is not None:
+            progress.finished()
     return schema_version(db)

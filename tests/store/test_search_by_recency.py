@@ -202,7 +202,7 @@ def test_migration_keys_existing_documents_by_recency(tmp_path: Path) -> None:
     db.close()
 
 
-def test_the_slow_search_step_is_announced_on_a_big_cache_only(
+def test_the_slow_search_step_is_announced_with_its_progress_on_a_big_cache_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     import outreach_tui.store.schema as schema
@@ -217,6 +217,11 @@ def test_the_slow_search_step_is_announced_on_a_big_cache_only(
                 " VALUES (?, ?, 'Hi', '2024-05-01T10:00:00Z')",
                 [seq, f"c{seq}"],
             )
+            conn.execute(
+                "INSERT INTO conversation_fts (rowid, subject, body, people)"
+                " VALUES (?, 'Hi', 'pricing', '')",
+                [seq],
+            )
         monkeypatch.setattr(schema, "ANNOUNCE_FROM_CONVERSATIONS", 3)
         caplog.clear()
         with caplog.at_level("WARNING", logger="outreach_tui.store"):
@@ -225,4 +230,10 @@ def test_the_slow_search_step_is_announced_on_a_big_cache_only(
         assert bool(said) is announced, said
         if announced:
             assert "rebuilding the search index of 3 conversations" in said[0]
+            # Each of the 3 documents copied, then indexed: 6 rows, a line per tenth passed.
+            assert said[1:] == [
+                f"Upgrading the cache to schema {_BEFORE_RECENCY + 1}: {text}"
+                for text in ("10% done", "30% done", "50% done", "60% done", "80% done")
+                + ("90% done", "done")
+            ]
         db.close()
