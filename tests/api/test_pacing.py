@@ -18,23 +18,7 @@ import pytest
 from outreach_tui.api import LearnedPace, background_requests
 from outreach_tui.api.pace import DEFAULT_START_RATE, AdaptiveRate
 from outreach_tui.api.ratelimit import RequestPacer
-
-
-class FakeTime:
-    """A clock that moves only when slept on; sleepers take turns on the event loop."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        target = self.now + seconds
-        await asyncio.sleep(0)
-        self.now = max(self.now, target)
+from tests.api.fake_time import FakeTime
 
 
 class WindowServer:

@@ -12,21 +12,7 @@ import pytest
 
 from outreach_tui.api.ratelimit import RequestPacer, parse_reset, parse_retry_after
 from tests.api.factories import MockServer, conversation_json, json_response, page_json
-
-
-class FakeTime:
-    """A clock that only moves when someone sleeps on it."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+from tests.api.fake_time import FakeTime
 
 
 def _pacer(fake: FakeTime, **options: object) -> RequestPacer:
