@@ -7,6 +7,8 @@ text may quote the cache (names, subjects): it is shown as `Text`, never as mark
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -46,6 +48,20 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+def key_menu(rows: Iterable[tuple[str, str | Text]]) -> Text:
+    """A dialog's one-key choices, a line each (the key in reverse video, then what it
+    does), ending with `esc  Cancel`. A label given as `Text` keeps its styles."""
+    text = Text()
+    for key, label in rows:
+        text.append(f" {key} ", style="bold reverse")
+        text.append("  ")
+        text.append(label)
+        text.append("\n")
+    text.append("esc", style="bold reverse")
+    text.append("  Cancel")
+    return text
 
 
 def key_hints(*pairs: tuple[str, str]) -> Text:

@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from outreach_tui.ui.common.screens.confirm import key_menu
+
 # key → what the dialog answers
 BULK_KEYS = {"l": "label", "0": "clear", "r": "read", "U": "unread"}
 
@@ -45,17 +47,14 @@ class BulkPicker(ModalScreen[str | None]):
                 markup=False,
             )
             yield Static(Text(self.summary), markup=False)
-            lines = Text()
-            for key, label in (
-                ("l", "Label…"),
-                ("0", "Clear the label (back to the AI's)"),
-                ("r", "Mark read"),
-                ("U", "Mark unread"),
-            ):
-                lines.append(f" {key} ", style="bold reverse")
-                lines.append(f"  {label}\n")
-            lines.append("esc", style="bold reverse")
-            lines.append("  Cancel")
+            lines = key_menu(
+                [
+                    ("l", "Label…"),
+                    ("0", "Clear the label (back to the AI's)"),
+                    ("r", "Mark read"),
+                    ("U", "Mark unread"),
+                ]
+            )
             yield Static(lines, classes="keys")
             yield Static("z undoes the whole batch.", classes="hint", markup=False)
 

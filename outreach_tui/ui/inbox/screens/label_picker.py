@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from outreach_tui.core.labels import CLEAR_OVERRIDE_KEY, LABELS, PickerChoice, label_for_key
+from outreach_tui.ui.common.screens.confirm import key_menu
 
 
 class LabelPicker(ModalScreen[PickerChoice | None]):
@@ -33,17 +34,18 @@ class LabelPicker(ModalScreen[PickerChoice | None]):
         self.title_text = title
 
     def compose(self) -> ComposeResult:
-        lines = Text()
-        for info in LABELS:
-            lines.append(f" {info.key} ", style="bold reverse")
-            lines.append(f"  {info.display_name}")
-            if info.value in self.counts:
-                lines.append(f"  ({self.counts[info.value]})", style="dim")
-            lines.append("\n")
-        lines.append(f" {CLEAR_OVERRIDE_KEY} ", style="bold reverse")
-        lines.append(" or backspace: back to the AI label\n")
-        lines.append("esc", style="bold reverse")
-        lines.append("  Cancel")
+        rows: list[tuple[str, str | Text]] = [
+            (
+                info.key,
+                Text.assemble(
+                    info.display_name,
+                    (f"  ({self.counts[info.value]})" if info.value in self.counts else "", "dim"),
+                ),
+            )
+            for info in LABELS
+        ]
+        rows.append((CLEAR_OVERRIDE_KEY, "or backspace: back to the AI label"))
+        lines = key_menu(rows)
         with Vertical():
             yield Static(self.title_text, classes="title", markup=False)
             yield Static(lines)

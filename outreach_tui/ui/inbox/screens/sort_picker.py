@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from outreach_tui.ui.common.screens.confirm import key_menu
+
 # key, column, title, (natural order, reversed order) as the rows run.
 SORT_KEYS: tuple[tuple[str, str, str, tuple[str, str]], ...] = (
     ("d", "date", "Date", ("newest first", "oldest first")),
@@ -46,18 +48,16 @@ class SortPicker(ModalScreen[tuple[str, bool] | None]):
 
     def compose(self) -> ComposeResult:
         sort, reversed_ = self.current
-        lines = Text()
+        rows: list[tuple[str, str | Text]] = []
         for key, column, title, (natural, turned) in SORT_KEYS:
-            lines.append(f" {key} ", style="bold reverse")
-            lines.append(f"  {title:<9}")
+            label = Text(f"{title:<9}")
             if column == sort:
-                lines.append(f"now: {turned if reversed_ else natural}", style="bold")
-                lines.append(f" · again: {natural if reversed_ else turned}")
+                label.append(f"now: {turned if reversed_ else natural}", style="bold")
+                label.append(f" · again: {natural if reversed_ else turned}")
             else:
-                lines.append(natural)
-            lines.append("\n")
-        lines.append("esc", style="bold reverse")
-        lines.append("  Cancel")
+                label.append(natural)
+            rows.append((key, label))
+        lines = key_menu(rows)
         with Vertical():
             yield Static("Sort conversations by", classes="title")
             yield Static(lines)
