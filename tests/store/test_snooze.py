@@ -112,6 +112,16 @@ def test_a_new_incoming_message_wakes_it_early(inbox: Database) -> None:
     assert ids(inbox, SNOOZED) == ["conv-6"]
 
 
+def test_a_reply_stamped_in_the_snoozes_own_second_wakes_it(db: Database) -> None:
+    # The server stamps whole seconds; the snooze has microseconds: 10:00:00Z may be after.
+    upsert_conversations(db, [factories.conversation("conv-1", day=1)], "primary")
+    snoozes.snooze(db, ["conv-1"], LATER, "2024-06-02T10:00:00.700000Z")
+    replied = factories.conversation("conv-1", day=1)
+    replied["messages"].append(factories.message("incoming", date="2024-06-02T10:00:00Z"))
+    upsert_conversations(db, [replied], "primary")
+    assert ids(db, SNOOZED) == []
+
+
 def test_an_older_incoming_message_does_not_wake_it(inbox: Database) -> None:
     snoozes.snooze(inbox, ["conv-4"], LATER, NOW)
     late = factories.conversation("conv-4", day=4)

@@ -339,11 +339,20 @@ def _wake_on_reply(db: Database, threads: Mapping[str, Sequence[Mapping[str, Any
         if cid not in threads:
             continue
         incoming = (m.get("email_date") for m in threads[cid] if m.get("direction") != "outgoing")
-        if max(map(sortable_time, incoming), default="") > snoozed_at:
+        if _came_after(max(map(sortable_time, incoming), default=""), snoozed_at):
             woken.append((cid,))
     db.conn.executemany(
         "DELETE FROM snoozes WHERE seq = (SELECT seq FROM conversations WHERE id = ?)", woken
     )
+
+
+def _came_after(message_time: str, snoozed_at: str) -> bool:
+    """Whether a message (sortable time) arrived after a snooze. A server stamping whole
+    seconds cannot say so for a message of the snooze's own second: it counts as after
+    (a reply shown again beats one hidden for days)."""
+    if message_time > snoozed_at:
+        return True
+    return message_time.endswith(".000000Z") and message_time[:19] == snoozed_at[:19]
 
 
 def thread_messages(db: Database, conversation_id: str) -> list[dict[str, Any]]:
