@@ -6,12 +6,21 @@ import pytest
 from sqlite_utils import Database
 
 from outreach_tui.store.edits import EditError
-from outreach_tui.store.edits.bulk import label_matching, read_matching, undo_batch
+from outreach_tui.store.edits.bulk import (
+    label_matching,
+    read_matching,
+    snooze_matching,
+    undo_batch,
+)
+from outreach_tui.store.edits.snooze import snooze
 from outreach_tui.store.ingest import upsert_conversations
 from outreach_tui.store.outbox import PENDING, list_items
 from outreach_tui.store.queries.conversations import conversation_window
 from outreach_tui.store.records import ConversationFilter
 from tests.store import factories
+
+NOW = "2024-06-01T08:00:00Z"
+NOW_STORED = "2024-06-01T08:00:00.000000Z"
 
 
 @pytest.fixture
@@ -69,3 +78,52 @@ def test_an_unknown_label_changes_nothing(mixed: Database) -> None:
     with pytest.raises(EditError):
         label_matching(mixed, ConversationFilter(), "maybe")
     assert _state(mixed) == before
+
+
+def _snoozes(db: Database) -> dict[str, tuple[str, str]]:
+    return {
+        cid: (until, snoozed_at)
+        for cid, until, snoozed_at in db.conn.execute(
+            "SELECT c.id, s.until, s.snoozed_at FROM snoozes s JOIN conversations c"
+            " ON c.seq = s.seq"
+        )
+    }
+
+
+def test_snooze_every_match_then_undo_puts_the_earlier_snoozes_back(mixed: Database) -> None:
+    # conv-001, a question, is snoozed already: hidden, so not among what the filter
+    # shows; conv-002 (no label) is snoozed and outside the filter.
+    snooze(mixed, ["conv-001"], "2024-07-01T09:00:00Z", NOW)
+    snooze(mixed, ["conv-002"], "2024-06-05T09:00:00Z", NOW)
+    before_snoozes = _snoozes(mixed)
+    flt = ConversationFilter(folder="primary", label="question")
+    shown = {r.id for r in conversation_window(mixed, flt, limit=100)}
+    assert len(shown) == 19 and "conv-001" not in shown
+    batch, changed = snooze_matching(mixed, flt, "2024-06-03T09:00:00Z", NOW)
+    assert changed == 19
+    assert conversation_window(mixed, flt, limit=100) == []
+    snoozed = _snoozes(mixed)
+    assert set(snoozed) == shown | set(before_snoozes)
+    assert {snoozed[cid] for cid in shown} == {("2024-06-03T09:00:00.000000Z", NOW_STORED)}
+    assert snoozed["conv-001"] == before_snoozes["conv-001"]
+    assert undo_batch(mixed, batch, "snooze") == 19
+    assert _snoozes(mixed) == before_snoozes
+    assert {r.id for r in conversation_window(mixed, flt, limit=100)} == shown
+
+
+def test_a_bulk_resnooze_of_the_snoozed_view_undoes_to_the_old_times(mixed: Database) -> None:
+    snooze(mixed, ["conv-001", "conv-004"], "2024-07-01T09:00:00Z", NOW)
+    before_snoozes = _snoozes(mixed)
+    batch, changed = snooze_matching(
+        mixed, ConversationFilter(snoozed=True), "2024-06-02T09:00:00Z", NOW
+    )
+    assert changed == 2
+    assert {until for until, _ in _snoozes(mixed).values()} == {"2024-06-02T09:00:00.000000Z"}
+    undo_batch(mixed, batch, "snooze")
+    assert _snoozes(mixed) == before_snoozes
+
+
+def test_a_bulk_snooze_must_end_in_the_future(mixed: Database) -> None:
+    with pytest.raises(EditError, match="future"):
+        snooze_matching(mixed, ConversationFilter(), "2024-05-01T09:00:00Z", NOW)
+    assert _snoozes(mixed) == {}

@@ -17,6 +17,7 @@ from outreach_tui.store.records import ConversationFilter
 from outreach_tui.ui.inbox.screens.bulk import BulkPicker
 from outreach_tui.ui.inbox.screens.inbox import InboxScreen
 from outreach_tui.ui.inbox.screens.label_picker import LabelPicker
+from outreach_tui.ui.inbox.screens.snooze_picker import SnoozePicker
 
 from .conftest import make_app, open_inbox, terminal_lines, wait_for, wait_for_screen
 
@@ -85,6 +86,30 @@ async def test_label_every_search_match_through_the_picker(synced_db: Path) -> N
                 < expected
             ),
         )
+
+
+async def test_snooze_every_match_until_tomorrow_then_undo_the_batch(synced_db: Path) -> None:
+    unread = ConversationFilter(folder="primary", unread=True)
+    before = _count(synced_db, unread)
+    assert before > 3
+    app = make_app(synced_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        conversations = await open_inbox(pilot)
+        await pilot.press("U")  # unread only
+        await wait_for(pilot, lambda: conversations.total == before)
+        await pilot.press("X")
+        await wait_for_screen(pilot, BulkPicker)
+        await pilot.press("s")
+        await wait_for_screen(pilot, SnoozePicker)
+        assert f"Snooze {before} conversations until" in "\n".join(terminal_lines(app))
+        await pilot.press("down", "enter")  # Tomorrow 09:00
+        await wait_for_screen(pilot, InboxScreen)
+        await wait_for(pilot, lambda: _count(synced_db, ConversationFilter(snoozed=True)) == before)
+        assert _count(synced_db, unread) == 0
+        await wait_for(pilot, lambda: conversations.loaded and conversations.total == 0)
+        await pilot.press("z")  # one undo: the whole batch
+        await wait_for(pilot, lambda: _count(synced_db, unread) == before)
+        assert _count(synced_db, ConversationFilter(snoozed=True)) == 0
 
 
 @pytest.mark.slow

@@ -5,7 +5,9 @@ the values an undo needs are copied into a TEMP table of the writer connection, 
 INSERT … SELECT on the filter's own condition; the edits then walk that table and queue
 one outbox item per changed conversation, all in one transaction. `undo_batch` puts the
 copied values back the same way. TEMP tables live as long as the writer connection: an
-undo is for this session (the outbox keeps every change either way).
+undo is for this session (the outbox keeps every change either way). A snooze is local
+(`edits.snooze`): it is one INSERT … SELECT into `snoozes`, and its undo puts back the
+snoozes the batch replaced.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlite_utils import Database
 from outreach_tui.store.connection import write_transaction
 from outreach_tui.store.edits.common import EditError, edit_field
 from outreach_tui.store.edits.conversations import label_one
+from outreach_tui.store.edits.snooze import checked_times
 from outreach_tui.store.fields import LABELS
 from outreach_tui.store.queries.conversations import matching_condition
 from outreach_tui.store.records import ConversationFilter
@@ -30,14 +33,15 @@ _TABLE = "temp.bulk_undo"
 def _snapshot(db: Database, flt: ConversationFilter) -> int:
     """Copy the ids and undo values of `flt`'s rows into a new batch; its number."""
     db.conn.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS bulk_undo"
-        " (batch INTEGER, id TEXT, label_override TEXT, is_read INTEGER)"
+        "CREATE TEMP TABLE IF NOT EXISTS bulk_undo (batch INTEGER, id TEXT,"
+        " label_override TEXT, is_read INTEGER, snooze_until TEXT, snoozed_at TEXT)"
     )
     batch = next(_BATCHES)
     where, params = matching_condition(db, flt)
     db.conn.execute(
-        f"INSERT INTO {_TABLE} (batch, id, label_override, is_read)"
-        f" SELECT ?, c.id, c.label_override, c.is_read FROM conversations c WHERE {where}",
+        f"INSERT INTO {_TABLE} (batch, id, label_override, is_read, snooze_until, snoozed_at)"
+        f" SELECT ?, c.id, c.label_override, c.is_read, s.until, s.snoozed_at"
+        f" FROM conversations c LEFT JOIN snoozes s ON s.seq = c.seq WHERE {where}",
         [batch, *params],
     )
     return batch
@@ -78,16 +82,51 @@ def read_matching(db: Database, flt: ConversationFilter, is_read: bool) -> tuple
     return batch, changed
 
 
+def snooze_matching(db: Database, flt: ConversationFilter, until: str, now: str) -> tuple[int, int]:
+    """Snooze every conversation `flt` shows until `until` (a later snooze replaces an
+    earlier one). Returns (batch, conversations snoozed); `EditError` for a time not
+    after `now`."""
+    until, now = checked_times(until, now)
+    with write_transaction(db):
+        batch = _snapshot(db, flt)
+        db.conn.execute(
+            "INSERT INTO snoozes (seq, until, snoozed_at)"
+            f" SELECT c.seq, ?, ? FROM {_TABLE} b JOIN conversations c ON c.id = b.id"
+            " WHERE b.batch = ? ON CONFLICT (seq) DO UPDATE SET until = excluded.until,"
+            " snoozed_at = excluded.snoozed_at",
+            [until, now, batch],
+        )
+        changed = db.conn.execute(
+            f"SELECT COUNT(*) FROM {_TABLE} WHERE batch = ?", [batch]
+        ).fetchone()[0]
+    return batch, changed
+
+
+def _unsnooze(db: Database, batch: int) -> None:
+    """The snoozes of `batch`'s rows as they were before it (nothing moves in the lists)."""
+    rows = f"SELECT c.seq FROM {_TABLE} b JOIN conversations c ON c.id = b.id WHERE b.batch = ?"
+    db.conn.execute(f"DELETE FROM snoozes WHERE seq IN ({rows})", [batch])
+    db.conn.execute(
+        "INSERT INTO snoozes (seq, until, snoozed_at)"
+        f" SELECT c.seq, b.snooze_until, b.snoozed_at FROM {_TABLE} b"
+        " JOIN conversations c ON c.id = b.id"
+        " WHERE b.batch = ? AND b.snooze_until IS NOT NULL",
+        [batch],
+    )
+
+
 def undo_batch(db: Database, batch: int, what: str) -> int:
-    """Put back `what` ("label" or "read") as it was before `batch`; the batch is then
-    forgotten. Returns how many conversations it covered (a change still queued is
-    cancelled out rather than queued back)."""
+    """Put back `what` ("label", "read" or "snooze") as it was before `batch`; the batch
+    is then forgotten. Returns how many conversations it covered (a change still queued
+    is cancelled out rather than queued back)."""
     with write_transaction(db):
         covered = db.conn.execute(
             f"SELECT COUNT(*) FROM {_TABLE} WHERE batch = ?", [batch]
         ).fetchone()[0]
         if what == "label":
             _each(db, batch, lambda cid, override, _r: label_one(db, cid, override))
+        elif what == "snooze":
+            _unsnooze(db, batch)
         else:
             _each(
                 db,

@@ -50,14 +50,20 @@ def states(db: Database, conversation_ids: Sequence[str]) -> list[SnoozeState]:
     return [(cid, *current.get(cid, (None, None))) for cid in conversation_ids]
 
 
+def checked_times(until: str, now: str) -> tuple[str, str]:
+    """`until` and `now` in the stored form; `EditError` unless the snooze ends after now."""
+    until, now = sortable_time(until), sortable_time(now)
+    if not until or until <= now:
+        raise EditError("a snooze must end in the future")
+    return until, now
+
+
 def snooze(db: Database, conversation_ids: Sequence[str], until: str, now: str) -> int:
     """Snooze `conversation_ids` until `until` (a later snooze replaces an earlier one).
 
     Returns how many were found. Raises `EditError` for a time not after `now`.
     """
-    until, now = sortable_time(until), sortable_time(now)
-    if not until or until <= now:
-        raise EditError("a snooze must end in the future")
+    until, now = checked_times(until, now)
     with write_transaction(db):
         seqs = _seqs(db, conversation_ids)
         db.conn.executemany(

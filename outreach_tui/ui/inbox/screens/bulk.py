@@ -14,12 +14,12 @@ from textual.widgets import Static
 from outreach_tui.ui.common.screens.confirm import key_menu
 
 # key → what the dialog answers
-BULK_KEYS = {"l": "label", "0": "clear", "r": "read", "U": "unread"}
+BULK_KEYS = {"l": "label", "0": "clear", "r": "read", "U": "unread", "s": "snooze"}
 
 
 class BulkPicker(ModalScreen[str | None]):
     """What to do with all `count` matching conversations; dismisses with "label",
-    "clear", "read", "unread" or None (escape)."""
+    "clear", "read", "unread", "snooze" or None (escape)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="bulk.cancel")]
 
@@ -53,6 +53,7 @@ class BulkPicker(ModalScreen[str | None]):
                     ("0", "Clear the label (back to the AI's)"),
                     ("r", "Mark read"),
                     ("U", "Mark unread"),
+                    ("s", "Snooze…"),
                 ]
             )
             yield Static(lines, classes="keys")

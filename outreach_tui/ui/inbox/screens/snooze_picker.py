@@ -72,7 +72,7 @@ class SnoozePicker(ModalScreen[SnoozeChoice | None]):
         return len(self.presets) + (1 if self.offer_wake else 0)
 
     def compose(self) -> ComposeResult:
-        many = f"{self.count} conversations" if self.count != 1 else "this conversation"
+        many = f"{self.count:,} conversations" if self.count != 1 else "this conversation"
         with Vertical():
             yield Static(f"Snooze {many} until…", classes="title", markup=False)
             yield Static(self._choice_lines(), id="snooze-choices")

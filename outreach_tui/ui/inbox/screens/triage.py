@@ -338,8 +338,12 @@ class Triage:
         self.backend.save_attachment(conversation_id, attachment, folder)
 
     def act_on_matching(self, flt: ConversationFilter, count: int, choice: str) -> None:
-        """Apply `choice` ("label", "clear", "read", "unread") to every conversation
-        `flt` shows (`count` of them); one undo step takes the whole batch back."""
+        """Apply `choice` ("label", "clear", "read", "unread", "snooze") to every
+        conversation `flt` shows (`count` of them); one undo step takes the whole batch
+        back."""
+        if choice == "snooze":
+            self._snooze_matching(flt, count)
+            return
         if choice == "label":
 
             def picked(label: PickerChoice | None) -> None:
@@ -364,6 +368,36 @@ class Triage:
                 if label
                 else (f"Clearing the label of {many}…")
             )
+        self._run_batch(run, what, description, saying, f"changed of {many}")
+
+    def _snooze_matching(self, flt: ConversationFilter, count: int) -> None:
+        def chosen(choice: SnoozeChoice | None) -> None:
+            if choice is None or choice.until is None:
+                return
+            stamp, now = choice.until.astimezone(UTC).isoformat(), self.backend.clock().isoformat()
+            when = describe(choice.until, self.backend.clock().astimezone())
+            many = f"{count:,} conversation{'s' if count != 1 else ''}"
+            self._run_batch(
+                lambda db: bulk.snooze_matching(db, flt, stamp, now),
+                "snooze",
+                f"snooze of {many}",
+                f"Snoozing {many} until {when}…",
+                f"snoozed until {when} — f: the Snoozed tab",
+            )
+
+        now = self.backend.clock().astimezone()  # presets are in the user's local time
+        self.app.push_screen(SnoozePicker(now, count), chosen)
+
+    def _run_batch(
+        self,
+        run: Callable[[Database], tuple[int, int]],
+        what: str,
+        description: str,
+        saying: str,
+        outcome: str,
+    ) -> None:
+        """Run a batch edit (`store.edits.bulk`), say `saying` while it runs and "N
+        `outcome`" after; one undo step takes it back."""
         self.backend.status.say(saying)
 
         def done(result: tuple[int, int]) -> None:
@@ -372,7 +406,7 @@ class Triage:
                 UndoStep(description, lambda db: bulk.undo_batch(db, batch, what))
             )
             del self.undo_stack[:-UNDO_DEPTH]
-            self.backend.status.say(f"{changed:,} changed of {many} (z undoes the batch).")
+            self.backend.status.say(f"{changed:,} {outcome} (z undoes the batch).")
 
         self.backend.edit(run, on_result=done)
 
