@@ -365,6 +365,50 @@ async def test_search_operators_narrow_the_list_and_an_unknown_one_is_said_inlin
         await wait_for(pilot, lambda: conversations.total == total)
 
 
+def _primary_rows(db_path: Path) -> list[tuple[str, str, str | None, bool]]:
+    """(id, sender, label, is_read) of the primary folder, read straight from the table."""
+    db = open_reader(db_path)
+    try:
+        rows = db.execute(
+            "SELECT id, sender_email, label, is_read FROM conversations WHERE folder = 'primary'"
+        ).fetchall()
+    finally:
+        db.close()
+    return [(id_, sender, label, bool(is_read)) for id_, sender, label, is_read in rows]
+
+
+TYPED_SEARCHES = {
+    "label:needs_more_info is:unread": lambda sender, label, read: (
+        label == "needs_more_info" and not read
+    ),
+    "-is:read -label:needs_more_info": lambda sender, label, read: (
+        not read and label != "needs_more_info"
+    ),
+    "from:evil-sender.example -is:unread": lambda sender, label, read: (
+        sender.endswith("@evil-sender.example") and read
+    ),
+}
+
+
+@pytest.mark.parametrize("typed", list(TYPED_SEARCHES))
+async def test_operators_typed_together_and_negated_show_exactly_the_matches(
+    synced_db: Path, monkeypatch: pytest.MonkeyPatch, typed: str
+) -> None:
+    monkeypatch.setattr(inbox_module, "SEARCH_DEBOUNCE", 0.05)
+    matches = TYPED_SEARCHES[typed]
+    expected = {
+        id_ for id_, sender, label, read in _primary_rows(synced_db) if matches(sender, label, read)
+    }
+    assert expected, f"the seeded workspace should give {typed!r} some matches"
+    app = make_app(synced_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        conversations = await open_inbox(pilot)
+        await pilot.press("slash", *typed)
+        await wait_for(pilot, lambda: conversations.loaded and conversations.total == len(expected))
+        assert set(_shown(conversations)) == expected
+        assert "unknown operator" not in screen_text(app)
+
+
 async def test_escape_clears_a_search_that_never_applied(synced_db: Path) -> None:
     app = make_app(synced_db)
     async with app.run_test(size=(80, 24)) as pilot:
