@@ -31,7 +31,7 @@ from outreach_tui.simulator import create_app
 from outreach_tui.store import outbox
 from outreach_tui.store.connection import open_reader, open_writer
 from outreach_tui.store.queries import conversations as conversation_queries
-from outreach_tui.store.records import ConversationRow
+from outreach_tui.store.records import ConversationFilter, ConversationRow
 from outreach_tui.sync.engine import run_sync
 from outreach_tui.sync.progress import SyncReport
 from outreach_tui.ui.app import Launch, OutreachApp
@@ -260,6 +260,15 @@ def stored_row(db_path: Path, conversation_id: str) -> ConversationRow:
         db.close()
     assert row is not None
     return row
+
+
+def stored_count(db_path: Path, flt: ConversationFilter) -> int:
+    """How many conversations the cache has now under a filter."""
+    db = open_reader(db_path)
+    try:
+        return conversation_queries.count_conversations(db, flt)
+    finally:
+        db.close()
 
 
 def outbox_items(db_path: Path, *states: str) -> list[outbox.OutboxItem]:

@@ -32,19 +32,12 @@ from .conftest import (
     open_inbox,
     row_text,
     screen_text,
+    stored_count,
     terminal_lines,
     wait_for,
     wait_for_screen,
     wait_for_text,
 )
-
-
-def _count(db_path: Path, flt: ConversationFilter) -> int:
-    db = open_reader(db_path)
-    try:
-        return conversation_queries.count_conversations(db, flt)
-    finally:
-        db.close()
 
 
 def _shown(conversations: ConversationList) -> list[str]:
@@ -76,7 +69,7 @@ async def test_slash_searches_as_you_type_once_typing_pauses(
         before = len(loads)
         await pilot.press("slash", *"invoice")
         assert len(loads) == before  # nothing reloaded per key
-        expected = _count(synced_db, ConversationFilter(folder="primary", search="invoice"))
+        expected = stored_count(synced_db, ConversationFilter(folder="primary", search="invoice"))
         assert 0 < expected < conversations.total
         await wait_for(pilot, lambda: len(loads) == before + 1 and conversations.loaded)
         assert loads[-1] == expected  # one reload for the whole word, FTS results
@@ -98,7 +91,7 @@ async def test_f_cycles_primary_others_all_snoozed(synced_db: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         conversations = await open_inbox(pilot)
         assert conversations.total == 43
-        others = _count(synced_db, ConversationFilter(folder="others"))
+        others = stored_count(synced_db, ConversationFilter(folder="others"))
         for expected_folder, expected_total in (("others", others), (None, 43 + others)):
             await pilot.press("f")
             await wait_for(pilot, lambda t=expected_total: conversations.total == t)
@@ -123,7 +116,7 @@ async def test_capital_u_shows_unread_only(synced_db: Path) -> None:
     app = make_app(synced_db)
     async with app.run_test(size=(120, 40)) as pilot:
         conversations = await open_inbox(pilot)
-        unread = _count(synced_db, ConversationFilter(folder="primary", unread=True))
+        unread = stored_count(synced_db, ConversationFilter(folder="primary", unread=True))
         await pilot.press("U")
         await wait_for(pilot, lambda: conversations.total == unread)
         await wait_for_text(pilot, "unread only")
@@ -162,7 +155,7 @@ async def test_v_filters_by_label_with_counts_then_unread(synced_db: Path) -> No
         await wait_for_screen(pilot, FilterScreen)
         await pilot.press("shift+tab", "space", "ctrl+s")
         await wait_for_screen(pilot, InboxScreen)
-        expected = _count(
+        expected = stored_count(
             synced_db, ConversationFilter(folder="primary", label="interested", unread=True)
         )
         await wait_for(pilot, lambda: conversations.total == expected)
@@ -189,8 +182,8 @@ async def test_several_labels_with_a_sending_inbox_together_then_v_clears_them_a
             folder="primary", labels=("interested", "meeting_requested"), inbox_id=inbox.id
         )
         assert app.screen.filter == wanted  # type: ignore[attr-defined]
-        expected = _count(synced_db, wanted)
-        assert expected < _count(synced_db, replace(wanted, inbox_id=None))
+        expected = stored_count(synced_db, wanted)
+        assert expected < stored_count(synced_db, replace(wanted, inbox_id=None))
         await wait_for(pilot, lambda: conversations.total == expected)
         shown = {conversations.row_at(i).label for i in range(expected)}  # type: ignore[union-attr]
         assert shown <= {"interested", "meeting_requested"}
@@ -231,7 +224,9 @@ async def test_campaign_column_and_filter_once_leads_are_pulled(
         campaign_id = workspace.leads[first.lead_id].campaign_id
         pulled = app.backend.writer.run_pull(lambda run: pull_leads(run, campaign_id))
         assert (await asyncio.wrap_future(pulled)).ok
-        linked = _count(synced_db, ConversationFilter(folder="primary", campaign_id=campaign_id))
+        linked = stored_count(
+            synced_db, ConversationFilter(folder="primary", campaign_id=campaign_id)
+        )
         assert linked > 0
         name = workspace.campaigns[campaign_id].name
         await wait_for_text(pilot, name[:16])  # the campaign column joins the inbox's
@@ -261,7 +256,7 @@ async def test_v_filters_by_sending_inbox(synced_db: Path) -> None:
         inbox = sorted(
             mailbox_queries.list_inboxes(app.backend.reader), key=lambda i: i.email.lower()
         )[0]
-        expected = _count(synced_db, ConversationFilter(folder="primary", inbox_id=inbox.id))
+        expected = stored_count(synced_db, ConversationFilter(folder="primary", inbox_id=inbox.id))
         await pilot.press("v")
         await wait_for_screen(pilot, FilterScreen)
         await pilot.press("tab", "tab", "down", "enter")
@@ -304,7 +299,7 @@ async def test_folder_tabs_show_their_unread_counts_and_follow_a_read(synced_db:
     async with app.run_test(size=(120, 40)) as pilot:
         conversations = await open_inbox(pilot)
         unread = {
-            folder: _count(synced_db, ConversationFilter(folder=folder, unread=True))
+            folder: stored_count(synced_db, ConversationFilter(folder=folder, unread=True))
             for folder in ("primary", "others", None)
         }
         assert unread["primary"] > 0
@@ -348,8 +343,12 @@ async def test_search_operators_narrow_the_list_and_an_unknown_one_is_said_inlin
         conversations = await open_inbox(pilot)
         total = conversations.total
         await pilot.press("slash", *"is:unread")
-        expected = _count(synced_db, ConversationFilter(folder="primary", search="is:unread"))
-        assert 0 < expected == _count(synced_db, ConversationFilter(folder="primary", unread=True))
+        expected = stored_count(synced_db, ConversationFilter(folder="primary", search="is:unread"))
+        assert (
+            0
+            < expected
+            == stored_count(synced_db, ConversationFilter(folder="primary", unread=True))
+        )
         await wait_for(pilot, lambda: conversations.loaded and conversations.total == expected)
         # An operator the search does not know (pasted in one go): said under the box,
         # the list keeps the last search that made sense.

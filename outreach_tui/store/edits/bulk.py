@@ -89,16 +89,14 @@ def snooze_matching(db: Database, flt: ConversationFilter, until: str, now: str)
     until, now = checked_times(until, now)
     with write_transaction(db):
         batch = _snapshot(db, flt)
-        db.conn.execute(
+        # rowcount counts the snoozes an upsert replaced as well as the new ones.
+        changed = db.conn.execute(
             "INSERT INTO snoozes (seq, until, snoozed_at)"
             f" SELECT c.seq, ?, ? FROM {_TABLE} b JOIN conversations c ON c.id = b.id"
             " WHERE b.batch = ? ON CONFLICT (seq) DO UPDATE SET until = excluded.until,"
             " snoozed_at = excluded.snoozed_at",
             [until, now, batch],
-        )
-        changed = db.conn.execute(
-            f"SELECT COUNT(*) FROM {_TABLE} WHERE batch = ?", [batch]
-        ).fetchone()[0]
+        ).rowcount
     return batch, changed
 
 

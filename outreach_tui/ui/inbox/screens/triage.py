@@ -208,7 +208,7 @@ class Triage:
         if not rows:
             return
         ids = [row.id for row in rows]
-        stamp, now = until.astimezone(UTC).isoformat(), self.backend.clock().isoformat()
+        stamp, now, when = self._snooze_times(until)
 
         def edit(db: Database) -> list[snoozes.SnoozeState]:
             before = snoozes.states(db, ids)
@@ -216,12 +216,17 @@ class Triage:
             return before
 
         many = f" {len(ids):,} conversations" if len(ids) > 1 else ""
-        when = describe(until, self.backend.clock().astimezone())
         self._run_snooze(
             edit,
             f"Snoozed{many} until {when} — f: the Snoozed tab",
             f"snooze of {len(ids)} conversation(s)",
         )
+
+    def _snooze_times(self, until: datetime) -> tuple[str, str, str]:
+        """A snooze's end and the time now as the store takes them (UTC ISO), and the end
+        in words for the status line."""
+        now = self.backend.clock()
+        return until.astimezone(UTC).isoformat(), now.isoformat(), describe(until, now.astimezone())
 
     def wake(self, rows: Sequence[ConversationRow]) -> None:
         """End the snoozes of `rows` now: back on top of the inbox; undo snoozes again."""
@@ -374,8 +379,7 @@ class Triage:
         def chosen(choice: SnoozeChoice | None) -> None:
             if choice is None or choice.until is None:
                 return
-            stamp, now = choice.until.astimezone(UTC).isoformat(), self.backend.clock().isoformat()
-            when = describe(choice.until, self.backend.clock().astimezone())
+            stamp, now, when = self._snooze_times(choice.until)
             many = f"{count:,} conversation{'s' if count != 1 else ''}"
             self._run_batch(
                 lambda db: bulk.snooze_matching(db, flt, stamp, now),
